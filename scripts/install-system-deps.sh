@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# System tools the tests, the demo and the benchmarks use: file-system builders (no
+# mounting needed), EWF tools to make E01 images, and the peers we benchmark against.
+set -euo pipefail
+packages=(dosfstools mtools e2fsprogs exfatprogs ntfs-3g fdisk gdisk ewf-tools sleuthkit hashdeep)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "Installing system packages: ${missing[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

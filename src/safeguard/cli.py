@@ -1,0 +1,140 @@
+"""The `safeguard` command.
+
+Exit codes (style.md): 0 ok, 2 usage error, 3 evidence or input error, 4 finished with
+warnings. A user's mistake gets one clear line naming the item, never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__
+from .cli_hashset import hashset
+from .triage.errors import EvidenceError, HashSetError, UsageError
+from .triage.hashing import parse_digests
+from .triage.pipeline import EXIT_INPUT, EXIT_USAGE, TriageOptions, triage
+
+
+def resolve_home(home: Path | None) -> Path:
+    """The data folder: --home, else $SAFEGUARD_HOME, else the per-user default."""
+    from .triage.hashsets.store import default_home
+
+    return home if home is not None else default_home()
+
+
+@click.group()
+@click.version_option(__version__, prog_name="safeguard")
+def main() -> None:
+    """Safeguard: forensic triage and the multi-agency safeguarding platform."""
+
+
+main.add_command(hashset)
+
+
+def print_summary(console: Console, summary: dict[str, object], out_dir: Path) -> None:
+    table = Table(title="Triage summary", show_lines=False)
+    table.add_column("category")
+    for column in ("images", "unique images", "videos", "unique videos", "deleted"):
+        table.add_column(column, justify="right")
+    categories = summary.get("categories") or {}
+    assert isinstance(categories, dict)
+    for name, figures in categories.items():
+        table.add_row(
+            str(name),
+            *(
+                str(figures.get(key, 0))
+                for key in ("images", "unique_images", "videos", "unique_videos", "deleted")
+            ),
+        )
+    console.print(table)
+    for key in ("files", "bytes", "images", "videos", "known_good", "unmatched_images",
+                "unmatched_videos", "warnings"):
+        console.print(f"  {key.replace('_', ' ')}: {summary.get(key, 0)}")
+    console.print(f"Reports in {out_dir}")
+
+
+@main.command(name="triage")
+@click.argument("evidence", nargs=-1, required=True)
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path),
+              help="Folder for the reports and the run journal (never inside the evidence).")
+@click.option("--hashset", "hashset_names", multiple=True,
+              help="Hash set to match against (known-good sets are set aside). Repeatable.")
+@click.option("--digests", default="md5,sha1,sha256", show_default=True,
+              help="Digests to compute, from md5, sha1, sha256.")
+@click.option("--resume", is_flag=True, help="Finish a run that was interrupted.")
+@click.option("--workers", type=click.IntRange(1, 256), default=(os.cpu_count() or 1) + 1,
+              show_default=True, help="Worker threads.")
+@click.option("--case-number", default="", help="Case reference for the VICS export.")
+@click.option("--home", type=click.Path(path_type=Path), default=None,
+              help="Safeguard's data folder (default $SAFEGUARD_HOME).")
+@click.option("--quiet", is_flag=True, help="No progress bar or summary.")
+def triage_command(
+    evidence: tuple[str, ...],
+    out_dir: Path,
+    hashset_names: tuple[str, ...],
+    digests: str,
+    resume: bool,
+    workers: int,
+    case_number: str,
+    home: Path | None,
+    quiet: bool,
+) -> None:
+    """Triage seized EVIDENCE (folders, archives, raw or E01 disk images)."""
+    err = Console(stderr=True)
+    try:
+        chosen = parse_digests(digests)
+    except UsageError as exc:
+        raise click.UsageError(str(exc)) from exc
+    try:
+        from .triage.hashsets import HashSetStore
+
+        store = HashSetStore(resolve_home(home) / "hashsets")
+        sets = [store.open(name) for name in hashset_names]
+    except HashSetError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        sys.exit(EXIT_INPUT)
+    progress = None
+    if not quiet and sys.stderr.isatty():
+        from .progress import RichProgress
+
+        progress = RichProgress(err)
+    options = TriageOptions(
+        out_dir=out_dir, digests=chosen, hashsets=sets, workers=workers, resume=resume,
+        case_number=case_number,
+    )
+    if progress is not None:
+        options.progress = progress
+    try:
+        outcome = triage(list(evidence), options)
+    except UsageError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        sys.exit(EXIT_USAGE)
+    except (EvidenceError, HashSetError) as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        sys.exit(EXIT_INPUT)
+    if not quiet:
+        print_summary(Console(), outcome.summary, out_dir)
+    if outcome.warnings:
+        err.print(f"{outcome.warnings} warning(s): see report.json and report.html")
+    sys.exit(outcome.status)
+
+
+@main.command()
+@click.option("--workdir", type=click.Path(path_type=Path), default=Path("demo-case"),
+              show_default=True, help="Where to build the demo evidence and reports.")
+@click.option("--home", type=click.Path(path_type=Path), default=None)
+def demo(workdir: Path, home: Path | None) -> None:
+    """Build a benign demo case, import demo hash sets and triage it."""
+    from .demo.case import run_demo
+
+    sys.exit(run_demo(workdir, resolve_home(home) if home else workdir / "home"))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,1 @@
+"""The triage engine: a library that never imports Django (a test checks it)."""

@@ -1,0 +1,28 @@
+"""The engine's error vocabulary.
+
+Two kinds of failure must never be confused (plaso's lesson): a reader that does not
+recognise its input says `NotThisFormat` and the next reader tries; anything else is
+damaged or unusable input, reported as a warning row naming the item, and the run goes on.
+"""
+
+from __future__ import annotations
+
+
+class SafeguardError(Exception):
+    """Base of every error the engine raises on purpose; its message is for a person."""
+
+
+class NotThisFormat(SafeguardError):
+    """This reader does not recognise the input: let the next one try."""
+
+
+class EvidenceError(SafeguardError):
+    """Evidence that cannot be opened or read at all (missing, truncated, corrupt)."""
+
+
+class HashSetError(SafeguardError):
+    """A hash set that cannot be imported or used (malformed file, unknown name...)."""
+
+
+class UsageError(SafeguardError):
+    """The request itself is wrong (bad option value, unknown digest name)."""

@@ -1,0 +1,192 @@
+"""Examine one file: digests from one read, type from magic bytes, and, for an archive,
+the same for each file inside it (recursively, to a fixed depth)."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import tempfile
+import zipfile
+import zlib
+from collections.abc import Callable, Sequence
+from typing import BinaryIO
+
+from .errors import EvidenceError
+from .evidence import archive
+from .filetypes import HEAD_SIZE, sniff
+from .hashing import Digested, digest_path, digest_stream
+from .records import FileEntry, FileType, Record, TriageWarning, WarningSink
+
+# Archives inside archives are followed this deep; deeper ones are recorded, not opened
+# (a defence against archive bombs that nest without end).
+MAX_ARCHIVE_DEPTH = 8
+
+# Errors that mean "this item's content could not be read", as opposed to a bug.
+READ_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    EOFError,
+    EvidenceError,
+    zipfile.BadZipFile,
+    zlib.error,
+    ValueError,
+)
+
+# Spooled copies of nested archives stay in memory up to this size, then go to a
+# temporary file (never beside the evidence).
+SPOOL_IN_MEMORY = 32 * 1024 * 1024
+
+
+class _PrefixedStream(io.RawIOBase):
+    """Serves bytes already read (the head) and then the rest of the stream."""
+
+    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+        self._head = memoryview(head)
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: "memoryview | bytearray") -> int:  # type: ignore[override]
+        view = memoryview(buffer).cast("B")
+        if self._head:
+            n = min(len(view), len(self._head))
+            view[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        data = self._rest.read(len(view))
+        view[: len(data)] = data
+        return len(data)
+
+
+class Examiner:
+    """Turns file entries into records. Thread-safe: it holds only configuration."""
+
+    def __init__(
+        self, digests: Sequence[str], on_bytes: Callable[[int], None] | None = None
+    ) -> None:
+        self.digests = tuple(digests)
+        self.on_bytes = on_bytes
+
+    def examine(self, entry: FileEntry, warn: WarningSink, extra: Sequence[str] = ()) -> list[Record]:
+        """Records for `entry` and, when it is an archive, for everything inside it."""
+        names = tuple(d for d in ("md5", "sha1", "sha256") if d in self.digests or d in extra)
+        records: list[Record] = []
+        try:
+            if entry.local_path is not None:
+                digested = digest_path(entry.local_path, names, self.on_bytes)
+            else:
+                with entry.opener() as stream:
+                    digested = digest_stream(stream, names, self.on_bytes)
+        except READ_ERRORS as exc:
+            records.append(self._unreadable(entry, exc, warn))
+            return records
+        record = self._record(entry, digested, warn)
+        records.append(record)
+        if record.file_type is FileType.ARCHIVE:
+            try:
+                with entry.opener() as stream:
+                    self._expand(stream, record, warn, records, depth=1)
+            except READ_ERRORS as exc:
+                warn(TriageWarning(str(entry.address), "archive", _describe(exc)))
+        return records
+
+    def _expand(
+        self,
+        stream: BinaryIO,
+        record: Record,
+        warn: WarningSink,
+        out: list[Record],
+        depth: int,
+    ) -> None:
+        if depth > MAX_ARCHIVE_DEPTH:
+            warn(
+                TriageWarning(
+                    str(record.address),
+                    "archive",
+                    f"nested deeper than {MAX_ARCHIVE_DEPTH} archives: contents not examined",
+                )
+            )
+            return
+        for member in archive.members(stream, record.address, record.mime, warn):
+            try:
+                self._examine_member(member, warn, out, depth)
+            except READ_ERRORS as exc:
+                out.append(self._unreadable(member, exc, warn))
+
+    def _examine_member(
+        self, member: FileEntry, warn: WarningSink, out: list[Record], depth: int
+    ) -> None:
+        with member.opener() as stream:
+            head = _read_head(stream)
+            file_type, _mime = sniff(head)
+            if file_type is not FileType.ARCHIVE:
+                digested = digest_stream(
+                    _PrefixedStream(head, stream), self.digests, self.on_bytes  # type: ignore[arg-type]
+                )
+                out.append(self._record(member, digested, warn))
+                return
+            # A nested archive must be seekable to be opened: spool it once, then
+            # digest and expand the copy.
+            with tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY) as spool:
+                spool.write(head)
+                shutil.copyfileobj(stream, spool, 1024 * 1024)
+                spool.seek(0)
+                digested = digest_stream(spool, self.digests, self.on_bytes)  # type: ignore[arg-type]
+                record = self._record(member, digested, warn)
+                out.append(record)
+                spool.seek(0)
+                self._expand(spool, record, warn, out, depth + 1)  # type: ignore[arg-type]
+
+    def _record(self, entry: FileEntry, digested: Digested, warn: WarningSink) -> Record:
+        file_type, mime = sniff(digested.head)
+        if entry.size >= 0 and digested.size != entry.size:
+            warn(
+                TriageWarning(
+                    str(entry.address),
+                    "read",
+                    f"read {digested.size} bytes where {entry.size} were expected",
+                )
+            )
+        return Record(
+            address=entry.address,
+            size=digested.size,
+            file_type=file_type,
+            mime=mime,
+            times=entry.times,
+            deleted=entry.deleted,
+            carved=entry.carved,
+            digests=digested.digests,
+        )
+
+    def _unreadable(self, entry: FileEntry, exc: BaseException, warn: WarningSink) -> Record:
+        message = _describe(exc)
+        warn(TriageWarning(str(entry.address), "read", message))
+        return Record(
+            address=entry.address,
+            size=max(entry.size, 0),
+            file_type=FileType.OTHER,
+            times=entry.times,
+            deleted=entry.deleted,
+            carved=entry.carved,
+            error=message,
+        )
+
+
+def _read_head(stream: BinaryIO) -> bytes:
+    chunks = b""
+    while len(chunks) < HEAD_SIZE:
+        piece = stream.read(HEAD_SIZE - len(chunks))
+        if not piece:
+            break
+        chunks += piece
+    return chunks
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"cannot read: {exc.strerror}"
+    text = str(exc) or type(exc).__name__
+    return f"cannot read: {text}"
+
+
+__all__ = ["MAX_ARCHIVE_DEPTH", "Examiner"]
