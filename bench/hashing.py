@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import SAFEGUARD, WORK, best_of, fresh, machine, record, run_command  # noqa: E402
+from _common import SAFEGUARD, WORK, best_of, fresh, machine, record, run_command
 
 
 def make_large(folder: Path, size: int) -> list[Path]:
@@ -76,8 +76,18 @@ def measure(name: str, folder: Path, paths: list[Path], runs: int) -> dict[str, 
     out = WORK / "out"
 
     def safeguard() -> None:
-        run_command([SAFEGUARD, "triage", str(folder), "--digests", "md5,sha1",
-                     "--out", str(fresh(out)), "--quiet"])
+        run_command(
+            [
+                SAFEGUARD,
+                "triage",
+                str(folder),
+                "--digests",
+                "md5,sha1",
+                "--out",
+                str(fresh(out)),
+                "--quiet",
+            ]
+        )
 
     def hashdeep() -> None:
         run_command(["hashdeep", "-c", "md5,sha1", "-r", str(folder)])
@@ -93,7 +103,6 @@ def measure(name: str, folder: Path, paths: list[Path], runs: int) -> dict[str, 
         fn()  # warm the page cache and the imports
         rates[label] = total / best_of(runs, fn) / 1e6
         print(f"{name}: {label} {rates[label]:.0f} MB/s", flush=True)
-    del contents
     return rates
 
 
@@ -118,7 +127,8 @@ def main() -> None:
         f"Machine: {machine()}. Command: `python bench/hashing.py --large-gib {args.large_gib:g} "
         f"--files {args.files} --runs {args.runs}` (best of {args.runs}, warm page cache).",
         "",
-        "| workload | safeguard triage MB/s | hashdeep MB/s | hashlib limit MB/s | × hashdeep | % of limit |",
+        "| workload | safeguard triage MB/s | hashdeep MB/s | hashlib limit MB/s "
+        "| × hashdeep | % of limit |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for workload, r in results.items():

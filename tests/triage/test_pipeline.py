@@ -24,7 +24,8 @@ def snapshot(root):
         for name in files:
             path = os.path.join(folder, name)
             st = os.stat(path)
-            out[path] = (hashlib.sha256(open(path, "rb").read()).hexdigest(), st.st_mtime_ns)
+            with open(path, "rb") as f:
+                out[path] = (hashlib.sha256(f.read()).hexdigest(), st.st_mtime_ns)
     return out
 
 
@@ -50,7 +51,9 @@ def home(tmp_path, monkeypatch):
 def import_set(tmp_path, name, kind, text, suffix):
     path = tmp_path / f"{name}{suffix}"
     path.write_text(text)
-    result = CliRunner().invoke(main, ["hashset", "import", str(path), "--name", name, "--kind", kind])
+    result = CliRunner().invoke(
+        main, ["hashset", "import", str(path), "--name", name, "--kind", kind]
+    )
     assert result.exit_code == 0, result.output
 
 
@@ -63,12 +66,16 @@ def test_it_counts_known_bad_per_category_and_sets_known_good_aside(tmp_path, se
         tmp_path,
         "bad",
         "known-bad",
-        "md5,category,series\n"
-        f"{md5(picture_bytes(0))},A,demo-series\n"
-        f"{md5(picture_bytes(1))},C,\n",
+        f"md5,category,series\n{md5(picture_bytes(0))},A,demo-series\n{md5(picture_bytes(1))},C,\n",
         ".csv",
     )
-    import_set(tmp_path, "good", "known-good", f"{md5(b'MZ benign system file ' * 50)}  system.dll\n", ".md5")
+    import_set(
+        tmp_path,
+        "good",
+        "known-good",
+        f"{md5(b'MZ benign system file ' * 50)}  system.dll\n",
+        ".md5",
+    )
     before = snapshot(seized)
     out = tmp_path / "out"
     result = CliRunner().invoke(
@@ -96,9 +103,13 @@ def test_it_counts_known_bad_per_category_and_sets_known_good_aside(tmp_path, se
     assert len(vics["value"][0]["Media"]) == 6  # 7 images, one duplicate
 
 
-def test_it_exits_3_naming_a_missing_evidence_item_and_still_reports_the_rest(tmp_path, seized, home):
+def test_it_exits_3_naming_a_missing_evidence_item_and_still_reports_the_rest(
+    tmp_path, seized, home
+):
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["triage", str(seized), str(tmp_path / "missing.E01"), "--out", str(out)])
+    result = CliRunner().invoke(
+        main, ["triage", str(seized), str(tmp_path / "missing.E01"), "--out", str(out)]
+    )
     assert result.exit_code == 3, result.output
     report = json.loads((out / "report.json").read_text())
     assert report["summary"]["files"] == 9
@@ -113,24 +124,35 @@ def test_it_exits_4_when_the_run_had_warnings(tmp_path, seized, home):
 
 def test_it_refuses_usage_errors_with_exit_2(tmp_path, seized, home):
     runner = CliRunner()
-    assert runner.invoke(main, ["triage", str(seized), "--out", str(tmp_path / "o"), "--digests", "crc"]).exit_code == 2
+    assert (
+        runner.invoke(
+            main, ["triage", str(seized), "--out", str(tmp_path / "o"), "--digests", "crc"]
+        ).exit_code
+        == 2
+    )
     inside = runner.invoke(main, ["triage", str(seized), "--out", str(seized / "reports")])
     assert inside.exit_code == 2 and "inside the evidence" in inside.output
     assert not (seized / "reports").exists()
-    assert runner.invoke(main, ["triage", str(seized), "--out", str(tmp_path / "o2")]).exit_code == 0
+    assert (
+        runner.invoke(main, ["triage", str(seized), "--out", str(tmp_path / "o2")]).exit_code == 0
+    )
     again = runner.invoke(main, ["triage", str(seized), "--out", str(tmp_path / "o2")])
     assert again.exit_code == 2 and "--resume" in again.output
 
 
 def test_an_unknown_hashset_is_an_input_error(tmp_path, seized, home):
-    result = CliRunner().invoke(main, ["triage", str(seized), "--out", str(tmp_path / "o"), "--hashset", "nope"])
+    result = CliRunner().invoke(
+        main, ["triage", str(seized), "--out", str(tmp_path / "o"), "--hashset", "nope"]
+    )
     assert result.exit_code == 3
     assert "nope" in result.output
 
 
 def test_digests_can_be_chosen(tmp_path, seized, home):
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["triage", str(seized), "--out", str(out), "--digests", "md5,sha1"])
+    result = CliRunner().invoke(
+        main, ["triage", str(seized), "--out", str(out), "--digests", "md5,sha1"]
+    )
     assert result.exit_code == 0, result.output
     row = next(csv.DictReader((out / "files.csv").open()))
     assert row["md5"] and row["sha1"] and not row["sha256"]
@@ -143,8 +165,19 @@ def test_a_run_killed_with_sigkill_resumes_to_the_same_report(tmp_path, home):
     for i in range(4000):
         folder = root / f"d{i // 200:02d}"
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"f{i:05d}.bin").write_bytes(blob[: 1024 + (i * 37) % 60000] + i.to_bytes(4, "little"))
-    command = [sys.executable, "-m", "safeguard.cli", "triage", str(root), "--workers", "1", "--quiet"]
+        (folder / f"f{i:05d}.bin").write_bytes(
+            blob[: 1024 + (i * 37) % 60000] + i.to_bytes(4, "little")
+        )
+    command = [
+        sys.executable,
+        "-m",
+        "safeguard.cli",
+        "triage",
+        str(root),
+        "--workers",
+        "1",
+        "--quiet",
+    ]
     interrupted = tmp_path / "interrupted"
     proc = subprocess.Popen([*command, "--out", str(interrupted)])
     journal = interrupted / "journal.sqlite"
@@ -153,7 +186,9 @@ def test_a_run_killed_with_sigkill_resumes_to_the_same_report(tmp_path, home):
     while time.monotonic() < deadline and proc.poll() is None:
         if journal.exists():
             try:
-                committed = sqlite3.connect(journal).execute("select count(*) from records").fetchone()[0]
+                committed = (
+                    sqlite3.connect(journal).execute("select count(*) from records").fetchone()[0]
+                )
             except sqlite3.Error:
                 committed = 0
             if committed >= 600:
@@ -165,7 +200,9 @@ def test_a_run_killed_with_sigkill_resumes_to_the_same_report(tmp_path, home):
     assert 600 <= committed < 4000
     assert not (interrupted / "report.json").exists()
 
-    resumed = subprocess.run([*command, "--out", str(interrupted), "--resume"], capture_output=True, text=True)
+    resumed = subprocess.run(
+        [*command, "--out", str(interrupted), "--resume"], capture_output=True, text=True
+    )
     assert resumed.returncode == 0, resumed.stderr
     full = tmp_path / "full"
     subprocess.run([*command, "--out", str(full)], check=True)

@@ -37,9 +37,8 @@ def parse_digests(text: str) -> tuple[str, ...]:
     names = [n.strip().lower().replace("-", "") for n in text.split(",") if n.strip()]
     unknown = sorted(set(names) - set(DIGESTS))
     if unknown or not names:
-        raise UsageError(
-            f"unknown digest {', '.join(unknown) or '(none given)'}: choose from {', '.join(DIGESTS)}"
-        )
+        given = ", ".join(unknown) or "(none given)"
+        raise UsageError(f"unknown digest {given}: choose from {', '.join(DIGESTS)}")
     return tuple(d for d in DIGESTS if d in names)
 
 
@@ -65,9 +64,7 @@ def _pool() -> ThreadPoolExecutor:
     global _digest_pool
     with _pool_lock:
         if _digest_pool is None:
-            _digest_pool = ThreadPoolExecutor(
-                max_workers=len(DIGESTS), thread_name_prefix="digest"
-            )
+            _digest_pool = ThreadPoolExecutor(max_workers=len(DIGESTS), thread_name_prefix="digest")
         return _digest_pool
 
 
@@ -103,7 +100,9 @@ def digest_stream(
             on_bytes(n)
     else:
         total = _digest_chunked(stream, hashers, first, second, n, on_bytes)
-    return Digested({name: h.hexdigest() for name, h in zip(names, hashers, strict=True)}, head, total)
+    return Digested(
+        {name: h.hexdigest() for name, h in zip(names, hashers, strict=True)}, head, total
+    )
 
 
 def digest_path(

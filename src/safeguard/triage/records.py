@@ -11,8 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-# Separates an archive from the path of a member inside it, as in "photos.zip!/a/b.jpg".
-ARCHIVE_SEPARATOR = "!/"
+# Separates an archive from the path of a member inside it, as in "/photos.zip!/a/b.jpg"
+# (member paths start with "/").
+ARCHIVE_SEPARATOR = "!"
 
 
 class FileType(enum.StrEnum):
@@ -70,7 +71,7 @@ class Address:
 
     @property
     def full_path(self) -> str:
-        """The path a person reads: archives joined to their members with '!/'."""
+        """The path a person reads: archives joined to their members with '!'."""
         return ARCHIVE_SEPARATOR.join((*self.archive, self.path))
 
     def key(self) -> str:

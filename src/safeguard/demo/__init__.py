@@ -1,0 +1,1 @@
+"""Synthetic, benign data for the demo and the tests."""

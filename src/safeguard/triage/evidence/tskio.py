@@ -1,0 +1,276 @@
+"""Plumbing between The Sleuth Kit (pytsk3) and Python's I/O.
+
+- `TskFileReader`: a seekable, read-only binary stream over one file inside a file system.
+- `SplitRawImgInfo`: a raw image split into numbered pieces (`disk.001`, `disk.002` ...),
+  presented to TSK as one image (pytsk3's own `Img_Info` takes a single path only).
+- `fs_type_name`, `sniff_filesystem`: names for the report and a guess at what a header is.
+
+TSK handles (image, file system, file) are not safe to share between threads, so every
+source owns one `threading.Lock` per image and takes it around each TSK call. Readers take
+it for one chunk at a time: while one thread waits for TSK, others digest their last chunk
+(hashlib releases the GIL), so hashing still overlaps across threads.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytsk3
+
+from ..errors import EvidenceError
+
+if TYPE_CHECKING:  # collections.abc.Buffer is 3.12+; annotations only, never evaluated
+    from typing_extensions import Buffer
+
+# One TSK call reads at most this much: small enough that threads sharing an image take
+# turns often, large enough that the per-call overhead (lock, Python object) is negligible.
+READ_CHUNK = 1024 * 1024
+
+# Split raw pieces are named NAME.001, NAME.002 ... (dd, FTK Imager, Guymager).
+_SPLIT_SUFFIX = re.compile(r"\.(\d{3})$")
+
+
+class TskFileReader(io.RawIOBase):
+    """The content of one file system file, read through TSK's `read_random`.
+
+    `where` names the file in error messages. A read TSK cannot satisfy (a deleted file's
+    clusters are gone, the image is truncated) raises EvidenceError naming the file.
+    """
+
+    def __init__(self, tsk_file: Any, size: int, lock: threading.Lock, where: str) -> None:
+        super().__init__()
+        self._file: Any = tsk_file
+        self._size = size
+        self._lock = lock
+        self._where = where
+        self._pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        if whence == io.SEEK_SET:
+            pos = offset
+        elif whence == io.SEEK_CUR:
+            pos = self._pos + offset
+        elif whence == io.SEEK_END:
+            pos = self._size + offset
+        else:
+            raise ValueError(f"invalid whence {whence}")
+        if pos < 0:
+            raise ValueError("negative seek position")
+        self._pos = pos
+        return pos
+
+    def read(self, size: int | None = -1) -> bytes:
+        # RawIOBase.read would return one chunk at most and readall() would go 8 KiB at a
+        # time: callers such as archive readers expect read(n) to give n bytes unless the
+        # file ends, and one TSK call per chunk keeps whole-file reads fast.
+        if size is None or size < 0:
+            size = max(self._size - self._pos, 0)
+        parts: list[bytes] = []
+        while size > 0:
+            chunk = bytearray(min(size, READ_CHUNK))
+            n = self.readinto(chunk)
+            if not n:
+                break
+            parts.append(bytes(chunk[:n]))
+            size -= n
+        return b"".join(parts)
+
+    def readall(self) -> bytes:
+        return self.read(-1)
+
+    def readinto(self, buffer: Buffer) -> int:
+        if self.closed:
+            raise ValueError("read from a closed file")
+        view = memoryview(buffer).cast("B")
+        want = min(len(view), self._size - self._pos, READ_CHUNK)
+        if want <= 0:
+            return 0
+        with self._lock:
+            try:
+                data: bytes = self._file.read_random(self._pos, want)
+            except OSError as exc:
+                raise EvidenceError(
+                    f"{self._where}: cannot read {want} bytes at offset {self._pos}: {exc}"
+                ) from exc
+        if not data:
+            raise EvidenceError(
+                f"{self._where}: content ends at offset {self._pos} of {self._size} bytes"
+            )
+        n = len(data)
+        view[:n] = data
+        self._pos += n
+        return n
+
+    def close(self) -> None:
+        # Dropping the last reference closes the TSK file, which touches shared state.
+        with self._lock:
+            self._file = None
+        super().close()
+
+
+class SplitRawImgInfo(pytsk3.Img_Info):  # type: ignore[misc]  # pytsk3 is untyped
+    """A raw image in numbered pieces, read as one image (an external TSK image type)."""
+
+    def __init__(self, pieces: Sequence[Path]) -> None:
+        self._fds: list[int] = []
+        self._starts: list[int] = []
+        total = 0
+        try:
+            for piece in pieces:
+                fd = os.open(piece, os.O_RDONLY)
+                self._fds.append(fd)
+                self._starts.append(total)
+                total += os.fstat(fd).st_size
+        except OSError as exc:
+            self.close()
+            raise EvidenceError(f"{exc.filename}: cannot open image piece: {exc.strerror}") from exc
+        self._size = total
+        super().__init__(url="", type=pytsk3.TSK_IMG_TYPE_EXTERNAL)
+
+    def get_size(self) -> int:
+        return self._size
+
+    def read(self, offset: int, size: int) -> bytes:
+        parts: list[bytes] = []
+        end = min(offset + size, self._size)
+        index = 0
+        while index + 1 < len(self._starts) and self._starts[index + 1] <= offset:
+            index += 1
+        while offset < end and index < len(self._fds):
+            piece_end = (
+                self._starts[index + 1] if index + 1 < len(self._starts) else self._size
+            )
+            n = min(end, piece_end) - offset
+            data = os.pread(self._fds[index], n, offset - self._starts[index])
+            if not data:
+                break
+            parts.append(data)
+            offset += len(data)
+            if offset >= piece_end:
+                index += 1
+        return b"".join(parts)
+
+    def close(self) -> None:
+        for fd in self._fds:
+            os.close(fd)
+        self._fds = []
+
+
+class ConcatReader(io.RawIOBase):
+    """The pieces of a split image read one after another, for the whole-image digest."""
+
+    def __init__(self, pieces: Sequence[Path]) -> None:
+        super().__init__()
+        self._pieces = list(pieces)
+        self._current: io.BufferedReader | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Buffer) -> int:
+        view = memoryview(buffer).cast("B")
+        while True:
+            if self._current is None:
+                if not self._pieces:
+                    return 0
+                self._current = open(self._pieces.pop(0), "rb")  # noqa: SIM115 - closed below
+            n = self._current.readinto(view)
+            if n:
+                return n
+            self._current.close()
+            self._current = None
+
+    def close(self) -> None:
+        if self._current is not None:
+            self._current.close()
+            self._current = None
+        super().close()
+
+
+def split_pieces(path: Path) -> list[Path]:
+    """The pieces of a split raw image when `path` is its first piece (`.001`), else [path].
+
+    Pieces are taken while the next number exists; a single `.001` is a plain raw image.
+    """
+    match = _SPLIT_SUFFIX.search(path.name)
+    if match is None or int(match.group(1)) != 1:
+        return [path]
+    width = len(match.group(1))
+    stem = path.name[: match.start()]
+    pieces = [path]
+    number = 2
+    while (candidate := path.with_name(f"{stem}.{number:0{width}d}")).is_file():
+        pieces.append(candidate)
+        number += 1
+    return pieces
+
+
+def _fs_names() -> dict[int, str]:
+    names = {
+        "FAT12": "FAT12",
+        "FAT16": "FAT16",
+        "FAT32": "FAT32",
+        "EXFAT": "exFAT",
+        "NTFS": "NTFS",
+        "EXT2": "ext2",
+        "EXT3": "ext3",
+        "EXT4": "ext4",
+        "HFS": "HFS+",
+        "APFS": "APFS",
+        "ISO9660": "ISO9660",
+        "FFS1": "UFS1",
+        "FFS1B": "UFS1b",
+        "FFS2": "UFS2",
+        "YAFFS2": "YAFFS2",
+        "SWAP": "swap",
+        "RAW": "raw",
+    }
+    out: dict[int, str] = {}
+    for tsk_name, name in names.items():
+        value = getattr(pytsk3, f"TSK_FS_TYPE_{tsk_name}", None)
+        if value is not None:
+            out[int(value)] = name
+    return out
+
+
+_FS_NAMES = _fs_names()
+
+
+def fs_type_name(ftype: Any) -> str:
+    """The name a report uses for a TSK file system type ("FAT16", "exFAT", "ext4" ...)."""
+    return _FS_NAMES.get(int(ftype), f"unknown ({int(ftype)})")
+
+
+def sniff_filesystem(head: bytes) -> str:
+    """What the first 4 KiB of an image claims to be, or "" when it claims nothing.
+
+    Used only to tell a damaged image (a recognisable header TSK then cannot open:
+    EvidenceError) from a file that is not an image at all (NotThisFormat).
+    """
+    if head[3:11] == b"NTFS    ":
+        return "NTFS"
+    if head[3:11] == b"EXFAT   ":
+        return "exFAT"
+    if head[1080:1082] == b"\x53\xef":
+        return "ext2/3/4"
+    if head[512:520] == b"EFI PART":
+        return "GPT-partitioned disk"
+    boot_code = head[510:512] == b"\x55\xaa" and head[:1] in (b"\xeb", b"\xe9")
+    if boot_code and (head[54:59] in (b"FAT12", b"FAT16", b"FAT  ") or head[82:87] == b"FAT32"):
+        return "FAT"
+    return ""

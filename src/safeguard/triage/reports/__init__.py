@@ -1,0 +1,69 @@
+"""The report writers: report.json, files.csv, report.html and case.vics.json.
+
+`write_reports` reads `result.records` exactly once (it may be a generator over a
+million rows): each record goes to files.csv, to the summary and, if it is an image or
+a video, to the VICS collector, in the same loop. The summary-based reports are written
+after the loop. docs/report-format.md documents every field.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..results import TriageResult
+from .csv_report import COLUMNS, FIELDNAMES, CsvReport, csv_row
+from .html_report import render_html, write_html
+from .json_report import report_dict, write_json
+from .summary import CategoryFigures, Summary, SummaryBuilder, summarise
+from .vics_export import DEFAULT_CATEGORY_CODES, VicsCollector, category_codes
+
+# The names of the outputs, keyed as `write_reports` returns them.
+OUTPUTS: dict[str, str] = {
+    "json": "report.json",
+    "csv": "files.csv",
+    "html": "report.html",
+    "vics": "case.vics.json",
+}
+
+
+def write_reports(out_dir: Path, result: TriageResult) -> dict[str, Path]:
+    """Write every report into `out_dir` (created if missing); return their paths by kind.
+
+    Each file appears under its name only once complete. The options are checked before
+    any record is read, so a bad `vics_category_codes` fails fast, not after the pass.
+    """
+    codes = category_codes(result.options)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = {kind: out_dir / name for kind, name in OUTPUTS.items()}
+    builder = SummaryBuilder()
+    with CsvReport(paths["csv"]) as csv_out, VicsCollector(out_dir, codes) as vics:
+        for record in result.records:
+            csv_out.write(record)
+            builder.add(record)
+            vics.add(record)
+        vics.write(paths["vics"], result)
+    summary = builder.finish(len(result.warnings))
+    write_json(paths["json"], result, summary)
+    write_html(paths["html"], result, summary)
+    return paths
+
+
+__all__ = [
+    "COLUMNS",
+    "DEFAULT_CATEGORY_CODES",
+    "FIELDNAMES",
+    "OUTPUTS",
+    "CategoryFigures",
+    "CsvReport",
+    "Summary",
+    "SummaryBuilder",
+    "VicsCollector",
+    "category_codes",
+    "csv_row",
+    "render_html",
+    "report_dict",
+    "summarise",
+    "write_html",
+    "write_json",
+    "write_reports",
+]

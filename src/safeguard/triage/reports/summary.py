@@ -1,0 +1,255 @@
+"""Summary figures: what a prosecutor reads first, accumulated in one pass over the records.
+
+The builder sees each record once, in the same loop that writes files.csv, so a run of
+millions of files is never held in memory. Only the identities of *matched* content are
+kept (to count unique items per category), and matched items are few beside the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..records import FileType, Match, Record
+
+# The UK legal grading (Sentencing Council, 2014) is listed first, in its own order, so the
+# most serious category heads every table; any other names follow, sorted.
+UK_SCHEME: tuple[str, ...] = ("A", "B", "C")
+
+# The name under which a match from a hash set without categories (a bare md5sum list) is
+# counted. Listed after every named category.
+UNCATEGORISED = "uncategorised"
+
+# The digest that identifies content, in order of preference. SHA-1 first because it is
+# what CAID and VICS sets key on beside MD5 and is not subject to MD5's practical collisions.
+IDENTITY_DIGESTS: tuple[str, ...] = ("sha1", "md5", "sha256")
+
+
+def content_identity(record: Record) -> str:
+    """Who this content is, for 'unique' counts: the first digest available.
+
+    A record with no digest at all (it could not be read) has no content to compare, so
+    it is its own identity: it counts once, never merged with another unreadable file.
+    """
+    for name in IDENTITY_DIGESTS:
+        value = record.digests.get(name)
+        if value:
+            return f"{name}:{value.lower()}"
+    return "address:" + record.address.key()
+
+
+def category_name(record: Record) -> str:
+    return record.category or UNCATEGORISED
+
+
+def category_order(names: Iterable[str]) -> list[str]:
+    """The scheme's names in scheme order, then the rest sorted, `uncategorised` last."""
+    present = set(names)
+    scheme = [name for name in UK_SCHEME if name in present]
+    others = sorted(present - set(UK_SCHEME) - {UNCATEGORISED})
+    tail = [UNCATEGORISED] if UNCATEGORISED in present else []
+    return scheme + others + tail
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryFigures:
+    """The figures for one category, over the records that matched into it.
+
+    `images`/`videos` count matched records of that file type; `unique_*` count distinct
+    content among them. `deleted`, `distributed`, `exact` and `perceptual` count every
+    matched record of the category, whatever its file type.
+    """
+
+    images: int = 0
+    videos: int = 0
+    unique_images: int = 0
+    unique_videos: int = 0
+    deleted: int = 0
+    distributed: int = 0
+    exact: int = 0
+    perceptual: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "images": self.images,
+            "videos": self.videos,
+            "unique_images": self.unique_images,
+            "unique_videos": self.unique_videos,
+            "deleted": self.deleted,
+            "distributed": self.distributed,
+            "exact": self.exact,
+            "perceptual": self.perceptual,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """The run's figures. `categories` is in report order (see `category_order`)."""
+
+    files: int = 0
+    bytes: int = 0
+    images: int = 0
+    videos: int = 0
+    archives: int = 0
+    known_good: int = 0
+    unmatched_images: int = 0
+    unmatched_videos: int = 0
+    deleted: int = 0
+    carved: int = 0
+    in_archives: int = 0
+    warnings: int = 0
+    exact: int = 0
+    perceptual: int = 0
+    categories: dict[str, CategoryFigures] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        # Built in a fixed key order (not sort_keys) so that the categories keep the
+        # scheme's order in report.json.
+        return {
+            "files": self.files,
+            "bytes": self.bytes,
+            "images": self.images,
+            "videos": self.videos,
+            "archives": self.archives,
+            "known_good": self.known_good,
+            "unmatched_images": self.unmatched_images,
+            "unmatched_videos": self.unmatched_videos,
+            "deleted": self.deleted,
+            "carved": self.carved,
+            "in_archives": self.in_archives,
+            "warnings": self.warnings,
+            "matches": {"exact": self.exact, "perceptual": self.perceptual},
+            "categories": {name: figures.as_dict() for name, figures in self.categories.items()},
+        }
+
+
+class _CategoryTally:
+    """The mutable counts behind one CategoryFigures while the pass runs."""
+
+    __slots__ = (
+        "deleted",
+        "distributed",
+        "exact",
+        "image_ids",
+        "images",
+        "perceptual",
+        "video_ids",
+        "videos",
+    )
+
+    def __init__(self) -> None:
+        self.images = 0
+        self.videos = 0
+        self.image_ids: set[str] = set()
+        self.video_ids: set[str] = set()
+        self.deleted = 0
+        self.distributed = 0
+        self.exact = 0
+        self.perceptual = 0
+
+    def freeze(self) -> CategoryFigures:
+        return CategoryFigures(
+            images=self.images,
+            videos=self.videos,
+            unique_images=len(self.image_ids),
+            unique_videos=len(self.video_ids),
+            deleted=self.deleted,
+            distributed=self.distributed,
+            exact=self.exact,
+            perceptual=self.perceptual,
+        )
+
+
+class SummaryBuilder:
+    """Accumulates a Summary from records seen one at a time."""
+
+    def __init__(self) -> None:
+        self.files = 0
+        self.bytes = 0
+        self.images = 0
+        self.videos = 0
+        self.archives = 0
+        self.known_good = 0
+        self.unmatched_images = 0
+        self.unmatched_videos = 0
+        self.deleted = 0
+        self.carved = 0
+        self.in_archives = 0
+        self.exact = 0
+        self.perceptual = 0
+        self._categories: dict[str, _CategoryTally] = {}
+
+    def add(self, record: Record) -> None:
+        self.files += 1
+        self.bytes += record.size
+        self.deleted += record.deleted
+        self.carved += record.carved
+        self.in_archives += record.address.in_archive
+        self.known_good += record.known_good
+        kind = record.file_type
+        if kind is FileType.IMAGE:
+            self.images += 1
+        elif kind is FileType.VIDEO:
+            self.videos += 1
+        elif kind is FileType.ARCHIVE:
+            self.archives += 1
+
+        if record.match is Match.NONE:
+            # Unknown media is what matters most (it may show a child being abused now):
+            # it counts as awaiting review unless a known-good set cleared it.
+            if not record.known_good:
+                if kind is FileType.IMAGE:
+                    self.unmatched_images += 1
+                elif kind is FileType.VIDEO:
+                    self.unmatched_videos += 1
+            return
+
+        name = category_name(record)
+        tally = self._categories.get(name)
+        if tally is None:
+            tally = self._categories[name] = _CategoryTally()
+        if record.match is Match.EXACT:
+            self.exact += 1
+            tally.exact += 1
+        else:
+            self.perceptual += 1
+            tally.perceptual += 1
+        tally.deleted += record.deleted
+        tally.distributed += record.distributed
+        if kind is FileType.IMAGE:
+            tally.images += 1
+            tally.image_ids.add(content_identity(record))
+        elif kind is FileType.VIDEO:
+            tally.videos += 1
+            tally.video_ids.add(content_identity(record))
+
+    def finish(self, warnings: int) -> Summary:
+        """The figures so far, with `warnings` (counted by the caller: they are not records)."""
+        return Summary(
+            files=self.files,
+            bytes=self.bytes,
+            images=self.images,
+            videos=self.videos,
+            archives=self.archives,
+            known_good=self.known_good,
+            unmatched_images=self.unmatched_images,
+            unmatched_videos=self.unmatched_videos,
+            deleted=self.deleted,
+            carved=self.carved,
+            in_archives=self.in_archives,
+            warnings=warnings,
+            exact=self.exact,
+            perceptual=self.perceptual,
+            categories={
+                name: self._categories[name].freeze() for name in category_order(self._categories)
+            },
+        )
+
+
+def summarise(records: Iterable[Record], warnings: int = 0) -> Summary:
+    """The summary of `records` alone, for callers that need no other output."""
+    builder = SummaryBuilder()
+    for record in records:
+        builder.add(record)
+    return builder.finish(warnings)
