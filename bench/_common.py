@@ -31,7 +31,9 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return f"{os.cpu_count()} cores ({cpu or platform.machine()}), Python {platform.python_version()}"
+    return (
+        f"{os.cpu_count()} cores ({cpu or platform.machine()}), Python {platform.python_version()}"
+    )
 
 
 def best_of(runs: int, fn: Callable[[], None]) -> float:
@@ -47,7 +49,9 @@ def best_of(runs: int, fn: Callable[[], None]) -> float:
 def run_command(command: Sequence[str], *, ok: Sequence[int] = (0,)) -> None:
     result = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     if result.returncode not in ok:
-        raise SystemExit(f"{' '.join(command)} failed ({result.returncode}): {result.stderr[-2000:]}")
+        raise SystemExit(
+            f"{' '.join(command)} failed ({result.returncode}): {result.stderr[-2000:]}"
+        )
 
 
 def fresh(path: Path) -> Path:
@@ -62,6 +66,10 @@ def record(name: str, body: str) -> None:
     start, end = f"<!-- bench:{name} -->", f"<!-- /bench:{name} -->"
     block = f"{start}\n{body.rstrip()}\n{end}"
     pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
-    text = pattern.sub(lambda _m: block, text) if pattern.search(text) else text.rstrip() + "\n\n" + block + "\n"
+    text = (
+        pattern.sub(lambda _m: block, text)
+        if pattern.search(text)
+        else text.rstrip() + "\n\n" + block + "\n"
+    )
     DOC.write_text(text)
     print(body)

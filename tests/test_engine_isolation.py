@@ -19,9 +19,7 @@ def test_the_engine_never_imports_django():
 
 def test_a_folder_triage_does_not_load_the_sleuth_kit():
     code = (
-        "import sys\n"
-        "import safeguard.cli\n"
-        "print('pytsk3' in sys.modules, 'pyewf' in sys.modules)\n"
+        "import sys\nimport safeguard.cli\nprint('pytsk3' in sys.modules, 'pyewf' in sys.modules)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False False"

@@ -53,26 +53,56 @@ def print_summary(console: Console, summary: dict[str, object], out_dir: Path) -
             ),
         )
     console.print(table)
-    for key in ("files", "bytes", "images", "videos", "known_good", "unmatched_images",
-                "unmatched_videos", "warnings"):
+    for key in (
+        "files",
+        "bytes",
+        "images",
+        "videos",
+        "known_good",
+        "unmatched_images",
+        "unmatched_videos",
+        "warnings",
+    ):
         console.print(f"  {key.replace('_', ' ')}: {summary.get(key, 0)}")
     console.print(f"Reports in {out_dir}")
 
 
 @main.command(name="triage")
 @click.argument("evidence", nargs=-1, required=True)
-@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path),
-              help="Folder for the reports and the run journal (never inside the evidence).")
-@click.option("--hashset", "hashset_names", multiple=True,
-              help="Hash set to match against (known-good sets are set aside). Repeatable.")
-@click.option("--digests", default="md5,sha1,sha256", show_default=True,
-              help="Digests to compute, from md5, sha1, sha256.")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Folder for the reports and the run journal (never inside the evidence).",
+)
+@click.option(
+    "--hashset",
+    "hashset_names",
+    multiple=True,
+    help="Hash set to match against (known-good sets are set aside). Repeatable.",
+)
+@click.option(
+    "--digests",
+    default="md5,sha1,sha256",
+    show_default=True,
+    help="Digests to compute, from md5, sha1, sha256.",
+)
 @click.option("--resume", is_flag=True, help="Finish a run that was interrupted.")
-@click.option("--workers", type=click.IntRange(1, 256), default=(os.cpu_count() or 1) + 1,
-              show_default=True, help="Worker threads.")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 256),
+    default=(os.cpu_count() or 1) + 1,
+    show_default=True,
+    help="Worker threads.",
+)
 @click.option("--case-number", default="", help="Case reference for the VICS export.")
-@click.option("--home", type=click.Path(path_type=Path), default=None,
-              help="Safeguard's data folder (default $SAFEGUARD_HOME).")
+@click.option(
+    "--home",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Safeguard's data folder (default $SAFEGUARD_HOME).",
+)
 @click.option("--quiet", is_flag=True, help="No progress bar or summary.")
 def triage_command(
     evidence: tuple[str, ...],
@@ -105,7 +135,11 @@ def triage_command(
 
         progress = RichProgress(err)
     options = TriageOptions(
-        out_dir=out_dir, digests=chosen, hashsets=sets, workers=workers, resume=resume,
+        out_dir=out_dir,
+        digests=chosen,
+        hashsets=sets,
+        workers=workers,
+        resume=resume,
         case_number=case_number,
     )
     if progress is not None:
@@ -126,8 +160,13 @@ def triage_command(
 
 
 @main.command()
-@click.option("--workdir", type=click.Path(path_type=Path), default=Path("demo-case"),
-              show_default=True, help="Where to build the demo evidence and reports.")
+@click.option(
+    "--workdir",
+    type=click.Path(path_type=Path),
+    default=Path("demo-case"),
+    show_default=True,
+    help="Where to build the demo evidence and reports.",
+)
 @click.option("--home", type=click.Path(path_type=Path), default=None)
 def demo(workdir: Path, home: Path | None) -> None:
     """Build a benign demo case, import demo hash sets and triage it."""

@@ -50,9 +50,7 @@ class RichProgress:
             self._files += files
             count = self._files
         elapsed = max(time.monotonic() - self._started, 1e-6)
-        self._progress.update(
-            self._task, advance=nbytes, files=count, rate=count / elapsed
-        )
+        self._progress.update(self._task, advance=nbytes, files=count, rate=count / elapsed)
 
     def close(self) -> None:
         self._progress.stop()

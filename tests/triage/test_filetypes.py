@@ -11,8 +11,14 @@ from safeguard.triage.records import FileType
 
 @pytest.mark.parametrize(
     ("fmt", "mime"),
-    [("JPEG", "image/jpeg"), ("PNG", "image/png"), ("GIF", "image/gif"),
-     ("BMP", "image/bmp"), ("WEBP", "image/webp"), ("TIFF", "image/tiff")],
+    [
+        ("JPEG", "image/jpeg"),
+        ("PNG", "image/png"),
+        ("GIF", "image/gif"),
+        ("BMP", "image/bmp"),
+        ("WEBP", "image/webp"),
+        ("TIFF", "image/tiff"),
+    ],
 )
 def test_it_recognises_images_by_content(fmt, mime):
     data = encode(synthetic_picture(1, (32, 32)), fmt)

@@ -18,14 +18,15 @@ from safeguard.demo.media import picture_bytes
 
 
 def snapshot(root):
-    """Every file's bytes and times under root: the evidence must come out unchanged."""
+    """Every file's bytes and times under root: the evidence must come out unchanged,
+    access times included (read before the content, which this read would update)."""
     out = {}
     for folder, _dirs, files in os.walk(root):
         for name in files:
             path = os.path.join(folder, name)
             st = os.stat(path)
             with open(path, "rb") as f:
-                out[path] = (hashlib.sha256(f.read()).hexdigest(), st.st_mtime_ns)
+                out[path] = (hashlib.sha256(f.read()).hexdigest(), st.st_mtime_ns, st.st_atime_ns)
     return out
 
 
@@ -38,6 +39,12 @@ def seized(tmp_path):
     (root / "photos" / "copy-of-p0.jpg").write_bytes(picture_bytes(0))
     (root / "system.dll").write_bytes(b"MZ benign system file " * 50)
     (root / "notes.txt").write_text("benign")
+    # Access times two days old: any ordinary read would now update them (relatime).
+    old = time.time() - 2 * 86400
+    for folder, _dirs, files in os.walk(root):
+        for name in files:
+            path = os.path.join(folder, name)
+            os.utime(path, (old, os.stat(path).st_mtime))
     return root
 
 
@@ -76,13 +83,18 @@ def test_it_counts_known_bad_per_category_and_sets_known_good_aside(tmp_path, se
         f"{md5(b'MZ benign system file ' * 50)}  system.dll\n",
         ".md5",
     )
-    before = snapshot(seized)
+    paths = [os.path.join(d, n) for d, _s, files in os.walk(seized) for n in files]
+    atimes = {p: os.stat(p).st_atime_ns for p in paths}  # before anything reads them
+    before = {p: v[:2] for p, v in snapshot(seized).items()}
+    for p, atime in atimes.items():
+        os.utime(p, ns=(atime, os.stat(p).st_mtime_ns))
     out = tmp_path / "out"
     result = CliRunner().invoke(
         main, ["triage", str(seized), "--out", str(out), "--hashset", "bad", "--hashset", "good"]
     )
     assert result.exit_code == 0, result.output
-    assert snapshot(seized) == before
+    assert {p: os.stat(p).st_atime_ns for p in before} == atimes
+    assert {p: v[:2] for p, v in snapshot(seized).items()} == before
     report = json.loads((out / "report.json").read_text())
     summary = report["summary"]
     assert summary["files"] == 9

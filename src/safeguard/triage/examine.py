@@ -9,7 +9,7 @@ import tempfile
 import zipfile
 import zlib
 from collections.abc import Callable, Sequence
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from .errors import EvidenceError
 from .evidence import archive
@@ -46,7 +46,7 @@ class _PrefixedStream(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer: "memoryview | bytearray") -> int:  # type: ignore[override]
+    def readinto(self, buffer: memoryview | bytearray) -> int:  # type: ignore[override]
         view = memoryview(buffer).cast("B")
         if self._head:
             n = min(len(view), len(self._head))
@@ -67,7 +67,9 @@ class Examiner:
         self.digests = tuple(digests)
         self.on_bytes = on_bytes
 
-    def examine(self, entry: FileEntry, warn: WarningSink, extra: Sequence[str] = ()) -> list[Record]:
+    def examine(
+        self, entry: FileEntry, warn: WarningSink, extra: Sequence[str] = ()
+    ) -> list[Record]:
         """Records for `entry` and, when it is an archive, for everything inside it."""
         names = tuple(d for d in ("md5", "sha1", "sha256") if d in self.digests or d in extra)
         records: list[Record] = []
@@ -120,9 +122,8 @@ class Examiner:
             head = _read_head(stream)
             file_type, _mime = sniff(head)
             if file_type is not FileType.ARCHIVE:
-                digested = digest_stream(
-                    _PrefixedStream(head, stream), self.digests, self.on_bytes  # type: ignore[arg-type]
-                )
+                rest = cast(BinaryIO, _PrefixedStream(head, stream))
+                digested = digest_stream(rest, self.digests, self.on_bytes)
                 out.append(self._record(member, digested, warn))
                 return
             # A nested archive must be seekable to be opened: spool it once, then

@@ -105,6 +105,25 @@ def digest_stream(
     )
 
 
+_NOATIME = getattr(os, "O_NOATIME", 0)
+
+
+def open_readonly(path: str | os.PathLike[str]) -> int:
+    """Open a file of the evidence for reading without touching its access time.
+
+    Reading normally updates atime, which is evidence too (when was this file last
+    opened?). O_NOATIME is allowed to the file's owner and to root; anyone else falls back
+    to a plain read-only open.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+    if _NOATIME:
+        try:
+            return os.open(path, flags | _NOATIME)
+        except PermissionError:
+            pass
+    return os.open(path, flags)
+
+
 def digest_path(
     path: str | os.PathLike[str],
     names: Sequence[str] = DIGESTS,
@@ -112,7 +131,7 @@ def digest_path(
 ) -> Digested:
     """Digest a regular file. Large files are memory-mapped and each digest walks the map
     in its own thread: no copy into Python buffers, so MD5 (the slowest) sets the pace."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    fd = open_readonly(path)
     try:
         size = os.fstat(fd).st_size
         if size < CHUNK_SIZE:

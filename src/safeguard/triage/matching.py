@@ -53,7 +53,7 @@ class Matcher:
                 record.match = Match.EXACT
                 record.distance = 0
                 record.hashset = hs.info.name
-                record.category = entry.category
+                record.category = entry.category or ""
                 record.series = entry.series or ""
                 record.distributed = bool(entry.distributed)
                 record.victim_identified = bool(entry.victim_identified)
@@ -79,9 +79,7 @@ class Matcher:
         for digest in _MATCH_ORDER:
             if digest not in hs.info.digests:
                 continue
-            positions = [
-                i for i, r in enumerate(batch) if i not in found and digest in r.digests
-            ]
+            positions = [i for i, r in enumerate(batch) if i not in found and digest in r.digests]
             if not positions:
                 continue
             rows = hs.lookup(digest, [batch[i].digests[digest] for i in positions])

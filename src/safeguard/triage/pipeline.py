@@ -148,7 +148,9 @@ def triage(evidence_paths: Sequence[str], options: TriageOptions) -> TriageOutco
     out_dir = options.out_dir
     for path in evidence_paths:
         p = Path(path)
-        if p.exists() and (_is_within(out_dir, p) if p.is_dir() else out_dir.resolve() == p.resolve()):
+        if p.exists() and (
+            _is_within(out_dir, p) if p.is_dir() else out_dir.resolve() == p.resolve()
+        ):
             raise UsageError(f"the output folder {out_dir} is inside the evidence {path}")
     journal = _open_journal(evidence_paths, options)
     try:
@@ -205,7 +207,9 @@ def _run(evidence_paths: Sequence[str], options: TriageOptions, journal: Journal
     examiner = Examiner(options.digests, on_bytes=lambda n: progress.advance(nbytes=n))
     lock = threading.Lock()
 
-    with ThreadPoolExecutor(max_workers=max(1, options.workers), thread_name_prefix="examine") as pool:
+    with ThreadPoolExecutor(
+        max_workers=max(1, options.workers), thread_name_prefix="examine"
+    ) as pool:
         describing: dict[Future[EvidenceInfo], int] = {}
         for position, source in sources:
             if position not in known_evidence and not getattr(source, "SELF_DIGESTING", False):
@@ -232,7 +236,9 @@ def _run(evidence_paths: Sequence[str], options: TriageOptions, journal: Journal
             if batch.due():
                 batch.flush(journal)
 
-        def examine(entry: FileEntry, self_digesting: bool) -> tuple[list[Record], list[TriageWarning]]:
+        def examine(
+            entry: FileEntry, self_digesting: bool
+        ) -> tuple[list[Record], list[TriageWarning]]:
             warnings: list[TriageWarning] = []
             extra = ("sha256",) if self_digesting else ()
             return examiner.examine(entry, warnings.append, extra), warnings

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import bz2
 import calendar
+import functools
 import gzip
 import lzma
 import tarfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
 from ..records import Address, FileEntry, Times, TriageWarning, WarningSink
@@ -26,10 +27,22 @@ NOT_EXPANDED = {
     "application/vnd.rar": "RAR",
 }
 
-_SINGLE_STREAM = {
-    "application/gzip": (lambda f: gzip.GzipFile(fileobj=f, mode="rb"), ".gz"),
-    "application/x-bzip2": (bz2.BZ2File, ".bz2"),
-    "application/x-xz": (lzma.LZMAFile, ".xz"),
+def _gunzip(stream: BinaryIO) -> BinaryIO:
+    return gzip.GzipFile(fileobj=stream, mode="rb")  # type: ignore[return-value]
+
+
+def _bunzip(stream: BinaryIO) -> BinaryIO:
+    return bz2.BZ2File(stream)  # type: ignore[return-value]
+
+
+def _unxz(stream: BinaryIO) -> BinaryIO:
+    return lzma.LZMAFile(stream)  # type: ignore[return-value]
+
+
+_SINGLE_STREAM: dict[str, tuple[Callable[[BinaryIO], BinaryIO], str]] = {
+    "application/gzip": (_gunzip, ".gz"),
+    "application/x-bzip2": (_bunzip, ".bz2"),
+    "application/x-xz": (_unxz, ".xz"),
 }
 
 
@@ -101,13 +114,15 @@ def _zip_members(stream: BinaryIO, address: Address, warn: WarningSink) -> Itera
                 size=info.file_size,
                 # zip timestamps carry no time zone; recorded as if UTC (documented).
                 times=Times(modified=float(modified)),
-                opener=lambda i=info: archive.open(i),  # type: ignore[misc]
+                opener=functools.partial(_open_member, archive, info),
             )
 
 
-def _tar_members(
-    tar: tarfile.TarFile, address: Address, warn: WarningSink
-) -> Iterator[FileEntry]:
+def _open_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> BinaryIO:
+    return archive.open(info)  # type: ignore[return-value]
+
+
+def _tar_members(tar: tarfile.TarFile, address: Address, warn: WarningSink) -> Iterator[FileEntry]:
     while True:
         try:
             info = tar.next()
@@ -138,7 +153,7 @@ def _single_member(
     yield FileEntry(
         address=address.member("/" + inner),
         size=-1,  # unknown until read; the record takes the size actually read
-        opener=_NoReopen(opener_cls(stream)),  # type: ignore[arg-type]
+        opener=_NoReopen(opener_cls(stream)),
     )
 
 

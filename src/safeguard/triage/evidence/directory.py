@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import stat
 from collections.abc import Iterator
@@ -9,20 +10,19 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..errors import EvidenceError, NotThisFormat
+from ..hashing import open_readonly
 from ..records import Address, FileEntry, Times, TriageWarning, WarningSink
 from .base import EvidenceInfo, Source
 
 
 def _opener(path: str) -> BinaryIO:
     # Unbuffered: hashing reads in large chunks into its own buffers.
-    return open(path, "rb", buffering=0)  # noqa: SIM115 - the caller closes it
+    return open(open_readonly(path), "rb", buffering=0)
 
 
 def _times(st: os.stat_result) -> Times:
     created = getattr(st, "st_birthtime", None)
-    return Times(
-        modified=st.st_mtime, accessed=st.st_atime, changed=st.st_ctime, created=created
-    )
+    return Times(modified=st.st_mtime, accessed=st.st_atime, changed=st.st_ctime, created=created)
 
 
 class DirectorySource(Source):
@@ -47,11 +47,7 @@ class DirectorySource(Source):
             with os.scandir(folder) as it:
                 items = sorted(it, key=lambda e: e.name)
         except OSError as exc:
-            warn(
-                TriageWarning(
-                    str(Address(self.label, relative or "/")), "walk", _reason(exc)
-                )
-            )
+            warn(TriageWarning(str(Address(self.label, relative or "/")), "walk", _reason(exc)))
             return
         for item in items:
             rel = f"{relative}/{item.name}"
@@ -66,7 +62,7 @@ class DirectorySource(Source):
                 yield FileEntry(
                     address=Address(self.label, rel, inode=""),
                     size=st.st_size,
-                    opener=lambda p=item.path: _opener(p),
+                    opener=functools.partial(_opener, item.path),
                     times=_times(st),
                     local_path=item.path,
                 )
@@ -116,7 +112,7 @@ class FileSource(Source):
         yield FileEntry(
             address=Address(self.label, "/" + self.path.name),
             size=st.st_size,
-            opener=lambda p=str(self.path): _opener(p),
+            opener=functools.partial(_opener, str(self.path)),
             times=_times(st),
             local_path=str(self.path),
         )

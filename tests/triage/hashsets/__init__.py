@@ -1,0 +1,1 @@
+"""Tests of the hash-set subsystem (a package so the shared contract imports relatively)."""
