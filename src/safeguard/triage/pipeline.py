@@ -13,8 +13,9 @@ import json
 import os
 import threading
 import time
+from collections import deque
 from collections.abc import Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -127,6 +128,11 @@ class _Batch:
         with self.lock:
             self.warnings.append(warning)
 
+    def warn_all(self, warnings: list[TriageWarning]) -> None:
+        if warnings:
+            with self.lock:
+                self.warnings.extend(warnings)
+
     def due(self) -> bool:
         return (
             len(self.records) >= COMMIT_RECORDS
@@ -202,64 +208,71 @@ def _run(evidence_paths: Sequence[str], options: TriageOptions, journal: Journal
             infos[position] = EvidenceInfo(path=path, kind="unreadable", detail={"error": str(exc)})
 
     progress = options.progress
-    total = _estimate(sources)
-    progress.start(total)
+    # The total is only worth a metadata walk when someone watches the bar.
+    progress.start(None if isinstance(progress, _NoProgress) else _estimate(sources))
     examiner = Examiner(options.digests, on_bytes=lambda n: progress.advance(nbytes=n))
-    lock = threading.Lock()
+
+    def examine(work: _Work) -> tuple[list[Record], list[TriageWarning]]:
+        records: list[Record] = []
+        warnings: list[TriageWarning] = []
+        extra = ("sha256",) if work.self_digesting else ()
+        for entry in work.entries:
+            records.extend(examiner.examine(entry, warnings.append, extra))
+        return records, warnings
 
     with ThreadPoolExecutor(
         max_workers=max(1, options.workers), thread_name_prefix="examine"
     ) as pool:
         describing: dict[Future[EvidenceInfo], int] = {}
         for position, source in sources:
-            if position not in known_evidence and not getattr(source, "SELF_DIGESTING", False):
+            if position not in known_evidence and not _self_digesting(source):
                 describing[pool.submit(source.describe, batch.warn)] = position
-        pending: dict[Future[tuple[list[Record], list[TriageWarning]]], tuple[int, Source]] = {}
-        limit = max(4, options.workers * 8)
+        # Work goes out in small batches and comes back in order: one future per batch
+        # keeps the main thread's share of the GIL small next to the hashing.
+        in_flight: deque[tuple[Future[tuple[list[Record], list[TriageWarning]]], _Work]] = deque()
+        limit = max(2, options.workers * 3)
 
-        def collect(block: bool) -> None:
-            if not pending:
-                return
-            finished, _ = wait(pending, timeout=None if block else 0, return_when=FIRST_COMPLETED)
-            for future in finished:
-                position, source = pending.pop(future)
+        def take(block: bool) -> None:
+            while in_flight and (block or in_flight[0][0].done()):
+                future, work = in_flight.popleft()
                 records, warnings = future.result()
-                with lock:
-                    batch.records.extend(records)
-                    batch.warnings.extend(warnings)
+                batch.records.extend(records)
+                batch.warn_all(warnings)
                 progress.advance(files=len(records))
-                if getattr(source, "SELF_DIGESTING", False) and records:
-                    info = source.describe(batch.warn)
+                if work.self_digesting and records:
+                    info = work.source.describe(batch.warn)
                     info.sha256 = records[0].digests.get("sha256", "")
-                    infos[position] = info
-                    journal.save_evidence(position, info)
+                    infos[work.position] = info
+                    journal.save_evidence(work.position, info)
+                block = False
             if batch.due():
                 batch.flush(journal)
 
-        def examine(
-            entry: FileEntry, self_digesting: bool
-        ) -> tuple[list[Record], list[TriageWarning]]:
-            warnings: list[TriageWarning] = []
-            extra = ("sha256",) if self_digesting else ()
-            return examiner.examine(entry, warnings.append, extra), warnings
+        def send(work: _Work) -> None:
+            while len(in_flight) >= limit:
+                take(block=True)
+            in_flight.append((pool.submit(examine, work), work))
+            take(block=False)
 
         for position, source in sources:
-            self_digesting = bool(getattr(source, "SELF_DIGESTING", False))
+            work = _Work(position, source)
             try:
                 for entry in source.entries(batch.warn):
                     if entry.address.key() in done:
                         invocation.skipped += 1
                         continue
                     invocation.examined += 1
-                    while len(pending) >= limit:
-                        collect(block=True)
-                    pending[pool.submit(examine, entry, self_digesting)] = (position, source)
-                    collect(block=False)
+                    work.add(entry)
+                    if work.full():
+                        send(work)
+                        work = _Work(position, source)
             except EvidenceError as exc:
                 evidence_failed = True
                 batch.warn(TriageWarning(source.label, "walk", str(exc)))
-        while pending:
-            collect(block=True)
+            if work.entries:
+                send(work)
+        while in_flight:
+            take(block=True)
         for future, position in describing.items():
             try:
                 info = future.result()
@@ -275,6 +288,32 @@ def _run(evidence_paths: Sequence[str], options: TriageOptions, journal: Journal
     progress.close()
     invocation.save(options.out_dir, options, resumed=options.resume)
     return _report(evidence_paths, options, journal, infos, evidence_failed)
+
+
+def _self_digesting(source: Source) -> bool:
+    return bool(getattr(source, "SELF_DIGESTING", False))
+
+
+class _Work:
+    """A batch of entries of one source for one worker: a few dozen files, or fewer when
+    they are large, so that the workers stay evenly loaded."""
+
+    MAX_FILES = 32
+    MAX_BYTES = 8 * 1024 * 1024
+
+    def __init__(self, position: int, source: Source) -> None:
+        self.position = position
+        self.source = source
+        self.self_digesting = _self_digesting(source)
+        self.entries: list[FileEntry] = []
+        self.bytes = 0
+
+    def add(self, entry: FileEntry) -> None:
+        self.entries.append(entry)
+        self.bytes += max(entry.size, 0)
+
+    def full(self) -> bool:
+        return len(self.entries) >= self.MAX_FILES or self.bytes >= self.MAX_BYTES
 
 
 def _estimate(sources: list[tuple[int, Source]]) -> int | None:
