@@ -45,7 +45,7 @@ def test_the_demo_gives_court_figures_per_category(demo):
 
 
 def test_the_demo_verifies_the_e01_and_digests_the_raw_image(demo):
-    workdir, report, _ = demo
+    _, report, _ = demo
     evidence = {e["kind"]: e for e in report["evidence"]}
     assert evidence["e01"]["verified"] is True
     assert evidence["raw"]["verified"] is None and len(evidence["raw"]["sha256"]) == 64
