@@ -20,5 +20,6 @@ def test_every_exit_code_is_documented():
     from safeguard.triage import pipeline
 
     text = (DOCS / "triage.md").read_text()
-    for code in (pipeline.EXIT_OK, pipeline.EXIT_USAGE, pipeline.EXIT_INPUT, pipeline.EXIT_WARNINGS):
+    codes = (pipeline.EXIT_OK, pipeline.EXIT_USAGE, pipeline.EXIT_INPUT, pipeline.EXIT_WARNINGS)
+    for code in codes:
         assert f"| {code} |" in text
