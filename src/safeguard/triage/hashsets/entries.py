@@ -23,7 +23,7 @@ _BOOLS = frozenset({"distributed", "victim_identified", "offender_identified"})
 _SCHEMA = (
     "CREATE TABLE entry (row INTEGER PRIMARY KEY, category TEXT, series TEXT, "
     "distributed INTEGER, victim_identified INTEGER, offender_identified INTEGER, "
-    "media_id TEXT, pdq TEXT, photodna TEXT, name TEXT, size INTEGER)"
+    "media_id TEXT, pdq TEXT, vpdq TEXT, photodna TEXT, name TEXT, size INTEGER)"
 )
 _INSERT = (
     f"INSERT INTO entry (row, {', '.join(_FIELDS)}) VALUES ({', '.join('?' * (len(_FIELDS) + 1))})"
@@ -100,6 +100,17 @@ class EntryReader:
         sql = (
             "SELECT row, pdq FROM entry WHERE pdq IS NOT NULL AND row > ? ORDER BY row LIMIT 10000"
         )
+        last = -1
+        while page := self._query(sql, [last]):
+            for row, value in page:
+                yield int(row), str(value)
+            last = int(page[-1][0])
+
+    def vpdq(self) -> Iterator[tuple[int, str]]:
+        """(row, video signature) of every entry that carries one, in row order."""
+        if self._con is None:
+            return
+        sql = "SELECT row, vpdq FROM entry WHERE vpdq IS NOT NULL AND row > ? ORDER BY row LIMIT 1000"
         last = -1
         while page := self._query(sql, [last]):
             for row, value in page:

@@ -34,6 +34,9 @@ class HashEntry:
     offender_identified: bool | None = None
     media_id: str | None = None
     pdq: str | None = None  # 64 lower-case hex characters
+    # A video signature (vPDQ frames) in the JSON form of triage.media.video: sets built
+    # from reference videos carry it, so copies of a known video are found by content.
+    vpdq: str | None = None
     photodna: str | None = None  # kept as given: proprietary, never computed here
     name: str | None = None
     size: int | None = None

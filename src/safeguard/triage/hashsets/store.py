@@ -45,7 +45,7 @@ from .index import I64, DigestIndex, IndexBuilder, file_sizes
 from .model import HashEntry, HashSetInfo, check_kind
 
 # Bump when the index layout or what a format reads changes: every index is rebuilt.
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 MANIFEST = "manifest.json"
 SOURCE_DIR = "source"
 INDEX_DIR = "index"
@@ -127,6 +127,10 @@ class HashSet:
             if not 0 <= int(row) < self.info.entries:
                 raise IndexError(f"hash set {self.name!r} has no entry row {row}")
         return self._entries.get_many(rows)
+
+    def vpdq_entries(self) -> Iterator[tuple[int, str]]:
+        """(row, video signature JSON) of every entry that carries one."""
+        return self._entries.vpdq()
 
     def pdq_entries(self) -> Iterator[tuple[int, str]]:
         """(row, 64-hex PDQ) of every entry carrying one: the perceptual index's input."""

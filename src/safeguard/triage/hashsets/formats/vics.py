@@ -163,6 +163,7 @@ def _entry(fields: dict[str, Any], ctx: ReadContext, where: str) -> HashEntry:
         ),
         media_id=_text(fields.get("mediaid")),
         pdq=clean_pdq(_pdq(fields), ctx, where),
+        vpdq=_text(_metadata(fields, "vpdq")),
         photodna=_text(fields.get("photodna")),
         name=_name(fields),
         size=_size(fields.get("mediasize"), ctx, where),
@@ -171,12 +172,18 @@ def _entry(fields: dict[str, Any], ctx: ReadContext, where: str) -> HashEntry:
 
 def _pdq(fields: dict[str, Any]) -> Any:
     """PDQ as a MediaMetadata property named "PDQ" (preferred), or a custom "PDQ" field."""
+    found = _metadata(fields, "pdq")
+    return found if found is not None else fields.get("pdq")
+
+
+def _metadata(fields: dict[str, Any], name: str) -> Any:
+    """The value of the MediaMetadata property `name` (case-insensitive), if present."""
     metadata = fields.get("mediametadata")
     if isinstance(metadata, list):
         for prop in metadata:
-            if isinstance(prop, dict) and str(prop.get("PropertyName", "")).lower() == "pdq":
+            if isinstance(prop, dict) and str(prop.get("PropertyName", "")).lower() == name:
                 return prop.get("PropertyValue")
-    return fields.get("pdq")
+    return None
 
 
 def _name(fields: dict[str, Any]) -> str | None:
