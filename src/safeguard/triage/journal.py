@@ -19,11 +19,13 @@ from .evidence.base import EvidenceInfo
 from .records import Address, FileType, Match, Record, Times, TriageWarning
 
 JOURNAL_NAME = "journal.sqlite"
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS records (key TEXT PRIMARY KEY, data TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS records (
+    key TEXT PRIMARY KEY, data TEXT NOT NULL, media INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS warnings (
     address TEXT NOT NULL, stage TEXT NOT NULL, message TEXT NOT NULL,
     PRIMARY KEY (address, stage, message)
@@ -45,11 +47,22 @@ def record_to_dict(record: Record) -> dict[str, Any]:
         "del": record.deleted,
         "car": record.carved,
         "e": record.error,
+        **_perceptual_fields(record),
     }
+
+
+def _perceptual_fields(record: Record) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    if record.pdq:
+        fields["p"] = [record.pdq, record.pdq_quality, list(record.pdq_variants)]
+    if record.vpdq:
+        fields["v"] = record.vpdq
+    return fields
 
 
 def record_from_dict(data: dict[str, Any]) -> Record:
     evidence, path, partition, filesystem, inode, archive = data["a"]
+    pdq, quality, variants = data.get("p", ("", None, ()))
     return Record(
         address=Address(evidence, path, partition, filesystem, inode, tuple(archive)),
         size=data["s"],
@@ -61,6 +74,10 @@ def record_from_dict(data: dict[str, Any]) -> Record:
         digests=data["d"],
         error=data["e"],
         match=Match.NONE,
+        pdq=pdq,
+        pdq_quality=quality,
+        pdq_variants=tuple(variants),
+        vpdq=data.get("v", ""),
     )
 
 
@@ -95,9 +112,13 @@ class Journal:
         with self.db:
             self.db.execute("BEGIN")
             self.db.executemany(
-                "INSERT OR REPLACE INTO records VALUES (?, ?)",
+                "INSERT OR REPLACE INTO records VALUES (?, ?, ?)",
                 (
-                    (r.address.key(), json.dumps(record_to_dict(r), separators=(",", ":")))
+                    (
+                        r.address.key(),
+                        json.dumps(record_to_dict(r), separators=(",", ":")),
+                        int(r.is_media),
+                    )
                     for r in records
                 ),
             )
@@ -127,9 +148,13 @@ class Journal:
             )
         return out
 
-    def records(self) -> Iterator[Record]:
-        """All records in address order (the journal key sorts by evidence then path)."""
-        for (data,) in self.db.execute("SELECT data FROM records ORDER BY key"):
+    def records(self, media_only: bool = False) -> Iterator[Record]:
+        """All records (or the images and videos) in address order: the journal key sorts
+        by evidence, partition, then path."""
+        where = "WHERE media = 1 " if media_only else ""
+        # A cursor of its own: the caller may write to the journal while reading.
+        cursor = self.db.cursor()
+        for (data,) in cursor.execute(f"SELECT data FROM records {where}ORDER BY key"):
             yield record_from_dict(json.loads(data))
 
     def count(self) -> int:

@@ -7,11 +7,13 @@ indecent image must never be set aside because a software list also carries its 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from itertools import islice
 from typing import TYPE_CHECKING
 
-from .records import Match, Record, TriageWarning, WarningSink
+from .perceptual import PerceptualOptions, PerceptualSet, match_perceptual
+from .records import FileType, Match, Record, TriageWarning, WarningSink
 
 if TYPE_CHECKING:
     from .hashsets import HashSet
@@ -26,9 +28,22 @@ BATCH = 4096
 
 
 class Matcher:
-    def __init__(self, hashsets: Sequence[HashSet]) -> None:
+    def __init__(
+        self,
+        hashsets: Sequence[HashSet],
+        perceptual: PerceptualOptions | None = None,
+    ) -> None:
         self.good = [h for h in hashsets if h.info.kind == KNOWN_GOOD]
         self.bad = [h for h in hashsets if h.info.kind == KNOWN_BAD]
+        # Perceptual matching is off only when asked (None); sets without PDQ hashes or
+        # video signatures take no part in it.
+        self.perceptual = perceptual
+        self.perceptual_sets: list[PerceptualSet] = []
+        if perceptual is not None:
+            for hs in self.bad:
+                pset = PerceptualSet(hs)
+                if not pset.empty:
+                    self.perceptual_sets.append(pset)
 
     def match_all(self, records: Iterable[Record], warn: WarningSink) -> Iterator[Record]:
         """Yield `records` in order, each marked with what the hash sets say of it."""
@@ -38,6 +53,14 @@ class Matcher:
             yield from batch
 
     def match_batch(self, batch: list[Record], warn: WarningSink) -> None:
+        self.match_exact(batch, warn)
+        if self.perceptual is not None and self.perceptual_sets:
+            # Known-good files are set aside: only the rest are compared by content.
+            candidates = [r for r in batch if not r.known_good]
+            match_perceptual(candidates, self.perceptual_sets, self.perceptual)
+
+    def match_exact(self, batch: list[Record], warn: WarningSink) -> None:
+        """Known-good and known-bad lookups by digest."""
         for hs in self.good:
             for index in self._hits(hs, batch):
                 record = batch[index]
@@ -87,3 +110,115 @@ class Matcher:
                 if row >= 0:
                     found[i] = int(row)
         return sorted(found.items())
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    """What matching decided for one image or video (kept between the two passes)."""
+
+    known_good: bool
+    known_good_set: str
+    match: Match
+    distance: int | None
+    hashset: str
+    category: str
+    series: str
+    distributed: bool
+    victim_identified: bool
+    media_id: str
+
+    @classmethod
+    def of(cls, r: Record) -> _Outcome:
+        return cls(
+            r.known_good,
+            r.known_good_set,
+            r.match,
+            r.distance,
+            r.hashset,
+            r.category,
+            r.series,
+            r.distributed,
+            r.victim_identified,
+            r.media_id,
+        )
+
+    def apply(self, r: Record) -> None:
+        (
+            r.known_good,
+            r.known_good_set,
+            r.match,
+            r.distance,
+            r.hashset,
+            r.category,
+            r.series,
+            r.distributed,
+            r.victim_identified,
+            r.media_id,
+        ) = (
+            self.known_good,
+            self.known_good_set,
+            self.match,
+            self.distance,
+            self.hashset,
+            self.category,
+            self.series,
+            self.distributed,
+            self.victim_identified,
+            self.media_id,
+        )
+
+
+def match_run(
+    all_records: Callable[[], Iterable[Record]],
+    media_records: Callable[[], Iterable[Record]],
+    matcher: Matcher,
+    warn: WarningSink,
+) -> Iterator[Record]:
+    """Every record, matched, with near-duplicate groups on unmatched media.
+
+    Two passes: the images and videos first (matched, then the unmatched ones grouped:
+    grouping needs them all), then every record in report order, media taking what the
+    first pass decided so that no perceptual search is done twice.
+    """
+    from .perceptual import group_images, group_videos, hex_to_array, usable_image
+
+    outcomes: dict[str, _Outcome] = {}
+    image_keys: list[str] = []
+    image_hashes: list[str] = []
+    video_keys: list[str] = []
+    video_signatures = []
+    options = matcher.perceptual or PerceptualOptions()
+    for record in matcher.match_all(media_records(), warn):
+        key = record.address.key()
+        if record.match is not Match.NONE or record.known_good:
+            outcomes[key] = _Outcome.of(record)
+        elif usable_image(record):
+            image_keys.append(key)
+            image_hashes.append(record.pdq)
+        elif record.file_type is FileType.VIDEO and record.vpdq:
+            from .media.video import VideoSignature
+
+            video_keys.append(key)
+            video_signatures.append(VideoSignature.from_json(record.vpdq))
+    # Groups are numbered in report order of their first member, images then videos.
+    groups: dict[str, str] = {}
+    first_members = group_images(hex_to_array(image_hashes), options.distance)
+    names: dict[tuple[str, int], str] = {}
+    for key, first in zip(image_keys, first_members.tolist(), strict=True):
+        groups[key] = names.setdefault(("image", first), f"G{len(names) + 1:05d}")
+    for key, first in zip(video_keys, group_videos(video_signatures, options), strict=True):
+        groups[key] = names.setdefault(("video", first), f"G{len(names) + 1:05d}")
+
+    it = iter(all_records())
+    while batch := list(islice(it, BATCH)):
+        others = [r for r in batch if not r.is_media]
+        if others:
+            matcher.match_exact(others, warn)
+        for record in batch:
+            if record.is_media:
+                key = record.address.key()
+                outcome = outcomes.get(key)
+                if outcome is not None:
+                    outcome.apply(record)
+                record.group = groups.get(key, "")
+        yield from batch

@@ -26,8 +26,9 @@ from .errors import EvidenceError, UsageError
 from .evidence import EvidenceInfo, Source, open_evidence
 from .examine import Examiner
 from .hashing import DIGESTS
-from .journal import Journal
-from .matching import Matcher
+from .journal import SCHEMA_VERSION, Journal
+from .matching import Matcher, match_run
+from .perceptual import PerceptualOptions
 from .records import FileEntry, Record, TriageWarning
 from .results import TriageResult
 
@@ -71,6 +72,8 @@ class TriageOptions:
     resume: bool = False
     case_number: str = ""
     progress: ProgressSink = field(default_factory=_NoProgress)
+    # None turns perceptual hashing and matching off (digests only, the fastest run).
+    perceptual: PerceptualOptions | None = field(default_factory=PerceptualOptions)
 
 
 @dataclass
@@ -167,7 +170,14 @@ def triage(evidence_paths: Sequence[str], options: TriageOptions) -> TriageOutco
 
 def _open_journal(evidence_paths: Sequence[str], options: TriageOptions) -> Journal:
     out_dir = options.out_dir
-    identity = json.dumps({"evidence": list(evidence_paths), "digests": list(options.digests)})
+    identity = json.dumps(
+        {
+            "evidence": list(evidence_paths),
+            "digests": list(options.digests),
+            "perceptual": options.perceptual is not None,
+            "journal": SCHEMA_VERSION,
+        }
+    )
     existed = Journal.exists(out_dir)
     if existed and not options.resume:
         raise UsageError(
@@ -182,8 +192,8 @@ def _open_journal(evidence_paths: Sequence[str], options: TriageOptions) -> Jour
         if journal.get("identity") != identity:
             journal.close()
             raise UsageError(
-                f"{out_dir} holds a run over other evidence or digests; "
-                "resume with the same evidence and --digests"
+                f"{out_dir} holds a run over other evidence, digests or options, or from "
+                "another version; resume with the same evidence and options"
             )
     else:
         journal.put("identity", identity)
@@ -338,8 +348,10 @@ def _report(
     # Matching raises its (rare) warnings as the records stream past: the writers read
     # `warnings` only after they have consumed the records (TriageResult's contract).
     warnings = journal.warnings()
-    matcher = Matcher(options.hashsets)
-    records = matcher.match_all(journal.records(), warnings.append)
+    matcher = Matcher(options.hashsets, options.perceptual)
+    records = match_run(
+        journal.records, lambda: journal.records(media_only=True), matcher, warnings.append
+    )
     result = TriageResult(
         tool=TOOL_NAME,
         version=__version__,

@@ -161,6 +161,14 @@ class Record:
     match: Match = Match.NONE
     distance: int | None = None
     error: str = ""
+    # Perceptual hashes (issue 3): PDQ of a still image and its quality; the other seven
+    # dihedral variants (rotations and flips) to catch mirrored copies; a video's vPDQ
+    # signature as JSON. `group` names the near-duplicate group of unmatched media.
+    pdq: str = ""
+    pdq_quality: int | None = None
+    pdq_variants: tuple[str, ...] = ()
+    vpdq: str = ""
+    group: str = ""
 
     @property
     def is_media(self) -> bool:

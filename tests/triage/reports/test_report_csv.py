@@ -40,6 +40,9 @@ DOCUMENTED = [
     "match",
     "distance",
     "error",
+    "pdq",
+    "pdq_quality",
+    "group",
 ]
 
 

@@ -110,7 +110,10 @@ class EntryReader:
         """(row, video signature) of every entry that carries one, in row order."""
         if self._con is None:
             return
-        sql = "SELECT row, vpdq FROM entry WHERE vpdq IS NOT NULL AND row > ? ORDER BY row LIMIT 1000"
+        sql = (
+            "SELECT row, vpdq FROM entry WHERE vpdq IS NOT NULL AND row > ? "
+            "ORDER BY row LIMIT 1000"
+        )
         last = -1
         while page := self._query(sql, [last]):
             for row, value in page:

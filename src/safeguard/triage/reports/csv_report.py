@@ -55,6 +55,9 @@ COLUMNS: tuple[Column, ...] = (
     ("match", lambda r: r.match.value),
     ("distance", lambda r: "" if r.distance is None else str(r.distance)),
     ("error", lambda r: r.error),
+    ("pdq", lambda r: r.pdq),
+    ("pdq_quality", lambda r: "" if r.pdq_quality is None else str(r.pdq_quality)),
+    ("group", lambda r: r.group),
 )
 
 FIELDNAMES: tuple[str, ...] = tuple(name for name, _ in COLUMNS)

@@ -1,0 +1,229 @@
+"""Perceptual matching and near-duplicate groups (issue 3).
+
+A still image matches a known-bad entry when its PDQ hash, or one of its seven dihedral
+variants (rotations and flips), is within the distance threshold of the entry's PDQ; a
+video matches when enough of its frames match one known video (domain.md's vPDQ rule).
+Such a match is reported as `perceptual` with its distance, never as an identical file.
+
+Unmatched media are grouped by near-duplicate, so a reviewer sees each scene once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .records import FileType, Match, Record
+
+if TYPE_CHECKING:
+    from .hashsets import HashSet
+    from .hashsets.model import HashEntry
+    from .media.index import PdqIndex
+    from .media.video import VideoSignature
+
+DEFAULT_DISTANCE = 31
+QUALITY_MIN = 50
+PDQ_INDEX_DIR = "pdq-index"
+
+
+@dataclass(frozen=True, slots=True)
+class PerceptualOptions:
+    distance: int = DEFAULT_DISTANCE
+    dihedral: bool = True
+    video_fraction: float = 0.8
+
+
+def hex_to_array(hexes: Sequence[str]) -> NDArray[np.uint8]:
+    """64-hex PDQ strings as an (n, 32) uint8 array."""
+    if not hexes:
+        return np.zeros((0, 32), dtype=np.uint8)
+    return np.frombuffer(bytes.fromhex("".join(hexes)), dtype=np.uint8).reshape(-1, 32)
+
+
+def usable_image(record: Record) -> bool:
+    return (
+        record.file_type is FileType.IMAGE
+        and bool(record.pdq)
+        and (record.pdq_quality or 0) >= QUALITY_MIN
+    )
+
+
+class PerceptualSet:
+    """A known-bad set's perceptual side: its PDQ index (built once, kept beside the set
+    and rebuilt only when the set's PDQ hashes change) and its video signatures."""
+
+    def __init__(self, hashset: HashSet) -> None:
+        from .media.index import build_or_load
+        from .media.video import VideoSignature
+
+        self.hashset = hashset
+        pdq = list(hashset.pdq_entries())
+        self.rows = np.array([row for row, _ in pdq], dtype=np.int64)
+        self.index: PdqIndex | None = None
+        if pdq:
+            hashes = hex_to_array([value for _, value in pdq])
+            self.index = build_or_load(Path(hashset.folder) / PDQ_INDEX_DIR, hashes)
+        self.videos: dict[int, VideoSignature] = {
+            row: VideoSignature.from_json(text) for row, text in hashset.vpdq_entries()
+        }
+
+    @property
+    def empty(self) -> bool:
+        return self.index is None and not self.videos
+
+
+@dataclass(slots=True)
+class _Best:
+    distance: float
+    order: int  # the set's position on the command line breaks ties
+    pset: PerceptualSet
+    row: int
+
+
+def match_perceptual(
+    batch: Sequence[Record], sets: Sequence[PerceptualSet], options: PerceptualOptions
+) -> None:
+    """Mark records of `batch` that exact matching left unmatched and that are visually
+    the same as an entry of one of `sets` (the closest entry wins)."""
+    best: dict[int, _Best] = {}
+    images = [i for i, r in enumerate(batch) if r.match is Match.NONE and usable_image(r)]
+    if images:
+        _match_images(batch, images, sets, options, best)
+    videos = [
+        i
+        for i, r in enumerate(batch)
+        if r.match is Match.NONE and r.file_type is FileType.VIDEO and r.vpdq
+    ]
+    if videos:
+        _match_videos(batch, videos, sets, options, best)
+    for index, found in best.items():
+        record = batch[index]
+        entry = found.pset.hashset.entry(found.row)
+        _apply(record, found.pset.hashset.info.name, entry, round(found.distance))
+
+
+def _match_images(
+    batch: Sequence[Record],
+    images: list[int],
+    sets: Sequence[PerceptualSet],
+    options: PerceptualOptions,
+    best: dict[int, _Best],
+) -> None:
+    owners: list[int] = []
+    hexes: list[str] = []
+    for i in images:
+        record = batch[i]
+        variants = (record.pdq, *record.pdq_variants) if options.dihedral else (record.pdq,)
+        hexes.extend(variants)
+        owners.extend([i] * len(variants))
+    queries = hex_to_array(hexes)
+    owner = np.array(owners, dtype=np.int64)
+    for order, pset in enumerate(sets):
+        if pset.index is None:
+            continue
+        result = pset.index.search(queries, max_distance=options.distance)
+        for q, (ids, distances) in enumerate(result):
+            if not len(ids):
+                continue
+            # Results come ordered by distance, then id: the first is the closest.
+            distance = int(distances[0])
+            i = int(owner[q])
+            current = best.get(i)
+            if current is None or (distance, order) < (current.distance, current.order):
+                best[i] = _Best(distance, order, pset, int(pset.rows[int(ids[0])]))
+
+
+def _match_videos(
+    batch: Sequence[Record],
+    videos: list[int],
+    sets: Sequence[PerceptualSet],
+    options: PerceptualOptions,
+    best: dict[int, _Best],
+) -> None:
+    from .media.video import VideoSignature, match_videos
+
+    for i in videos:
+        query = VideoSignature.from_json(batch[i].vpdq)
+        for order, pset in enumerate(sets):
+            if not pset.videos:
+                continue
+            found = match_videos(
+                query,
+                pset.videos,
+                frame_threshold=options.distance,
+                video_fraction=options.video_fraction,
+            )
+            if found:
+                top = found[0]
+                current = best.get(i)
+                if current is None or (top.median_distance, order) < (
+                    current.distance,
+                    current.order,
+                ):
+                    best[i] = _Best(top.median_distance, order, pset, int(top.key))
+
+
+def _apply(record: Record, set_name: str, entry: HashEntry, distance: int) -> None:
+    record.match = Match.PERCEPTUAL
+    record.distance = distance
+    record.hashset = set_name
+    record.category = entry.category or ""
+    record.series = entry.series or ""
+    record.distributed = bool(entry.distributed)
+    record.victim_identified = bool(entry.victim_identified)
+    record.media_id = str(entry.media_id or "")
+
+
+class _UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = np.arange(n, dtype=np.int64)
+
+    def find(self, a: int) -> int:
+        parent = self.parent
+        root = a
+        while parent[root] != root:
+            root = int(parent[root])
+        while parent[a] != root:  # path compression keeps later finds short
+            parent[a], a = root, int(parent[a])
+        return root
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            # The smaller position becomes the root: a group is named by its first member.
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def group_images(hashes: NDArray[np.uint8], distance: int = DEFAULT_DISTANCE) -> NDArray[np.int64]:
+    """For n PDQ hashes (in report order), the position of each one's group's first
+    member: two images share a group when a chain of near-duplicates joins them."""
+    from .media.index import PdqIndex
+
+    n = len(hashes)
+    groups = _UnionFind(n)
+    if n > 1:
+        result = PdqIndex(np.ascontiguousarray(hashes)).search(hashes, max_distance=distance)
+        for q, (ids, _distances) in enumerate(result):
+            for other in ids.tolist():
+                if other != q:
+                    groups.union(q, int(other))
+    return np.array([groups.find(i) for i in range(n)], dtype=np.int64)
+
+
+def group_videos(signatures: Sequence[VideoSignature], options: PerceptualOptions) -> list[int]:
+    """As group_images, for videos: joined when one matches the other by the vPDQ rule."""
+    from .media.video import match_videos
+
+    groups = _UnionFind(len(signatures))
+    for i, query in enumerate(signatures):
+        others = {j: s for j, s in enumerate(signatures) if j > i}
+        for found in match_videos(
+            query, others, frame_threshold=options.distance, video_fraction=options.video_fraction
+        ):
+            groups.union(i, int(found.key))
+    return [groups.find(i) for i in range(len(signatures))]
