@@ -26,3 +26,7 @@ class HashSetError(SafeguardError):
 
 class UsageError(SafeguardError):
     """The request itself is wrong (bad option value, unknown digest name)."""
+
+
+class MediaError(SafeguardError):
+    """A picture or video that cannot be decoded (damaged, truncated, not media at all)."""
