@@ -18,7 +18,9 @@ from . import __version__
 from .cli_hashset import hashset
 from .triage.errors import EvidenceError, HashSetError, UsageError
 from .triage.hashing import parse_digests
+from .triage.perceptual import PerceptualOptions
 from .triage.pipeline import EXIT_INPUT, EXIT_USAGE, TriageOptions, triage
+from .web import commands as web_commands
 
 
 def resolve_home(home: Path | None) -> Path:
@@ -35,6 +37,10 @@ def main() -> None:
 
 
 main.add_command(hashset)
+# The web platform's commands import Django inside their functions (engine isolation).
+main.add_command(web_commands.serve)
+main.add_command(web_commands.audit)
+main.add_command(web_commands.web)
 
 
 def print_summary(console: Console, summary: dict[str, object], out_dir: Path) -> None:
@@ -104,6 +110,12 @@ def print_summary(console: Console, summary: dict[str, object], out_dir: Path) -
     help="Safeguard's data folder (default $SAFEGUARD_HOME).",
 )
 @click.option("--quiet", is_flag=True, help="No progress bar or summary.")
+@click.option("--no-perceptual", is_flag=True,
+              help="Digests only: no PDQ/vPDQ hashing, perceptual matching or groups.")
+@click.option("--pdq-distance", type=click.IntRange(0, 128), default=31, show_default=True,
+              help="Largest PDQ Hamming distance that counts as the same picture.")
+@click.option("--no-dihedral", is_flag=True,
+              help="Do not also match rotated and mirrored copies.")
 def triage_command(
     evidence: tuple[str, ...],
     out_dir: Path,
@@ -114,6 +126,9 @@ def triage_command(
     case_number: str,
     home: Path | None,
     quiet: bool,
+    no_perceptual: bool,
+    pdq_distance: int,
+    no_dihedral: bool,
 ) -> None:
     """Triage seized EVIDENCE (folders, archives, raw or E01 disk images)."""
     err = Console(stderr=True)
@@ -141,6 +156,9 @@ def triage_command(
         workers=workers,
         resume=resume,
         case_number=case_number,
+        perceptual=None
+        if no_perceptual
+        else PerceptualOptions(distance=pdq_distance, dihedral=not no_dihedral),
     )
     if progress is not None:
         options.progress = progress

@@ -159,6 +159,47 @@ def import_(
         click.echo(f"({len(info.warnings) - 5} more: safeguard hashset show {name})", err=True)
 
 
+@hashset.command("build")
+@_home_option
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--name", required=True, help="Name of the set in the store.")
+@click.option("--kind", required=True, type=click.Choice(KINDS), help="What the set holds.")
+@click.option("--category", required=True, help="The grading of every item in FOLDER (A, B, C...).")
+@click.option("--scheme", type=click.Choice(tuple(SCHEMES)), default="uk", show_default=True)
+@click.option("--series", default="", help="Series name recorded on every item.")
+@click.option("--replace", is_flag=True, help="Replace an existing set of the same name.")
+@click.pass_context
+@_errors
+def build(
+    ctx: click.Context,
+    folder: Path,
+    name: str,
+    kind: str,
+    category: str,
+    scheme: str,
+    series: str,
+    replace: bool,
+) -> None:
+    """Hash the graded media in FOLDER (digests, PDQ, video signatures) into a set."""
+    import tempfile
+
+    from .triage.hashsets.build import build_vics
+
+    problems: list[Any] = []
+    with tempfile.TemporaryDirectory(prefix="safeguard-build-") as tmp:
+        built = Path(tmp) / f"{name}.vics.json"
+        count = build_vics(folder, built, category=category, scheme=scheme, series=series,
+                           warnings=problems)
+        info = _store(ctx).import_file(built, name, kind, fmt="vics", scheme=scheme,
+                                       replace=replace)
+    click.echo(
+        f"Built {info.name!r} ({info.kind}) from {count:,} media in {folder}: "
+        f"{info.pdq:,} with PDQ; source sha256 {info.source_sha256}"
+    )
+    for problem in problems:
+        click.echo(f"Warning: {problem.address}: {problem.message}", err=True)
+
+
 @hashset.command("list")
 @_home_option
 @click.pass_context

@@ -7,8 +7,11 @@ Builds, under the work folder:
   deleted, some copies of the USB photos) and a library file;
 - evidence/shared-folder.zip: photos, with an older tar.gz inside;
 - hashsets/demo-vics.json: a VICS 2.0 (UK profile) set with *fictional* categories over
-  some of the photos; hashsets/demo-nsrl.txt: a small NSRL RDS v2 known-good list.
-Every picture is synthesised by safeguard.demo.media: gradients and shapes, no people.
+  some of the photos and a reference video, with their PDQ and vPDQ hashes;
+  hashsets/demo-nsrl.txt: a small NSRL RDS v2 known-good list.
+The evidence also holds altered copies (resized, mirrored, cropped, re-encoded) that only
+perceptual hashing finds. Every picture and video is synthesised by safeguard.demo.media:
+gradients and shapes, no people.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import sys
 from pathlib import Path
 
 from .diskimages import build_e01, build_ext4_image, build_fat_image, build_partitioned_image
-from .media import picture_bytes
+from .media import encode, picture_bytes, synthetic_clip, synthetic_picture
 
 CASE_NUMBER = "DEMO-0001"
 PHOTO_SIZE = (640, 480)
@@ -29,6 +32,34 @@ PHOTO_SIZE = (640, 480)
 
 def _photo(seed: int) -> bytes:
     return picture_bytes(seed, "JPEG", PHOTO_SIZE)
+
+
+def _smaller(seed: int) -> bytes:
+    """A copy resized to half and recompressed harder: not identical, visually the same."""
+    picture = synthetic_picture(seed, PHOTO_SIZE)
+    return encode(picture.resize((PHOTO_SIZE[0] // 2, PHOTO_SIZE[1] // 2)), "JPEG", quality=60)
+
+
+def _mirrored(seed: int) -> bytes:
+    from PIL import ImageOps
+
+    return encode(ImageOps.mirror(synthetic_picture(seed, PHOTO_SIZE)), "JPEG")
+
+
+def _resaved(seed: int) -> bytes:
+    """A copy saved again at another size and quality, as a messaging app would."""
+    picture = synthetic_picture(seed, PHOTO_SIZE)
+    return encode(picture.resize((800, 600)), "JPEG", quality=70)
+
+
+REFERENCE_VIDEO_SEED = 900
+
+
+def _clip(path: Path, seed: int, **options: object) -> bytes:
+    synthetic_clip(str(path), seed, **options)  # type: ignore[arg-type]
+    data = path.read_bytes()
+    path.unlink()
+    return data
 
 
 # Benign stand-ins for operating-system files that a known-good list would carry.
@@ -45,11 +76,20 @@ def usb_files() -> tuple[dict[str, bytes], list[str]]:
     return files, ["DCIM/100DEMO/IMG_0003.JPG", "DCIM/100DEMO/IMG_0007.JPG", "notes.txt"]
 
 
-def laptop_files() -> tuple[dict[str, bytes], list[str]]:
+def laptop_files(scratch: Path) -> tuple[dict[str, bytes], list[str]]:
     files = {f"home/demo/Pictures/holiday_{i:02d}.jpg": _photo(100 + i) for i in range(1, 9)}
     # Copies of USB photos under other names: counted once as unique content.
     files["home/demo/Downloads/a1.jpg"] = _photo(1)
     files["home/demo/Downloads/a2.jpg"] = _photo(2)
+    # Altered copies: a graded photo made smaller (a perceptual match), and a crop of an
+    # ungraded one (its near-duplicate: one group in the review queue).
+    files["home/demo/Pictures/edited/small_0005.jpg"] = _smaller(5)
+    files["home/demo/Pictures/holiday_06_copy.jpg"] = _resaved(106)
+    # The graded reference video re-encoded smaller, and an ungraded video.
+    files["home/demo/Videos/clip.mp4"] = _clip(
+        scratch / "clip.mp4", REFERENCE_VIDEO_SEED, size=(240, 180), bit_rate=150_000
+    )
+    files["home/demo/Videos/birthday.avi"] = _clip(scratch / "birthday.avi", 901)
     files["usr/lib/libdemo.so"] = SYSTEM_FILES["usr/lib/libdemo.so"]
     return files, ["home/demo/Pictures/holiday_04.jpg", "home/demo/Downloads/a2.jpg"]
 
@@ -70,15 +110,20 @@ def shared_zip(path: Path) -> None:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
         for seed in range(301, 307):
             archive.writestr(f"shared/photo_{seed}.jpg", _photo(seed))
+        archive.writestr("shared/mirror_0003.jpg", _mirrored(3))
         archive.writestr("shared/old.tar.gz", tar_buffer.getvalue())
 
 
-def demo_vics(path: Path) -> None:
+def demo_vics(path: Path, scratch: Path) -> None:
     """Fictional categories on benign pictures: the labels exist only to show counting."""
+    from ..triage.media.pdq import hash_image_bytes
+    from ..triage.media.video import video_signature
+
     graded = [(1, 1), (2, 1), (3, 2), (5, 3), (101, 1), (102, 3), (301, 2), (201, 3)]
     media = []
     for media_id, (seed, category) in enumerate(graded, start=1):
         data = _photo(seed)
+        pdq = hash_image_bytes(data, "image/jpeg").hash.hex
         media.append(
             {
                 "MediaID": media_id,
@@ -89,8 +134,25 @@ def demo_vics(path: Path) -> None:
                 "IsDistributed": "true" if seed in (1, 301) else "false",
                 "VictimIdentified": False,
                 "Series": "DEMO-SERIES-1" if seed < 100 else "",
+                "MediaMetadata": [{"PropertyName": "PDQ", "PropertyValue": pdq}],
             }
         )
+    # A graded reference video: its copies on the evidence are found by their frames.
+    reference = scratch / "reference.mp4"
+    synthetic_clip(str(reference), REFERENCE_VIDEO_SEED)
+    data = reference.read_bytes()
+    signature = video_signature(str(reference)).to_json()
+    media.append(
+        {
+            "MediaID": len(media) + 1,
+            "Category": 1,
+            "MD5": hashlib.md5(data).hexdigest(),
+            "SHA1": hashlib.sha1(data).hexdigest(),
+            "MediaSize": len(data),
+            "MimeType": "video/mp4",
+            "MediaMetadata": [{"PropertyName": "vPDQ", "PropertyValue": signature}],
+        }
+    )
     # Entries that the demo evidence does not hold, as a real set would have.
     for extra in range(5):
         data = f"absent demo entry {extra}".encode()
@@ -144,13 +206,13 @@ def build_demo_evidence(workdir: Path) -> tuple[list[Path], list[tuple[Path, str
     fat = build_fat_image(scratch / "fat16.img", files, deleted, fat_bits=16, size_mb=16)
     usb = evidence / "usb-stick.dd"
     build_partitioned_image(usb, [fat], scheme="mbr")
-    files, deleted = laptop_files()
+    files, deleted = laptop_files(scratch)
     ext4 = build_ext4_image(scratch / "ext4.img", files, deleted, size_mb=16)
     laptop = build_e01(ext4, evidence / "laptop", case_number=CASE_NUMBER)[0]
     zipped = evidence / "shared-folder.zip"
     shared_zip(zipped)
+    demo_vics(sets / "demo-vics.json", scratch)
     shutil.rmtree(scratch)
-    demo_vics(sets / "demo-vics.json")
     demo_nsrl(sets / "demo-nsrl.txt")
     return [usb, laptop, zipped], [
         (sets / "demo-vics.json", "demo-vics", "known-bad"),

@@ -43,14 +43,11 @@ _PACKAGES = {
 }
 
 # MBR partition type bytes and GPT type GUIDs by file system family.
-_MBR_TYPES = {"FAT12": "01", "FAT16": "0e", "FAT32": "0c", "exFAT": "07", "NTFS": "07",
-              "ext": "83"}
+_MBR_TYPES = {"FAT12": "01", "FAT16": "0e", "FAT32": "0c", "exFAT": "07", "NTFS": "07", "ext": "83"}
 _GPT_BASIC_DATA = "EBD0A0A2-B9E5-4433-87C0-68B6B72699C7"
 _GPT_LINUX = "0FC63DAF-8483-4772-8E79-3D69D8477DE4"
 _ALIGN = 1024 * 1024  # partitions start on 1 MiB boundaries, as modern partitioners do
 _SECTOR = 512
-
-
 
 
 def synthetic_bytes(seed: str, size: int) -> bytes:
@@ -153,8 +150,11 @@ def _folder_removals(files: Mapping[str, bytes], gone: list[str]) -> list[str]:
             commands.append(f'rm "/{target}"')
             continue
         commands += [f'rm "/{n}"' for n in inside]
-        folders = {"/".join(n.split("/")[:i]) for n in inside
-                   for i in range(target.count("/") + 1, n.count("/") + 1)}
+        folders = {
+            "/".join(n.split("/")[:i])
+            for n in inside
+            for i in range(target.count("/") + 1, n.count("/") + 1)
+        }
         commands += [f'rmdir "/{d}"' for d in sorted(folders, key=len, reverse=True)]
     return commands
 
@@ -214,8 +214,21 @@ def build_fat_image(
     path = Path(path)
     path.unlink(missing_ok=True)
     per_cluster = _fat_cluster_sectors(fat_bits, size_mb * 2048)
-    _run(["mkfs.vfat", "-C", "-F", str(fat_bits), "-s", str(per_cluster), "-n", label[:11],
-          "--invariant", str(path), str(size_mb * 1024)])
+    _run(
+        [
+            "mkfs.vfat",
+            "-C",
+            "-F",
+            str(fat_bits),
+            "-s",
+            str(per_cluster),
+            "-n",
+            label[:11],
+            "--invariant",
+            str(path),
+            str(size_mb * 1024),
+        ]
+    )
     env = {"MTOOLS_SKIP_CHECK": "1"}
     with tempfile.TemporaryDirectory(prefix="sg-fat-") as tmp:
         stage = Path(tmp)
@@ -258,15 +271,30 @@ def build_ext4_image(
         stage.mkdir()
         _stage(files, stage)
         os.utime(stage, (FIXED_MTIME, FIXED_MTIME))
-        _run(["mkfs.ext4", "-q", "-F", "-L", label[:16], "-E", "root_owner=0:0",
-              "-d", str(stage), str(path)])
+        _run(
+            [
+                "mkfs.ext4",
+                "-q",
+                "-F",
+                "-L",
+                label[:16],
+                "-E",
+                "root_owner=0:0",
+                "-d",
+                str(stage),
+                str(path),
+            ]
+        )
         if gone:
             script = Path(tmp) / "rm.debugfs"
             script.write_text("".join(f"{c}\n" for c in _folder_removals(files, gone)))
             out = _run(["debugfs", "-w", "-f", str(script), str(path)])
             # debugfs exits 0 even when a command fails; its complaints name the command.
-            errors = [line for line in out.splitlines()
-                      if line.startswith(("rm:", "rmdir:")) or "not found" in line]
+            errors = [
+                line
+                for line in out.splitlines()
+                if line.startswith(("rm:", "rmdir:")) or "not found" in line
+            ]
             if errors:
                 raise ImageBuildError(f"debugfs could not delete: {'; '.join(errors)}")
     return path
@@ -308,8 +336,14 @@ def build_exfat_image(
 
 def _exfat_time(seconds: float) -> int:
     t = time.gmtime(seconds)
-    return ((t.tm_year - 1980) << 25 | t.tm_mon << 21 | t.tm_mday << 16
-            | t.tm_hour << 11 | t.tm_min << 5 | t.tm_sec // 2)
+    return (
+        (t.tm_year - 1980) << 25
+        | t.tm_mon << 21
+        | t.tm_mday << 16
+        | t.tm_hour << 11
+        | t.tm_min << 5
+        | t.tm_sec // 2
+    )
 
 
 def _exfat_rotate_sum(data: bytes, skip: tuple[int, ...] = ()) -> int:
@@ -336,8 +370,9 @@ class _ExfatWriter:
         self.root = int(root)
         # The allocation bitmap's directory entry (type 0x81) is in the root folder.
         entries = self._read(self._cluster_at(root), self.cluster_size)
-        bitmap_entry = next(entries[i:i + 32] for i in range(0, len(entries), 32)
-                            if entries[i] == 0x81)
+        bitmap_entry = next(
+            entries[i : i + 32] for i in range(0, len(entries), 32) if entries[i] == 0x81
+        )
         bitmap_cluster, bitmap_length = struct.unpack_from("<IQ", bitmap_entry, 20)
         self.bitmap_at = self._cluster_at(int(bitmap_cluster))
         self.bitmap = bytearray(self._read(self.bitmap_at, bitmap_length))
@@ -399,8 +434,9 @@ class _ExfatWriter:
         at, n = self._entry_set(folder, leaf, 0x20, first, len(content))
         self.sets[name] = (at, n, first, count)
 
-    def _entry_set(self, folder: int, leaf: str, attributes: int, first: int,
-                   length: int) -> tuple[int, int]:
+    def _entry_set(
+        self, folder: int, leaf: str, attributes: int, first: int, length: int
+    ) -> tuple[int, int]:
         utf16 = leaf.encode("utf-16-le")
         if not 0 < len(utf16) // 2 <= 255:
             raise ValueError(f"exFAT names are 1 to 255 characters: {leaf!r}")
@@ -423,8 +459,8 @@ class _ExfatWriter:
         for i in range(name_entries):
             entry = bytearray(32)
             entry[0] = 0xC1
-            piece = utf16[i * 30:(i + 1) * 30]
-            entry[2:2 + len(piece)] = piece
+            piece = utf16[i * 30 : (i + 1) * 30]
+            entry[2 : 2 + len(piece)] = piece
             names.append(bytes(entry))
         data = bytearray(bytes(primary) + bytes(stream) + b"".join(names))
         struct.pack_into("<H", data, 2, _exfat_rotate_sum(bytes(data), skip=(2, 3)))
@@ -466,8 +502,9 @@ def build_ntfs_image(
     """
     nested = [p for p in files if "/" in _clean(p)]
     if nested:
-        raise ValueError(f"NTFS images hold root-level files only (ntfscp makes no folders): "
-                         f"{nested}")
+        raise ValueError(
+            f"NTFS images hold root-level files only (ntfscp makes no folders): {nested}"
+        )
     path = Path(path)
     _blank(path, size_mb * 1024 * 1024)
     _run(["mkntfs", "-F", "-Q", "-q", "-L", label, str(path)])
@@ -524,8 +561,13 @@ def build_partitioned_image(
         size = Path(volume).stat().st_size
         sectors = -(-size // _SECTOR)
         family = _family(Path(volume))
-        kind = (_MBR_TYPES[family] if scheme == "mbr"
-                else _GPT_LINUX if family == "ext" else _GPT_BASIC_DATA)
+        kind = (
+            _MBR_TYPES[family]
+            if scheme == "mbr"
+            else _GPT_LINUX
+            if family == "ext"
+            else _GPT_BASIC_DATA
+        )
         lines.insert(-1, f"start={offset // _SECTOR}, size={sectors}, type={kind}")
         starts.append(offset // _SECTOR)
         offset += -(-size // _ALIGN) * _ALIGN
@@ -577,9 +619,29 @@ def build_e01(
     out_base = Path(out_base)
     for old in out_base.parent.glob(f"{out_base.name}.E[0-9][0-9]"):
         old.unlink()
-    args = ["ewfacquire", "-u", "-q", "-t", str(out_base), "-f", "encase6", "-c", "none",
-            "-d", "sha1", "-C", case_number, "-E", evidence_number, "-e", examiner,
-            "-D", description, "-N", notes]
+    args = [
+        "ewfacquire",
+        "-u",
+        "-q",
+        "-t",
+        str(out_base),
+        "-f",
+        "encase6",
+        "-c",
+        "none",
+        "-d",
+        "sha1",
+        "-C",
+        case_number,
+        "-E",
+        evidence_number,
+        "-e",
+        examiner,
+        "-D",
+        description,
+        "-N",
+        notes,
+    ]
     if segment_size is not None:
         if segment_size < 1024 * 1024:
             raise ValueError("ewfacquire's smallest segment is 1 MiB")

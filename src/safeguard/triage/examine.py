@@ -11,7 +11,7 @@ import zlib
 from collections.abc import Callable, Sequence
 from typing import BinaryIO, cast
 
-from .errors import EvidenceError
+from .errors import EvidenceError, MediaError, NotThisFormat
 from .evidence import archive
 from .filetypes import HEAD_SIZE, sniff
 from .hashing import Digested, digest_path, digest_stream
@@ -58,14 +58,28 @@ class _PrefixedStream(io.RawIOBase):
         return len(data)
 
 
+def _is_picture(head: bytes) -> bool:
+    return sniff(head)[0] is FileType.IMAGE
+
+
 class Examiner:
-    """Turns file entries into records. Thread-safe: it holds only configuration."""
+    """Turns file entries into records. Thread-safe: it holds only configuration.
+
+    With `perceptual` on, a picture's bytes are kept from the one read that digests it
+    and decoded once (at reduced size) for its PDQ hash; a video is decoded once, sampled
+    a frame a second, for its vPDQ signature.
+    """
 
     def __init__(
-        self, digests: Sequence[str], on_bytes: Callable[[int], None] | None = None
+        self,
+        digests: Sequence[str],
+        on_bytes: Callable[[int], None] | None = None,
+        perceptual: bool = False,
     ) -> None:
         self.digests = tuple(digests)
         self.on_bytes = on_bytes
+        self.perceptual = perceptual
+        self.keep = _is_picture if perceptual else None
 
     def examine(
         self, entry: FileEntry, warn: WarningSink, extra: Sequence[str] = ()
@@ -75,15 +89,20 @@ class Examiner:
         records: list[Record] = []
         try:
             if entry.local_path is not None:
-                digested = digest_path(entry.local_path, names, self.on_bytes)
+                digested = digest_path(entry.local_path, names, self.on_bytes, self.keep)
             else:
                 with entry.opener() as stream:
-                    digested = digest_stream(stream, names, self.on_bytes)
+                    digested = digest_stream(stream, names, self.on_bytes, self.keep)
         except READ_ERRORS as exc:
             records.append(self._unreadable(entry, exc, warn))
             return records
         record = self._record(entry, digested, warn)
         records.append(record)
+        if self.perceptual:
+            if record.file_type is FileType.IMAGE:
+                self._hash_picture(record, digested, warn)
+            elif record.file_type is FileType.VIDEO:
+                self._sign_video(record, entry.local_path or entry.opener, warn)
         if record.file_type is FileType.ARCHIVE:
             try:
                 with entry.opener() as stream:
@@ -121,22 +140,71 @@ class Examiner:
         with member.opener() as stream:
             head = _read_head(stream)
             file_type, _mime = sniff(head)
-            if file_type is not FileType.ARCHIVE:
+            video = self.perceptual and file_type is FileType.VIDEO
+            if file_type is not FileType.ARCHIVE and not video:
                 rest = cast(BinaryIO, _PrefixedStream(head, stream))
-                digested = digest_stream(rest, self.digests, self.on_bytes)
-                out.append(self._record(member, digested, warn))
+                digested = digest_stream(rest, self.digests, self.on_bytes, self.keep)
+                record = self._record(member, digested, warn)
+                out.append(record)
+                if self.perceptual and record.file_type is FileType.IMAGE:
+                    self._hash_picture(record, digested, warn)
                 return
-            # A nested archive must be seekable to be opened: spool it once, then
-            # digest and expand the copy.
+            # A nested archive, or a video, must be seekable to be opened: spool it once,
+            # then digest the copy and open it.
             with tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY) as spool:
                 spool.write(head)
                 shutil.copyfileobj(stream, spool, 1024 * 1024)
                 spool.seek(0)
-                digested = digest_stream(spool, self.digests, self.on_bytes)  # type: ignore[arg-type]
+                copy = cast(BinaryIO, spool)
+                digested = digest_stream(copy, self.digests, self.on_bytes)
                 record = self._record(member, digested, warn)
                 out.append(record)
                 spool.seek(0)
-                self._expand(spool, record, warn, out, depth + 1)  # type: ignore[arg-type]
+                if video:
+                    self._sign_video(record, lambda: cast(BinaryIO, _Unclosed(copy)), warn)
+                else:
+                    self._expand(copy, record, warn, out, depth + 1)
+
+    def _hash_picture(self, record: Record, digested: Digested, warn: WarningSink) -> None:
+        """PDQ and its dihedral variants, from the bytes the digests were computed on."""
+        from .media.pdq import dihedral, hash_image_bytes
+
+        if digested.data is None:
+            warn(TriageWarning(str(record.address), "media", "picture too large to hash"))
+            return
+        try:
+            result = hash_image_bytes(digested.data, record.mime or None)
+        except MediaError as exc:
+            record.error = f"cannot decode: {exc}"
+            warn(TriageWarning(str(record.address), "media", record.error))
+            return
+        variants = dihedral(result)
+        record.pdq = result.hash.hex
+        record.pdq_quality = result.hash.quality
+        record.pdq_variants = tuple(v.hex for v in variants[1:])
+
+    def _sign_video(
+        self, record: Record, source: str | Callable[[], BinaryIO], warn: WarningSink
+    ) -> None:
+        """The vPDQ signature: a second read of the file, by the decoder (a video is not
+        held in memory), sampling one frame a second."""
+        from .media.video import video_signature
+
+        try:
+            if isinstance(source, str):
+                signature = video_signature(source)
+            else:
+                with source() as stream:
+                    signature = video_signature(stream)
+        except NotThisFormat:
+            return  # a container with no picture (sound only): nothing to compare
+        except (MediaError, *READ_ERRORS) as exc:  # type: ignore[misc]
+            record.error = f"cannot decode: {exc}"
+            warn(TriageWarning(str(record.address), "media", record.error))
+            return
+        for problem in signature.warnings:
+            warn(TriageWarning(str(record.address), "media", problem))
+        record.vpdq = signature.to_json()
 
     def _record(self, entry: FileEntry, digested: Digested, warn: WarningSink) -> Record:
         file_type, mime = sniff(digested.head)
@@ -171,6 +239,30 @@ class Examiner:
             carved=entry.carved,
             error=message,
         )
+
+
+class _Unclosed(io.RawIOBase):
+    """A view of a spooled copy that the decoder may close without closing the copy."""
+
+    def __init__(self, inner: BinaryIO) -> None:
+        self._inner = inner
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview | bytearray) -> int:  # type: ignore[override]
+        data = self._inner.read(len(buffer))
+        memoryview(buffer).cast("B")[: len(data)] = data
+        return len(data)
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self._inner.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._inner.tell()
 
 
 def _read_head(stream: BinaryIO) -> bytes:

@@ -42,6 +42,13 @@ def parse_digests(text: str) -> tuple[str, ...]:
     return tuple(d for d in DIGESTS if d in names)
 
 
+# Files whose first bytes satisfy a `keep` predicate (pictures, for their perceptual hash)
+# come back whole, up to this size, so they are decoded from the bytes already read.
+KEEP_LIMIT = 256 * 1024 * 1024
+
+Keep = Callable[[bytes], bool]
+
+
 @dataclass(slots=True)
 class Digested:
     """The result of reading one file once."""
@@ -49,6 +56,7 @@ class Digested:
     digests: dict[str, str]
     head: bytes
     size: int
+    data: bytes | None = None  # the whole content, when the caller asked to keep it
 
 
 def _buffers() -> tuple[bytearray, bytearray]:
@@ -83,25 +91,33 @@ def digest_stream(
     stream: BinaryIO,
     names: Sequence[str] = DIGESTS,
     on_bytes: Callable[[int], None] | None = None,
+    keep: Keep | None = None,
 ) -> Digested:
-    """Read `stream` to its end once and return its digests and first bytes."""
+    """Read `stream` to its end once and return its digests and first bytes (and the
+    whole content when `keep(head)` says so)."""
     hashers = [hashlib.new(n) for n in names]
     first, second = _buffers()
     view = memoryview(first)
     n = _readinto_full(stream, view)
     head = bytes(view[: min(n, HEAD_SIZE)])
+    kept: list[bytes] | None = [] if keep is not None and keep(head) else None
     total = n
     if n < CHUNK_SIZE:
         # Whole file in one buffer: digest it here; other files use the other core.
         chunk = view[:n]
         for h in hashers:
             h.update(chunk)
+        if kept is not None:
+            kept.append(bytes(chunk))
         if on_bytes:
             on_bytes(n)
     else:
-        total = _digest_chunked(stream, hashers, first, second, n, on_bytes)
+        total = _digest_chunked(stream, hashers, first, second, n, on_bytes, kept)
+    data = None
+    if kept is not None and total <= KEEP_LIMIT:
+        data = kept[0] if len(kept) == 1 else b"".join(kept)
     return Digested(
-        {name: h.hexdigest() for name, h in zip(names, hashers, strict=True)}, head, total
+        {name: h.hexdigest() for name, h in zip(names, hashers, strict=True)}, head, total, data
     )
 
 
@@ -128,6 +144,7 @@ def digest_path(
     path: str | os.PathLike[str],
     names: Sequence[str] = DIGESTS,
     on_bytes: Callable[[int], None] | None = None,
+    keep: Keep | None = None,
 ) -> Digested:
     """Digest a regular file. Large files are memory-mapped and each digest walks the map
     in its own thread: no copy into Python buffers, so MD5 (the slowest) sets the pace."""
@@ -136,7 +153,7 @@ def digest_path(
         size = os.fstat(fd).st_size
         if size < CHUNK_SIZE:
             with os.fdopen(os.dup(fd), "rb", buffering=0) as stream:
-                return digest_stream(stream, names, on_bytes)
+                return digest_stream(stream, names, on_bytes, keep)
         # Evidence is static and read-only; a file truncated under us while mapped would
         # fault, which is why only regular files of the evidence take this path.
         with mmap.mmap(fd, 0, access=mmap.ACCESS_READ) as mapped:
@@ -151,10 +168,15 @@ def digest_path(
                 for f in pending:
                     f.result()
                 head = bytes(view[:HEAD_SIZE])
+                wanted = keep is not None and keep(head) and size <= KEEP_LIMIT
+                data = bytes(view) if wanted else None
             finally:
                 view.release()
         return Digested(
-            {name: h.hexdigest() for name, h in zip(names, hashers, strict=True)}, head, size
+            {name: h.hexdigest() for name, h in zip(names, hashers, strict=True)},
+            head,
+            size,
+            data,
         )
     finally:
         os.close(fd)
@@ -181,6 +203,7 @@ def _digest_chunked(
     spare: bytearray,
     n: int,
     on_bytes: Callable[[int], None] | None,
+    kept: list[bytes] | None = None,
 ) -> int:
     """Digest a large stream: each digest in its own thread while the next chunk is read."""
     pool = _pool()
@@ -189,6 +212,11 @@ def _digest_chunked(
         chunk = memoryview(current)[:n]
         pending: list[Future[None]] = [pool.submit(h.update, chunk) for h in hashers]
         total += n
+        if kept is not None:
+            if total <= KEEP_LIMIT:
+                kept.append(bytes(chunk))
+            else:
+                kept.clear()
         n = _readinto_full(stream, memoryview(spare))
         for f in pending:
             f.result()

@@ -220,7 +220,11 @@ def _run(evidence_paths: Sequence[str], options: TriageOptions, journal: Journal
     progress = options.progress
     # The total is only worth a metadata walk when someone watches the bar.
     progress.start(None if isinstance(progress, _NoProgress) else _estimate(sources))
-    examiner = Examiner(options.digests, on_bytes=lambda n: progress.advance(nbytes=n))
+    examiner = Examiner(
+        options.digests,
+        on_bytes=lambda n: progress.advance(nbytes=n),
+        perceptual=options.perceptual is not None,
+    )
 
     def examine(work: _Work) -> tuple[list[Record], list[TriageWarning]]:
         records: list[Record] = []
