@@ -8,7 +8,6 @@ indecent image must never be set aside because a software list also carries its 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from itertools import islice
 from typing import TYPE_CHECKING
 
@@ -112,60 +111,29 @@ class Matcher:
         return sorted(found.items())
 
 
-@dataclass(frozen=True, slots=True)
-class _Outcome:
-    """What matching decided for one image or video (kept between the two passes)."""
+# What matching decides for a record: kept for images and videos between the two passes.
+_OUTCOME = (
+    "known_good",
+    "known_good_set",
+    "match",
+    "distance",
+    "hashset",
+    "category",
+    "series",
+    "distributed",
+    "victim_identified",
+    "media_id",
+)
+_Outcome = tuple[object, ...]
 
-    known_good: bool
-    known_good_set: str
-    match: Match
-    distance: int | None
-    hashset: str
-    category: str
-    series: str
-    distributed: bool
-    victim_identified: bool
-    media_id: str
 
-    @classmethod
-    def of(cls, r: Record) -> _Outcome:
-        return cls(
-            r.known_good,
-            r.known_good_set,
-            r.match,
-            r.distance,
-            r.hashset,
-            r.category,
-            r.series,
-            r.distributed,
-            r.victim_identified,
-            r.media_id,
-        )
+def _outcome_of(record: Record) -> _Outcome:
+    return tuple(getattr(record, name) for name in _OUTCOME)
 
-    def apply(self, r: Record) -> None:
-        (
-            r.known_good,
-            r.known_good_set,
-            r.match,
-            r.distance,
-            r.hashset,
-            r.category,
-            r.series,
-            r.distributed,
-            r.victim_identified,
-            r.media_id,
-        ) = (
-            self.known_good,
-            self.known_good_set,
-            self.match,
-            self.distance,
-            self.hashset,
-            self.category,
-            self.series,
-            self.distributed,
-            self.victim_identified,
-            self.media_id,
-        )
+
+def _apply(outcome: _Outcome, record: Record) -> None:
+    for name, value in zip(_OUTCOME, outcome, strict=True):
+        setattr(record, name, value)
 
 
 def match_run(
@@ -191,7 +159,7 @@ def match_run(
     for record in matcher.match_all(media_records(), warn):
         key = record.address.key()
         if record.match is not Match.NONE or record.known_good:
-            outcomes[key] = _Outcome.of(record)
+            outcomes[key] = _outcome_of(record)
         elif usable_image(record):
             image_keys.append(key)
             image_hashes.append(record.pdq)
@@ -219,6 +187,6 @@ def match_run(
                 key = record.address.key()
                 outcome = outcomes.get(key)
                 if outcome is not None:
-                    outcome.apply(record)
+                    _apply(outcome, record)
                 record.group = groups.get(key, "")
         yield from batch
