@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 SYSDEPS := .sysdeps-installed
 PYTEST_WORKERS ?= 2
 
-.PHONY: install sysdeps demo test test-fast bench lint typecheck clean
+.PHONY: install sysdeps demo web-demo test test-web test-postgres test-fast bench lint typecheck clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,23 @@ sysdeps: $(SYSDEPS)
 demo: install sysdeps
 	$(BIN)/safeguard demo --workdir demo-case
 
+# The web platform with demo agencies and users (logins and TOTP secrets are printed),
+# on http://127.0.0.1:8000, data under demo-case/home.
+web-demo: install
+	SAFEGUARD_MODE=demo SAFEGUARD_HOME=demo-case/home $(BIN)/safeguard web seed-demo
+	SAFEGUARD_MODE=demo SAFEGUARD_HOME=demo-case/home $(BIN)/safeguard serve
+
+# Everything on SQLite (in memory), then the web tests again on a real PostgreSQL server
+# that scripts/with-postgres.sh starts in a temporary folder and removes afterwards.
 test: install sysdeps lint
 	$(BIN)/pytest -n $(PYTEST_WORKERS) -q
+	bash scripts/with-postgres.sh $(BIN)/pytest -q tests/web
+
+test-web: install sysdeps
+	$(BIN)/pytest -q tests/web
+
+test-postgres: install sysdeps
+	bash scripts/with-postgres.sh $(BIN)/pytest -q tests/web
 
 test-fast: install
 	$(BIN)/pytest -q -x
@@ -35,6 +50,7 @@ test-fast: install
 lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
+	PYTHONPATH=. $(BIN)/mypy --config-file src/safeguard/web/mypy.ini
 
 bench: install sysdeps
 	$(BIN)/python bench/hashing.py

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # System tools the tests, the demo and the benchmarks use: file-system builders (no
-# mounting needed), EWF tools to make E01 images, and the peers we benchmark against.
+# mounting needed), EWF tools to make E01 images, the peers we benchmark against, and
+# for the web platform's tests a PostgreSQL server (started per run by
+# scripts/with-postgres.sh) and Chromium (driven by Playwright).
 set -euo pipefail
-packages=(dosfstools mtools e2fsprogs exfatprogs ntfs-3g fdisk gdisk ewf-tools sleuthkit hashdeep)
+packages=(dosfstools mtools e2fsprogs exfatprogs ntfs-3g fdisk gdisk ewf-tools sleuthkit hashdeep
+  postgresql chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,0 +1,1 @@
+"""People, agencies, roles and two-factor sign-in."""

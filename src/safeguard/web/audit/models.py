@@ -1,0 +1,115 @@
+"""The audit log: append-only, hash-chained.
+
+Each AuditEvent carries a sequence number (1, 2, 3, ... without gaps), the hash of the
+event before it, and its own hash: SHA-256 over a canonical serialisation of its content
+and that previous hash (chain.py). Altering a row breaks its hash; removing one leaves a
+gap in the sequence and a broken link; removing rows from the end shows against
+ChainHead, the single row every append locks and moves forward.
+
+The application has no update or delete path: save() refuses an existing row, delete()
+and the queryset's update()/delete() raise. On PostgreSQL a trigger refuses UPDATE and
+DELETE as well (migration 0002), so a bug elsewhere cannot rewrite history either.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+
+
+class AppendOnlyError(Exception):
+    """Someone tried to change or remove an audit row."""
+
+
+class Action(models.TextChoices):
+    VIEW = "view", "Viewed"
+    CREATE = "create", "Created"
+    UPDATE = "update", "Updated"
+    DELETE = "delete", "Deleted"
+    EXPORT = "export", "Exported"
+    SHARE = "share", "Shared (disclosed)"
+    REVOKE = "revoke", "Share revoked"
+    JUSTIFY = "justify", "Justification given"
+    LOGIN = "login", "Signed in"
+    LOGIN_FAILED = "login_failed", "Sign-in failed"
+    LOCKOUT = "lockout", "Locked out"
+    LOGOUT = "logout", "Signed out"
+    ACCESS_DENIED = "access_denied", "Access denied"
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("audit events cannot be updated")
+
+    def delete(self) -> NoReturn:  # type: ignore[override]
+        raise AppendOnlyError("audit events cannot be deleted")
+
+    def _raw_delete(self, using: Any) -> NoReturn:
+        raise AppendOnlyError("audit events cannot be deleted")
+
+    def for_object(self, obj: models.Model) -> AuditEventQuerySet:
+        return self.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+
+
+class AuditEvent(models.Model):
+    sequence = models.PositiveBigIntegerField(unique=True)
+    at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Kept as text too: the name typed at a failed sign-in has no user row.
+    actor_username = models.CharField(max_length=150, blank=True)
+    agency = models.ForeignKey(
+        "accounts.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=32, choices=Action.choices)
+    object_type = models.CharField(max_length=100, blank=True)  # "app_label.model"
+    object_id = models.CharField(max_length=64, blank=True)
+    object_label = models.CharField(max_length=300, blank=True)
+    justification = models.TextField(blank=True)
+    ip_address = models.CharField(max_length=45, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sequence"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "sequence"]),
+            models.Index(fields=["agency", "sequence"]),
+        ]
+
+    def __str__(self) -> str:
+        target = f" {self.object_type} {self.object_id}" if self.object_type else ""
+        return f"#{self.sequence} {self.actor_username or '-'} {self.action}{target}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("audit events cannot be updated")
+        if not self.hash:
+            # Only chain.append() computes the hash under the chain-head lock.
+            raise AppendOnlyError("audit events are written through audit.record()")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("audit events cannot be deleted")
+
+
+class ChainHead(models.Model):
+    """The last event's sequence and hash; one row (pk 1), locked by every append."""
+
+    sequence = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"audit chain head #{self.sequence}"

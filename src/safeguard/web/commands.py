@@ -1,0 +1,183 @@
+"""`safeguard serve`, `safeguard audit verify` and `safeguard web ...`.
+
+Django is imported inside the commands, never at module level: `safeguard.cli` imports
+this module, and the engine's commands must not pay for (or depend on) Django.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+EXIT_USAGE = 2
+EXIT_INPUT = 3  # the audit chain is broken: the data read is not what was written
+
+
+def setup_django() -> None:
+    """Configure Django from the environment; a bad setting is one line and exit 2."""
+    from .env import SettingError
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeguard.web.settings")
+    try:
+        import django
+
+        django.setup()
+    except SettingError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True,
+              help="Worker threads serving requests.")
+@click.option("--no-migrate", is_flag=True, help="Do not apply database migrations first.")
+def serve(host: str, port: int, threads: int, no_migrate: bool) -> None:
+    """Serve the web platform (migrates the database first)."""
+    setup_django()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if not no_migrate:
+        call_command("migrate", interactive=False, verbosity=0)
+    database = settings.DATABASES["default"]
+    where = database["NAME"] if database["ENGINE"].endswith("sqlite3") else database["ENGINE"]
+    click.echo(f"Safeguard web ({settings.MODE} mode), database {where}")
+    if settings.MODE == "demo":
+        click.echo("Demo mode: synthetic data only. Logins: safeguard web seed-demo")
+    if host not in settings.ALLOWED_HOSTS and host not in ("0.0.0.0", "::"):
+        click.echo(f"Note: {host} is not in SAFEGUARD_ALLOWED_HOSTS; requests to it get 400.")
+    click.echo(f"Serving on http://{host}:{port}/ (Ctrl-C to stop)")
+    from waitress import serve as waitress_serve
+
+    from .wsgi import application
+
+    waitress_serve(application, host=host, port=port, threads=threads, ident="Safeguard")
+
+
+@click.group()
+def audit() -> None:
+    """The audit log."""
+
+
+@audit.command("verify")
+@click.option("--anchor", default=None, metavar="SEQUENCE:HASH",
+              help="A head recorded earlier (printed by a previous verify): the row with "
+                   "that sequence must still have that hash.")
+def audit_verify(anchor: str | None) -> None:
+    """Walk the hash chain; report the first row altered or removed (exit 3)."""
+    expected: tuple[int, str] | None = None
+    if anchor is not None:
+        sequence, _, digest = anchor.partition(":")
+        if not sequence.isdigit() or len(digest) != 64:
+            raise click.UsageError("--anchor takes SEQUENCE:HASH, e.g. 1200:3f5a...")
+        expected = (int(sequence), digest.lower())
+    setup_django()
+    from .audit.chain import verify_chain
+
+    result = verify_chain(anchor=expected)
+    click.echo(result.summary())
+    if result.ok:
+        click.echo(f"anchor: {result.head_sequence}:{result.head_hash}")
+    sys.exit(0 if result.ok else EXIT_INPUT)
+
+
+@click.group()
+def web() -> None:
+    """Web platform administration: demo accounts, first administrator, Django commands."""
+
+
+@web.command("seed-demo")
+def seed_demo() -> None:
+    """Create the demo agencies and users and print their logins (demo mode only)."""
+    setup_django()
+    from django.core.management import call_command
+
+    from .demo import DEMO_PASSWORD, NotDemoMode, seed
+
+    try:
+        call_command("migrate", interactive=False, verbosity=0)
+        logins = seed()
+    except NotDemoMode as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"Demo logins (password for all: {DEMO_PASSWORD})")
+    for column in ("username", "name", "agency", "role", "TOTP secret (base32)"):
+        table.add_column(column)
+    for login in logins:
+        table.add_row(login.username, login.name, login.agency, login.role, login.secret)
+    Console(width=200).print(table)
+    click.echo("Add a secret to an authenticator app, or: safeguard web totp USERNAME")
+
+
+@web.command("totp")
+@click.argument("username")
+def totp_code(username: str) -> None:
+    """Print a demo user's current TOTP code (demo mode only)."""
+    setup_django()
+    from .demo import NotDemoMode, current_code
+
+    try:
+        code, remaining = current_code(username)
+    except NotDemoMode as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    except LookupError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_INPUT)
+    click.echo(f"{code}  (valid for {remaining} more seconds)")
+
+
+@web.command("create-admin")
+@click.argument("username")
+@click.option("--agency", "agency_name", required=True, help="The administrator's agency "
+              "(created if missing).")
+@click.option("--kind", default="police", show_default=True,
+              help="The agency's kind, if it is created.")
+@click.password_option(help="Password (asked if not given).")
+def create_admin(username: str, agency_name: str, kind: str, password: str) -> None:
+    """Create the first platform administrator (manages every agency)."""
+    setup_django()
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    from .accounts.models import Agency, AgencyKind, Role, User
+    from .audit.events import record
+    from .audit.models import Action
+
+    if kind not in AgencyKind.values:
+        raise click.UsageError(f"--kind: one of {', '.join(AgencyKind.values)}")
+    if User.objects.filter(username=username).exists():
+        raise click.UsageError(f"user {username!r} exists already")
+    user = User(username=username, role=Role.ADMINISTRATOR, manages_all_agencies=True)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise click.UsageError(" ".join(exc.messages)) from None
+    with transaction.atomic():
+        agency, created = Agency.objects.get_or_create(name=agency_name, defaults={"kind": kind})
+        if created:
+            record(None, Action.CREATE, agency, username="command line")
+        user.agency = agency
+        user.set_password(password)
+        user.save()
+        record(None, Action.CREATE, user, username="command line", role=user.role)
+    click.echo(f"Created {username} ({agency.name}); they enrol an authenticator at first "
+               "sign-in.")
+
+
+@web.command("manage", context_settings={"ignore_unknown_options": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def manage(args: tuple[str, ...]) -> None:
+    """Run a Django management command (e.g. `safeguard web manage migrate`)."""
+    setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["safeguard web manage", *args])

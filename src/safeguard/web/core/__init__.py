@@ -1,0 +1,1 @@
+"""What every app shares: agency-owned records, sharing, the base template and home."""

@@ -1,0 +1,108 @@
+"""Middleware that applies to every request: headers, idle timeout, two-factor gate."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import resolve_url
+from django.urls import reverse
+from django.utils.http import urlencode
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+LAST_ACTIVITY_KEY = "safeguard_last_activity"
+
+# Paths reachable before the second factor: the login steps and the files they use.
+_OPEN_URL_NAMES = ("accounts:login", "accounts:code", "accounts:enrol")
+
+
+class SecurityHeadersMiddleware:
+    """CSP and no-store on every response; the rest of the headers come from Django."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+        self.policy = settings.CONTENT_SECURITY_POLICY
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", self.policy)
+        response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        # Pages show personal data: no copies in browser or proxy caches. Static files
+        # arrive with WhiteNoise's own Cache-Control and keep it.
+        response.setdefault("Cache-Control", "no-store")
+        return response
+
+
+def _open_paths() -> tuple[str, ...]:
+    return tuple(reverse(name) for name in _OPEN_URL_NAMES)
+
+
+class IdleTimeoutMiddleware:
+    """Signs a user out after SAFEGUARD_IDLE_MINUTES without a request (default 15).
+
+    The clock is the server's, kept in the session: a client cannot extend it.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated:
+            now = time.time()
+            last = request.session.get(LAST_ACTIVITY_KEY)
+            limit = settings.IDLE_TIMEOUT.total_seconds()
+            if last is not None and now - float(last) > limit:
+                from .audit import events
+                from .audit.models import Action
+
+                events.record(request, Action.LOGOUT, reason="idle timeout")
+                logout(request)
+                minutes = int(limit // 60)
+                messages.info(request, f"You were signed out after {minutes} minutes idle.")
+                return _to_login(request)
+            request.session[LAST_ACTIVITY_KEY] = now
+        return self.get_response(request)
+
+
+class RequireVerifiedMiddleware:
+    """No page but the login steps without a password AND a verified TOTP code.
+
+    A deactivated user, or one whose agency was deactivated, is signed out at the next
+    request; a user told to change their password sees only that page until they do.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+        self.static_prefix = settings.STATIC_URL
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        path = request.path_info
+        if path.startswith(self.static_prefix) or path in _open_paths():
+            return self.get_response(request)
+        user = request.user
+        # is_verified() is installed on the user by django-otp's middleware.
+        if not user.is_authenticated or not user.is_verified():  # type: ignore[attr-defined,union-attr]
+            return _to_login(request)
+        agency = user.agency
+        if not user.is_active or agency is None or not agency.active:
+            logout(request)
+            return _to_login(request)
+        if user.must_change_password and path not in (
+            reverse("accounts:password"),
+            reverse("accounts:logout"),
+        ):
+            return HttpResponseRedirect(reverse("accounts:password"))
+        return self.get_response(request)
+
+
+def _to_login(request: HttpRequest) -> HttpResponse:
+    url = resolve_url(settings.LOGIN_URL)
+    if request.method == "GET" and request.path_info != "/":
+        url = f"{url}?{urlencode({'next': request.get_full_path()})}"
+    return HttpResponseRedirect(url)

@@ -1,0 +1,211 @@
+"""Access control: the one module every view asks, on its first line.
+
+Rules (shared/design.md, "the boundary between people and evidence"):
+
+- A record (core.AgencyOwned) belongs to its owning agency: that agency's users may read
+  and change it, subject to their role.
+- A partner agency sees a record only while it is shared with it (core.Share), and then
+  read-only.
+- Anyone else gets 404, never 403, so that a record's existence does not leak; a
+  read-only partner asking to write gets 403.
+- Every refusal is recorded in the audit as access_denied (audit.middleware).
+
+    def exhibit_edit(request, pk):
+        exhibit = get_object_for(request, Exhibit, pk, need="write",
+                                 roles=[Role.INVESTIGATOR, Role.FORENSIC_EXAMINER])
+        ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Literal, TypeVar
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+
+from .accounts.models import Agency, Role, User
+from .audit.events import Ref, record
+from .audit.models import Action
+from .core.models import AgencyOwned, Share
+
+Need = Literal["read", "write"]
+Owned = TypeVar("Owned", bound=AgencyOwned)
+
+
+class NoAccess(Http404):
+    """404: the object does not exist or the user's agency has no access to it."""
+
+    def __init__(self, ref: Ref | None, reason: str) -> None:
+        super().__init__("Not found")
+        self.ref = ref
+        self.reason = reason
+
+
+class Forbidden(PermissionDenied):
+    """403: the user may know the object exists but may not do this (read-only partner,
+    or a role that does not allow it)."""
+
+    def __init__(self, ref: Ref | None, reason: str) -> None:
+        super().__init__(reason)
+        self.ref = ref
+        self.reason = reason
+
+
+def signed_in_user(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User) or not user.is_authenticated or not user.is_active:
+        # The two-factor middleware lets no anonymous request this far; fail closed anyway.
+        raise Forbidden(None, "not signed in")
+    return user
+
+
+def access_level(user: User, obj: AgencyOwned) -> Need | None:
+    """'write' for the owning agency, 'read' for a partner with an active share, else None."""
+    if not user.is_active or user.agency_id is None:
+        return None
+    if obj.owning_agency_id == user.agency_id:
+        return "write"
+    if Share.objects.active().for_object(obj).filter(agency_id=user.agency_id).exists():
+        return "read"
+    return None
+
+
+def get_object_for(
+    request: HttpRequest,
+    model: type[Owned],
+    pk: int | str,
+    need: Need = "read",
+    roles: Iterable[str] | None = None,
+) -> Owned:
+    """The object, if the user may `need` it; else NoAccess (404) or Forbidden (403).
+
+    `roles`: the roles allowed to do this at all (e.g. only investigators edit an
+    exhibit); checked after the agency, so an outsider still gets 404.
+    """
+    if not issubclass(model, AgencyOwned):
+        raise TypeError(f"{model.__name__} is not agency-owned; the policy cannot judge it")
+    user = signed_in_user(request)
+    ref = Ref(model._meta.label_lower, str(pk))
+    try:
+        obj = model._default_manager.select_related("owning_agency").get(pk=pk)
+    except (model.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise NoAccess(ref, "not found") from None
+    ref = Ref(ref.object_type, ref.object_id, str(obj))
+    level = access_level(user, obj)
+    if level is None:
+        raise NoAccess(ref, "no access for this agency")
+    if need == "write" and level != "write":
+        raise Forbidden(ref, "read-only: shared with this agency")
+    if roles is not None and user.role not in set(roles):
+        raise Forbidden(ref, f"role {user.role} may not do this")
+    return obj
+
+
+def visible_to(request: HttpRequest, model: type[Owned]) -> models.QuerySet[Owned]:
+    """The records of `model` the user's agency owns or has been shared: for lists."""
+    agency_id = signed_in_user(request).agency_id
+    if agency_id is None:
+        return model._default_manager.none()
+    shared = Share.objects.active().filter(
+        content_type=ContentType.objects.get_for_model(model),
+        agency_id=agency_id,
+    )
+    return model._default_manager.filter(
+        models.Q(owning_agency_id=agency_id)
+        | models.Q(pk__in=shared.values("object_id"))
+    )
+
+
+def require_role(request: HttpRequest, *roles: str) -> User:
+    """403 unless the user holds one of `roles`."""
+    user = signed_in_user(request)
+    if user.role not in roles:
+        raise Forbidden(None, f"role {user.role} may not open this page")
+    return user
+
+
+def require_administrator(request: HttpRequest) -> User:
+    return require_role(request, Role.ADMINISTRATOR)
+
+
+def require_platform_administrator(request: HttpRequest) -> User:
+    user = require_administrator(request)
+    if not user.manages_all_agencies:
+        raise Forbidden(None, "only platform administrators manage agencies")
+    return user
+
+
+def get_user_for_admin(request: HttpRequest, pk: int | str) -> User:
+    """A user account an administrator may manage: their own agency's, or any for a
+    platform administrator. 404 for another agency's user, as for records."""
+    admin = require_administrator(request)
+    ref = Ref(User._meta.label_lower, str(pk))
+    try:
+        target = User.objects.select_related("agency").get(pk=pk)
+    except (User.DoesNotExist, ValueError, TypeError):
+        raise NoAccess(ref, "not found") from None
+    if not admin.manages_all_agencies and (
+        admin.agency_id is None or target.agency_id != admin.agency_id
+    ):
+        raise NoAccess(ref, "another agency's user")
+    return target
+
+
+def manageable_users(request: HttpRequest) -> models.QuerySet[User]:
+    admin = require_administrator(request)
+    users = User.objects.select_related("agency")
+    if admin.manages_all_agencies:
+        return users
+    if admin.agency is None:
+        return users.none()
+    return users.filter(agency=admin.agency)
+
+
+def can_see_access_log(user: User, obj: AgencyOwned) -> bool:
+    """Supervisors and administrators of the owning agency; never a partner."""
+    return (
+        user.is_active
+        and user.agency_id == obj.owning_agency_id
+        and user.has_role(Role.SUPERVISOR, Role.ADMINISTRATOR)
+    )
+
+
+def share(request: HttpRequest, obj: AgencyOwned, agency: Agency, reason: str) -> Share:
+    """Share `obj` read-only with `agency` (a disclosure, recorded with its reason)."""
+    user = signed_in_user(request)
+    get_object_for(request, type(obj), obj.pk, need="write")
+    if agency.pk == obj.owning_agency_id:
+        raise ValueError("a record is not shared with its own agency")
+    if not reason.strip():
+        raise ValueError("a share needs a reason")
+    with transaction.atomic():
+        existing = Share.objects.active().for_object(obj).filter(agency=agency).first()
+        if existing is not None:
+            return existing
+        created = Share.objects.create(
+            content_type=ContentType.objects.get_for_model(obj),
+            object_id=obj.pk,
+            agency=agency,
+            reason=reason,
+            shared_by=user,
+        )
+        record(request, Action.SHARE, obj, reason, with_agency=agency.name)
+    return created
+
+
+def revoke(request: HttpRequest, granted: Share) -> None:
+    """End a share (it stays on record, stamped, as the disclosure it was)."""
+    user = signed_in_user(request)
+    record_obj = granted.record
+    if not isinstance(record_obj, AgencyOwned):
+        raise NoAccess(None, "the shared record no longer exists")
+    get_object_for(request, type(record_obj), record_obj.pk, need="write")
+    with transaction.atomic():
+        granted.revoked_at = timezone.now()
+        granted.revoked_by = user
+        granted.save(update_fields=["revoked_at", "revoked_by"])
+        record(request, Action.REVOKE, record_obj, with_agency=granted.agency.name)

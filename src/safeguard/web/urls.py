@@ -1,0 +1,9 @@
+"""URLs of the web platform. A new app adds one `include` here, under its own prefix."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("safeguard.web.core.urls")),
+    path("accounts/", include("safeguard.web.accounts.urls")),
+    path("audit/", include("safeguard.web.audit.urls")),
+]
