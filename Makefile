@@ -52,9 +52,14 @@ lint: install
 	$(BIN)/mypy
 	PYTHONPATH=. $(BIN)/mypy --config-file src/safeguard/web/mypy.ini
 
+# Each benchmark compares Safeguard with its peers in one run and records the figures in
+# docs/benchmarks.md. They take minutes and gigabytes: not part of `make test`.
 bench: install sysdeps
 	$(BIN)/python bench/hashing.py
 	$(BIN)/python bench/hashset_lookup.py
+	$(BIN)/python bench/pdq_index.py
+	$(BIN)/python bench/pdq_speed.py
+	$(BIN)/python bench/robustness.py
 
 clean:
 	rm -rf $(VENV) $(SYSDEPS) demo-case .pytest_cache .mypy_cache .ruff_cache
