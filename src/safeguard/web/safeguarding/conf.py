@@ -1,0 +1,146 @@
+"""The register's local settings: the shipped local.toml, a force's own file, and (for
+tests) a Django setting.
+
+    rules = local_rules()
+    rules.risk_review_months          # 3
+    rules.working.add_working_days(d, 45)
+
+Sources, later ones winning key by key:
+
+1. `local.toml` beside this module (the defaults of shared/domain.md, Staffordshire areas);
+2. the TOML file named by SAFEGUARD_SAFEGUARDING_CONFIG (a force's own rules and areas);
+3. the Django setting SAFEGUARDING_OVERRIDES, a dict of the same keys: tests use it with
+   override_settings. Not an environment setting.
+
+A malformed file or value stops start-up with one line naming the key (env.SettingError).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+from ..env import SettingError, env_optional
+from .workingdays import WorkingCalendar
+
+SHIPPED = Path(__file__).resolve().parent / "local.toml"
+CONFIG_VARIABLE = "SAFEGUARD_SAFEGUARDING_CONFIG"
+
+
+@dataclass(frozen=True)
+class AreaSpec:
+    name: str
+    ons_code: str
+    towns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LocalRules:
+    risk_review_months: int
+    repeat_missing_episodes: int
+    repeat_missing_days: int
+    notice_review_months: int
+    police_risk_grades: tuple[tuple[str, str], ...]
+    extra_bank_holidays: tuple[tuple[date, str], ...]
+    moved_bank_holidays: tuple[date, ...]
+    areas: tuple[AreaSpec, ...]
+    working: WorkingCalendar = field(compare=False, repr=False)
+
+    def police_grade_label(self, code: str) -> str:
+        return dict(self.police_risk_grades).get(code, code)
+
+
+def _positive(data: dict[str, Any], key: str) -> int:
+    value = data.get(key)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise SettingError(f"safeguarding setting {key}={value!r}: expected a whole number >= 1")
+    return value
+
+
+def _date(value: Any, key: str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise SettingError(f"safeguarding setting {key}: {value!r} is not a date") from None
+
+
+KEYS = {"risk_review_months", "repeat_missing_episodes", "repeat_missing_days",
+        "notice_review_months", "police_risk_grades", "extra_bank_holidays",
+        "moved_bank_holidays", "areas"}
+
+
+def _build(data: dict[str, Any]) -> LocalRules:
+    unknown = sorted(set(data) - KEYS)
+    if unknown:
+        # A misspelt key would otherwise leave the shipped value silently in force.
+        raise SettingError(f"safeguarding settings: unknown key(s) {', '.join(unknown)}")
+    try:
+        grades = tuple((str(g["code"]), str(g["label"])) for g in data["police_risk_grades"])
+        extra = tuple(
+            (_date(item["date"], "extra_bank_holidays"), str(item["name"]))
+            for item in data.get("extra_bank_holidays", [])
+        )
+        moved = tuple(_date(d, "moved_bank_holidays") for d in data.get("moved_bank_holidays", []))
+        areas = tuple(
+            AreaSpec(str(a["name"]), str(a["ons_code"]), tuple(str(t) for t in a.get("towns", [])))
+            for a in data["areas"]
+        )
+    except (KeyError, TypeError) as exc:
+        raise SettingError(f"safeguarding settings: missing or malformed {exc}") from None
+    if not grades:
+        raise SettingError("safeguarding setting police_risk_grades: at least one grade")
+    if len({code for code, _ in grades}) != len(grades):
+        raise SettingError("safeguarding setting police_risk_grades: codes must be unique")
+    if len({a.ons_code for a in areas}) != len(areas):
+        raise SettingError("safeguarding setting areas: ONS codes must be unique")
+    return LocalRules(
+        risk_review_months=_positive(data, "risk_review_months"),
+        repeat_missing_episodes=_positive(data, "repeat_missing_episodes"),
+        repeat_missing_days=_positive(data, "repeat_missing_days"),
+        notice_review_months=_positive(data, "notice_review_months"),
+        police_risk_grades=grades,
+        extra_bank_holidays=extra,
+        moved_bank_holidays=moved,
+        areas=areas,
+        working=WorkingCalendar(dict(extra), moved),
+    )
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except OSError as exc:
+        raise SettingError(f"{CONFIG_VARIABLE}: cannot read {path}: {exc.strerror}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingError(f"{CONFIG_VARIABLE}: {path} is not valid TOML: {exc}") from exc
+
+
+@lru_cache(maxsize=1)
+def _from_files() -> dict[str, Any]:
+    data = _read(SHIPPED)
+    local = env_optional("SAFEGUARD_SAFEGUARDING_CONFIG")
+    if local is not None:
+        data.update(_read(Path(local).expanduser()))
+    return data
+
+
+_built: dict[str, LocalRules] = {}
+
+
+def local_rules() -> LocalRules:
+    """The rules in force (cheap: built once per distinct set of overrides)."""
+    overrides: dict[str, Any] = getattr(settings, "SAFEGUARDING_OVERRIDES", {}) or {}
+    key = repr(sorted(overrides.items()))
+    rules = _built.get(key)
+    if rules is None:
+        rules = _built[key] = _build({**_from_files(), **overrides})
+    return rules

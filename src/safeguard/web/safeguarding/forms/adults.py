@@ -1,0 +1,36 @@
+"""Adults of concern and their arrests. Police-only fields are dropped for partner
+agencies by need_to_know.editable_fields (the one place that rule lives)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from ...accounts.models import User
+from ..models import AdultOfConcern, Area, Arrest
+from ..need_to_know import editable_fields
+from .common import DateInput, dated_widgets, set_queryset
+
+ADULT_FIELDS = ["first_name", "last_name", "aliases", "date_of_birth", "gender", "district",
+                "address", "description", "intelligence_notes", "pnc_reference",
+                "police_operation_reference"]
+ARREST_FIELDS = ["arrested_on", "offence", "outcome", "custody_reference"]
+
+
+class BaseAdultForm(forms.ModelForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "district" in self.fields:
+            set_queryset(self, "district", Area.objects.filter(active=True))
+
+
+def adult_form_class(user: User) -> type[forms.ModelForm]:
+    fields = editable_fields(user, AdultOfConcern, ADULT_FIELDS)
+    return forms.modelform_factory(AdultOfConcern, form=BaseAdultForm, fields=fields,
+                                   widgets=dated_widgets(AdultOfConcern, fields))
+
+
+def arrest_form_class(user: User) -> type[forms.ModelForm]:
+    fields = editable_fields(user, Arrest, ARREST_FIELDS)
+    return forms.modelform_factory(Arrest, fields=fields, widgets={"arrested_on": DateInput()})

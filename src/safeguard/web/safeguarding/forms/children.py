@@ -1,0 +1,97 @@
+"""Forms for children, the people linked to them and the agencies involved."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from ...accounts.models import User
+from ..models import AdultOfConcern, AgencyInvolvement, Area, Child, Ethnicity, LinkedPerson
+from .common import (
+    DateInput,
+    active_agencies,
+    colleagues,
+    dated_widgets,
+    set_choices,
+    set_queryset,
+)
+
+CHILD_FIELDS = [
+    "first_name", "last_name", "known_as", "date_of_birth", "gender", "ethnicity", "district",
+    "address", "legal_status", "placement", "placement_detail", "school", "lead_practitioner",
+    "reference", "notes",
+]
+
+
+def grouped_ethnicities() -> list[tuple[str, Any]]:
+    """ONS 2021 groups as option groups: "White", "Asian, Asian British..." etc."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for value, label in Ethnicity.choices:
+        group, _, name = str(label).partition(": ")
+        if not name:
+            groups.setdefault("", []).append((value, group))
+        else:
+            groups.setdefault(group, []).append((value, name))
+    ungrouped = groups.pop("", [])
+    return [*((group, items) for group, items in groups.items()), *ungrouped]
+
+
+class ChildForm(forms.ModelForm):
+    class Meta:
+        model = Child
+        fields = CHILD_FIELDS
+        widgets = {**dated_widgets(Child, CHILD_FIELDS), "address": forms.Textarea(
+            attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_queryset(self, "district", Area.objects.filter(active=True))
+        set_choices(self, "ethnicity", grouped_ethnicities())
+        self.fields["ethnicity"].label = "Ethnicity (ONS 2021 groups)"
+        set_queryset(self, "lead_practitioner", colleagues(user))
+        self.fields["lead_practitioner"].label = "Lead practitioner (your agency)"
+
+
+class LinkedPersonForm(forms.ModelForm):
+    class Meta:
+        model = LinkedPerson
+        fields = ["relationship", "name", "adult", "notes"]
+
+    def __init__(self, *args: Any, adults: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_queryset(self, "adult", adults)
+        self.fields["adult"].label = "Adult of concern on the register"
+        self.fields["adult"].required = False
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        adult: AdultOfConcern | None = data.get("adult")
+        if adult is not None and not data.get("name"):
+            data["name"] = str(adult)
+        return data
+
+
+class InvolvementForm(forms.ModelForm):
+    class Meta:
+        model = AgencyInvolvement
+        fields = ["agency", "agency_name", "worker", "role", "since"]
+        widgets = {"since": DateInput()}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_queryset(self, "agency", active_agencies())
+        self.fields["agency"].required = False
+        self.fields["agency"].label = "Agency on the platform"
+
+
+class ChildFilterForm(forms.Form):
+    q = forms.CharField(label="Name or reference", required=False)
+    district = forms.ModelChoiceField(Area.objects.all(), required=False, empty_label="All")
+    grade = forms.ChoiceField(required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from ..models import RiskGrade
+
+        super().__init__(*args, **kwargs)
+        set_choices(self, "grade", [("", "All"), *RiskGrade.choices, ("none", "Not screened")])

@@ -1,0 +1,75 @@
+"""Panel forms: the meeting, attendees, discussions and actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from ...accounts.models import User
+from ..models import Area, PanelAction, PanelAttendee, PanelDiscussion, PanelMeeting
+from .common import DateInput, active_agencies, dated_widgets, set_queryset
+
+MEETING_FIELDS = ["title", "held_on", "area", "chair", "notes"]
+
+
+class MeetingForm(forms.ModelForm):
+    class Meta:
+        model = PanelMeeting
+        fields = MEETING_FIELDS
+        widgets = dated_widgets(PanelMeeting, MEETING_FIELDS)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_queryset(self, "area", Area.objects.filter(active=True))
+
+
+class AttendeeForm(forms.ModelForm):
+    class Meta:
+        model = PanelAttendee
+        fields = ["agency", "agency_name", "name", "role"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_queryset(self, "agency", active_agencies())
+        self.fields["agency"].required = False
+
+
+class DiscussionForm(forms.ModelForm):
+    class Meta:
+        model = PanelDiscussion
+        fields = ["child", "adult", "summary", "decision"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 3}),
+                   "decision": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, children: Any, adults: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_queryset(self, "child", children)
+        set_queryset(self, "adult", adults)
+        self.fields["child"].required = self.fields["adult"].required = False
+
+
+class ActionForm(forms.ModelForm):
+    class Meta:
+        model = PanelAction
+        fields = ["description", "owner", "owner_name", "owner_agency", "due_on"]
+        widgets = {"due_on": DateInput(), "description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_queryset(self, "owner", User.objects.filter(
+            is_active=True, agency__active=True
+        ).select_related("agency").order_by("agency__name", "first_name", "username"))
+        self.fields["owner"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda user: f"{user.get_full_name() or user.username} ({user.agency})"
+        )
+        self.fields["owner"].required = False
+        set_queryset(self, "owner_agency", active_agencies())
+        self.fields["owner_agency"].required = False
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        owner = data.get("owner")
+        if owner is not None and not data.get("owner_agency"):
+            data["owner_agency"] = owner.agency
+        return data

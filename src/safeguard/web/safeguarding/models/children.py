@@ -1,0 +1,195 @@
+"""Children on the register, the people linked to them and the agencies involved."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from ..clock import today
+from ..rules import age_on
+from .common import Gender, Recorded
+
+
+class Ethnicity(models.TextChoices):
+    """The 19 ethnic groups of the 2021 Census of England and Wales (ONS), and unknown."""
+
+    ASIAN_BANGLADESHI = "asian_bangladeshi", "Asian, Asian British or Asian Welsh: Bangladeshi"
+    ASIAN_CHINESE = "asian_chinese", "Asian, Asian British or Asian Welsh: Chinese"
+    ASIAN_INDIAN = "asian_indian", "Asian, Asian British or Asian Welsh: Indian"
+    ASIAN_PAKISTANI = "asian_pakistani", "Asian, Asian British or Asian Welsh: Pakistani"
+    ASIAN_OTHER = "asian_other", "Asian, Asian British or Asian Welsh: Other Asian"
+    BLACK_AFRICAN = "black_african", (
+        "Black, Black British, Black Welsh, Caribbean or African: African")
+    BLACK_CARIBBEAN = "black_caribbean", (
+        "Black, Black British, Black Welsh, Caribbean or African: Caribbean")
+    BLACK_OTHER = "black_other", (
+        "Black, Black British, Black Welsh, Caribbean or African: Other Black")
+    MIXED_WHITE_ASIAN = "mixed_white_asian", (
+        "Mixed or Multiple ethnic groups: White and Asian")
+    MIXED_WHITE_BLACK_AFRICAN = "mixed_white_black_african", (
+        "Mixed or Multiple ethnic groups: White and Black African")
+    MIXED_WHITE_BLACK_CARIBBEAN = "mixed_white_black_caribbean", (
+        "Mixed or Multiple ethnic groups: White and Black Caribbean")
+    MIXED_OTHER = "mixed_other", (
+        "Mixed or Multiple ethnic groups: Other Mixed or Multiple ethnic groups")
+    WHITE_BRITISH = "white_british", (
+        "White: English, Welsh, Scottish, Northern Irish or British")
+    WHITE_IRISH = "white_irish", "White: Irish"
+    WHITE_GYPSY_TRAVELLER = "white_gypsy_traveller", "White: Gypsy or Irish Traveller"
+    WHITE_ROMA = "white_roma", "White: Roma"
+    WHITE_OTHER = "white_other", "White: Other White"
+    OTHER_ARAB = "other_arab", "Other ethnic group: Arab"
+    OTHER_ANY = "other_any", "Other ethnic group: Any other ethnic group"
+    NOT_STATED = "not_stated", "Not stated or not known"
+
+
+class LegalStatus(models.TextChoices):
+    NONE = "none", "No statutory involvement"
+    CHILD_IN_NEED = "child_in_need", "Child in need (Children Act 1989 s17)"
+    CHILD_PROTECTION_PLAN = "child_protection_plan", "Child protection plan"
+    ACCOMMODATED = "accommodated_s20", "Looked after: accommodated (s20)"
+    CARE_ORDER = "care_order", "Looked after: care order or interim care order (s31, s38)"
+    EMERGENCY_PROTECTION = "emergency_protection_order", "Emergency protection order (s44)"
+    POLICE_PROTECTION = "police_protection", "Police protection (s46)"
+
+
+# Looked after by the local authority (s22): can be "away from placement without
+# authorisation".
+LOOKED_AFTER = frozenset({LegalStatus.ACCOMMODATED, LegalStatus.CARE_ORDER})
+# "In care" for a Children Act 1989 s49 warning notice: s49(2) covers a child in care
+# (s105: by a care order), under an emergency protection order or in police protection;
+# not a child accommodated under s20.
+IN_CARE_S49 = frozenset(
+    {LegalStatus.CARE_ORDER, LegalStatus.EMERGENCY_PROTECTION, LegalStatus.POLICE_PROTECTION}
+)
+
+
+class Placement(models.TextChoices):
+    HOME = "home", "Living at home"
+    KINSHIP = "kinship", "With relatives or friends (kinship care)"
+    FOSTER = "foster", "Foster care"
+    RESIDENTIAL = "residential", "Residential care (children's home)"
+    SUPPORTED = "supported", "Supported accommodation"
+    BNB_HOSTEL = "bnb_hostel", "B&B or hostel"
+    OTHER = "other", "Other"
+
+
+class Child(Recorded):
+    reference = models.CharField(
+        "local reference", max_length=40, blank=True,
+        help_text="The owning agency's own reference (case or system number), if any.",
+    )
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    known_as = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField()
+    gender = models.CharField(max_length=16, choices=Gender.choices)
+    ethnicity = models.CharField(
+        max_length=40, choices=Ethnicity.choices, default=Ethnicity.NOT_STATED
+    )
+    district = models.ForeignKey("safeguarding.Area", on_delete=models.PROTECT,
+                                 related_name="children")
+    address = models.TextField(blank=True)
+    legal_status = models.CharField(max_length=32, choices=LegalStatus.choices,
+                                    default=LegalStatus.NONE)
+    placement = models.CharField(max_length=16, choices=Placement.choices,
+                                 default=Placement.HOME)
+    placement_detail = models.CharField(
+        max_length=200, blank=True, help_text="Carer or provider, where it helps."
+    )
+    school = models.CharField(max_length=200, blank=True)
+    lead_practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "pk"]
+        verbose_name_plural = "children"
+        indexes = [models.Index(fields=["owning_agency", "district"])]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def age_on(self, day: date) -> int:
+        return age_on(self.date_of_birth, day)
+
+    @property
+    def age(self) -> int:
+        return self.age_on(today())
+
+    @property
+    def is_looked_after(self) -> bool:
+        return self.legal_status in LOOKED_AFTER
+
+    @property
+    def is_in_care(self) -> bool:
+        return self.legal_status in IN_CARE_S49
+
+    def clean(self) -> None:
+        if self.date_of_birth and self.date_of_birth > today():
+            raise ValidationError({"date_of_birth": "The date of birth is in the future."})
+
+
+class Relationship(models.TextChoices):
+    PARENT = "parent", "Parent"
+    CARER = "carer", "Carer"
+    SIBLING = "sibling", "Sibling"
+    RELATIVE = "relative", "Other relative"
+    FRIEND = "friend", "Friend or peer"
+    PROFESSIONAL = "professional", "Professional"
+    ADULT_OF_CONCERN = "adult_of_concern", "Adult of concern"
+    ASSOCIATE = "associate", "Associate"
+
+
+class LinkedPerson(models.Model):
+    """A person in the child's life: part of the child's record (its agency edits it)."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="linked_people")
+    relationship = models.CharField(max_length=20, choices=Relationship.choices)
+    name = models.CharField(max_length=200, blank=True)
+    adult = models.ForeignKey(
+        "safeguarding.AdultOfConcern", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="links",
+    )
+    notes = models.CharField(max_length=500, blank=True)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["relationship", "name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_relationship_display()}: {self.name or 'adult of concern'}"
+
+    def clean(self) -> None:
+        if not self.name and self.adult_id is None:
+            raise ValidationError(
+                {"name": "Give the person's name, or choose an adult of concern."})
+
+
+class AgencyInvolvement(models.Model):
+    """An agency working with the child (on the platform or not): part of the child's record."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="involvements")
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, null=True,
+                               blank=True, related_name="+")
+    agency_name = models.CharField(
+        max_length=200, blank=True, help_text="For an agency not on the platform (a GP, a school)."
+    )
+    worker = models.CharField(max_length=200, blank=True)
+    role = models.CharField(max_length=200, blank=True)
+    since = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.agency.name if self.agency else self.agency_name
+
+    def clean(self) -> None:
+        if self.agency_id is None and not self.agency_name.strip():
+            raise ValidationError({"agency": "Choose an agency, or name one not on the platform."})

@@ -1,0 +1,101 @@
+"""Multi-agency exploitation panels (MACE): meetings, attendees by agency, the children and
+adults discussed with the decisions, and actions with owners and due dates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from ..clock import today
+from .common import Recorded
+
+
+class PanelMeeting(Recorded):
+    title = models.CharField(max_length=200, default="Multi-agency exploitation panel")
+    held_on = models.DateField()
+    area = models.ForeignKey("safeguarding.Area", on_delete=models.PROTECT, null=True,
+                             blank=True, related_name="+")
+    chair = models.CharField(max_length=200, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.title}, {self.held_on:%d/%m/%Y}"
+
+
+class PanelAttendee(models.Model):
+    meeting = models.ForeignKey(PanelMeeting, on_delete=models.CASCADE, related_name="attendees")
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, null=True,
+                               blank=True, related_name="+")
+    agency_name = models.CharField(max_length=200, blank=True,
+                                   help_text="For an agency not on the platform.")
+    name = models.CharField(max_length=200)
+    role = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.agency or self.agency_name})"
+
+    def clean(self) -> None:
+        if self.agency_id is None and not self.agency_name.strip():
+            raise ValidationError({"agency": "Choose an agency, or name one not on the platform."})
+
+
+class PanelDiscussion(models.Model):
+    meeting = models.ForeignKey(PanelMeeting, on_delete=models.CASCADE,
+                                related_name="discussions")
+    child = models.ForeignKey("safeguarding.Child", on_delete=models.PROTECT, null=True,
+                              blank=True, related_name="+")
+    adult = models.ForeignKey("safeguarding.AdultOfConcern", on_delete=models.PROTECT,
+                              null=True, blank=True, related_name="+")
+    summary = models.TextField()
+    decision = models.TextField()
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"Discussion {self.pk}"
+
+    def clean(self) -> None:
+        if self.child_id is None and self.adult_id is None:
+            raise ValidationError({"child": "Choose the child or the adult discussed."})
+
+
+class PanelAction(models.Model):
+    meeting = models.ForeignKey(PanelMeeting, on_delete=models.CASCADE, related_name="actions")
+    description = models.TextField()
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                              blank=True, related_name="panel_actions")
+    owner_name = models.CharField(max_length=200, blank=True,
+                                  help_text="For an owner without a sign-in.")
+    owner_agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, null=True,
+                                     blank=True, related_name="+")
+    due_on = models.DateField()
+    completed_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+    def clean(self) -> None:
+        if self.owner_id is None and not self.owner_name.strip():
+            raise ValidationError({"owner": "Choose the owner, or name them."})
+
+    @property
+    def owner_label(self) -> str:
+        if self.owner is not None:
+            return self.owner.get_full_name() or self.owner.username
+        return self.owner_name
+
+    def overdue(self, on: date | None = None) -> bool:
+        return self.completed_on is None and (on or today()) > self.due_on

@@ -1,0 +1,51 @@
+from django.urls import path
+
+from .views import adults, children, harms, missing, notices, panels, referrals, risk, sharing
+from .views import worklists as work
+
+app_name = "safeguarding"
+
+urlpatterns = [
+    path("", work.index, name="index"),
+    path("work/caseload/", work.caseload, name="caseload"),
+    path("work/overdue/", work.overdue, name="overdue"),
+    path("work/grades/", work.grades, name="grades"),
+    path("children/", children.child_list, name="child_list"),
+    path("children/new/", children.child_create, name="child_create"),
+    path("children/<int:pk>/", children.child_detail, name="child_detail"),
+    path("children/<int:pk>/edit/", children.child_edit, name="child_edit"),
+    path("children/<int:pk>/people/new/", children.person_add, name="person_add"),
+    path("children/<int:pk>/agencies/new/", children.involvement_add, name="involvement_add"),
+    path("children/<int:pk>/risk/new/", risk.assessment_create, name="assessment_create"),
+    path("children/<int:pk>/missing/new/", missing.episode_create, name="episode_create"),
+    path("children/<int:pk>/concerns/new/<str:kind>/", harms.concern_create,
+         name="concern_create"),
+    path("children/<int:pk>/referrals/new/", referrals.referral_create, name="referral_create"),
+    path("risk/<int:pk>/", risk.assessment_detail, name="assessment_detail"),
+    path("missing/<int:pk>/", missing.episode_detail, name="episode_detail"),
+    path("missing/<int:pk>/edit/", missing.episode_edit, name="episode_edit"),
+    path("concerns/<int:pk>/", harms.concern_detail, name="concern_detail"),
+    path("concerns/<int:pk>/edit/", harms.concern_edit, name="concern_edit"),
+    path("referrals/", referrals.referral_list, name="referral_list"),
+    path("referrals/<int:pk>/", referrals.referral_detail, name="referral_detail"),
+    path("referrals/<int:pk>/decide/", referrals.referral_decide, name="referral_decide"),
+    path("adults/", adults.adult_list, name="adult_list"),
+    path("adults/new/", adults.adult_create, name="adult_create"),
+    path("adults/<int:pk>/", adults.adult_detail, name="adult_detail"),
+    path("adults/<int:pk>/edit/", adults.adult_edit, name="adult_edit"),
+    path("adults/<int:pk>/arrests/new/", adults.arrest_add, name="arrest_add"),
+    path("notices/", notices.notice_list, name="notice_list"),
+    path("notices/new/", notices.notice_create, name="notice_create"),
+    path("notices/<int:pk>/", notices.notice_detail, name="notice_detail"),
+    path("notices/<int:pk>/status/", notices.notice_status, name="notice_status"),
+    path("notices/<int:pk>/breaches/new/", notices.breach_add, name="breach_add"),
+    path("panels/", panels.panel_list, name="panel_list"),
+    path("panels/new/", panels.panel_create, name="panel_create"),
+    path("panels/<int:pk>/", panels.panel_detail, name="panel_detail"),
+    path("panels/<int:pk>/attendees/new/", panels.attendee_add, name="attendee_add"),
+    path("panels/<int:pk>/discussions/new/", panels.discussion_add, name="discussion_add"),
+    path("panels/<int:pk>/actions/new/", panels.action_add, name="action_add"),
+    path("panel-actions/<int:pk>/done/", panels.action_done, name="action_done"),
+    path("share/<str:kind>/<int:pk>/", sharing.shares, name="shares"),
+    path("share/<str:kind>/<int:pk>/<int:share_pk>/revoke/", sharing.unshare, name="unshare"),
+]

@@ -1,0 +1,115 @@
+"""What the register's views share: the reason asked before a record opens, the audit
+of what was seen, saving a new record with its owner, and the form page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db import models, transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from ... import audit
+from ...accounts.models import User
+from ...audit.events import session_justification
+from ...audit.models import Action
+from ...audit.views import access_log_url
+from ...policy import access_level, can_see_access_log, share, signed_in_user
+from ..forms.common import ShareBackForm
+from ..models import Child, Recorded
+
+
+def open_for_view(request: HttpRequest, obj: models.Model,
+                  subject: models.Model | None = None) -> HttpResponse | None:
+    """Ask for the reason (DPA 2018 s62) before `obj` opens, then record the view.
+
+    `subject`: the child (or adult) the record is about; one reason given for the child
+    covers the child's records for the justification window, and each record's view
+    event carries it. Returns the question page, or None once a reason is in force.
+    """
+    subject = subject if subject is not None else obj
+    if (asked := audit.require_justification(request, subject)) is not None:
+        return asked
+    audit.record(request, Action.VIEW, obj, session_justification(request, subject))
+    return None
+
+
+def record_list_view(request: HttpRequest, page: str, **details: Any) -> None:
+    """Lists are consultations too: one view event naming the list and its filters."""
+    audit.record(request, Action.VIEW, page=page, **details)
+
+
+def record_context(request: HttpRequest, obj: Recorded) -> dict[str, Any]:
+    """What a record's page needs to offer its owner's actions."""
+    user = signed_in_user(request)
+    level = access_level(user, obj)
+    return {
+        "can_write": level == "write" and user.role in _write_roles(),
+        "shared_view": level == "read",
+        "access_log_url": access_log_url(obj) if can_see_access_log(user, obj) else "",
+        "share_kind": obj._meta.model_name,
+    }
+
+
+def _write_roles() -> tuple[str, ...]:
+    from ..need_to_know import WRITE_ROLES
+
+    return WRITE_ROLES
+
+
+def save_new(request: HttpRequest, obj: Recorded, *, share_with: Child | None = None,
+             share_back: bool = False, m2m: forms.ModelForm | None = None,
+             **details: Any) -> Recorded:
+    """Save a new record owned by the user's agency, with its create event (one
+    transaction); share it with the child's agency when the user asked to."""
+    user = signed_in_user(request)
+    with transaction.atomic():
+        obj.owning_agency = user.agency  # type: ignore[assignment]  # signed-in: has one
+        obj.created_by = user
+        obj.save()
+        if m2m is not None:
+            m2m.save_m2m()
+        audit.record(request, Action.CREATE, obj, **details)
+        if share_back and share_with is not None and (
+            share_with.owning_agency_id != user.agency_id
+        ):
+            share(request, obj, share_with.owning_agency,
+                  f"Recorded about {share_with}, whose record {share_with.owning_agency} holds")
+    return obj
+
+
+def share_back_form(request: HttpRequest, child: Child) -> ShareBackForm | None:
+    """The "share with the child's agency" choice, for a partner recording on a child."""
+    user: User = signed_in_user(request)
+    if child.owning_agency_id == user.agency_id:
+        return None
+    return ShareBackForm(request.POST or None, owner=child.owning_agency, prefix="share")
+
+
+def form_page(request: HttpRequest, title: str, forms_: list[Any], *, cancel: str,
+              intro: str = "", subject: Any = None, submit: str = "Save",
+              status: int = 200) -> HttpResponse:
+    """One page for every register form: an error summary naming each field, then the
+    forms in order."""
+    bound = [f for f in forms_ if f is not None]
+    if request.method == "GET" and subject is None:
+        # A blank form for a new record: no record opened, but the page was (and a
+        # form may list records to choose from): one view event naming the form.
+        record_list_view(request, f"form: {title}")
+    problems = []
+    for form in bound:
+        if not form.is_bound:
+            continue
+        for name, errors in form.errors.items():
+            label = "Form" if name == "__all__" else str(form[name].label)
+            field_id = "" if name == "__all__" else (form[name].id_for_label
+                                                     or form[name].auto_id)
+            for error in errors:
+                problems.append({"label": label, "id": field_id, "message": error})
+    if problems and request.method == "POST":
+        status = 400
+    return render(request, "safeguarding/form.html", {
+        "title": title, "forms": bound, "cancel": cancel, "intro": intro,
+        "subject": subject, "submit": submit, "problems": problems,
+    }, status=status)

@@ -1,0 +1,106 @@
+"""Referrals: the list, record one about a child, open it, record the decision."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from ... import audit
+from ...audit.models import Action
+from ...policy import signed_in_user
+from ..clock import local_date, now, today
+from ..conf import local_rules
+from ..forms.referrals import DecisionForm, ReferralForm
+from ..models import Child, Outcome, Referral
+from ..need_to_know import open_child_part, open_record, require_writer, visible_child_parts
+from ..rules import assessment_due, referral_decision_due
+from .common import (
+    form_page,
+    open_for_view,
+    record_context,
+    record_list_view,
+    save_new,
+    share_back_form,
+)
+
+
+def referral_list(request: HttpRequest) -> HttpResponse:
+    referrals = visible_child_parts(request, Referral).select_related("child").order_by(
+        "decided_at", "decision_due", "-received_at")
+    show = request.GET.get("show", "open")
+    if show == "open":
+        referrals = referrals.filter(decided_at__isnull=True)
+    page = Paginator(referrals, 50).get_page(request.GET.get("page"))
+    record_list_view(request, "referrals", show=show)
+    return render(request, "safeguarding/referral_list.html", {
+        "page": page, "show": show, "today": today(),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
+    child = open_record(request, Child, pk)
+    require_writer(request)
+    if request.method == "GET" and (asked := open_for_view(request, child)) is not None:
+        return asked
+    form = ReferralForm(request.POST or None, initial={"received_at": now()})
+    share_form = share_back_form(request, child)
+    if request.method == "POST" and form.is_valid() and (share_form is None
+                                                         or share_form.is_valid()):
+        referral = form.save(commit=False)
+        referral.child = child
+        referral.decision_due = referral_decision_due(local_date(referral.received_at),
+                                                      local_rules().working)
+        save_new(request, referral, share_with=child,
+                 share_back=bool(share_form and share_form.cleaned_data["share_with_owner"]),
+                 rag=referral.rag, decision_due=referral.decision_due.isoformat())
+        messages.success(request, f"Recorded the referral: decide by "
+                                  f"{referral.decision_due:%A %d %B %Y}.")
+        return redirect("safeguarding:referral_detail", pk=referral.pk)
+    return form_page(request, f"Referral about {child}", [form, share_form], subject=child,
+                     intro="A referral is decided within 1 working day; an assessment is "
+                           "completed within 45 working days (bank holidays excluded).",
+                     cancel=reverse("safeguarding:child_detail", args=[child.pk]))
+
+
+def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = open_child_part(request, Referral, pk)
+    if (asked := open_for_view(request, referral, referral.child)) is not None:
+        return asked
+    return render(request, "safeguarding/referral_detail.html", {
+        "referral": referral, "child": referral.child, "today": today(),
+        **record_context(request, referral),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def referral_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = open_child_part(request, Referral, pk, need="write")
+    if request.method == "GET" and (
+        asked := open_for_view(request, referral, referral.child)
+    ) is not None:
+        return asked
+    form = DecisionForm(request.POST or None, instance=referral)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            decision = form.save(commit=False)
+            if decision.decided_at is None:
+                decision.decided_at = now()
+                decision.decided_by = signed_in_user(request)
+            if decision.outcome == Outcome.ASSESSMENT and decision.assessment_due is None:
+                decision.assessment_due = assessment_due(local_date(decision.received_at),
+                                                         local_rules().working)
+            elif decision.outcome != Outcome.ASSESSMENT:
+                decision.assessment_due = None
+            decision.save()
+            audit.record(request, Action.UPDATE, referral, fields=sorted(form.changed_data),
+                         outcome=decision.outcome)
+        messages.success(request, "Recorded the decision.")
+        return redirect("safeguarding:referral_detail", pk=referral.pk)
+    return form_page(request, "Decision on the referral", [form], subject=referral.child,
+                     cancel=reverse("safeguarding:referral_detail", args=[referral.pk]))

@@ -1,0 +1,77 @@
+"""Panels: attendees by agency, children and adults discussed, actions and their owners."""
+
+from __future__ import annotations
+
+from django.test import override_settings
+
+from safeguard.web.audit.models import Action
+from safeguard.web.safeguarding.models import PanelAction, PanelAttendee, PanelDiscussion
+
+from .base import NOW, RegisterTestCase
+
+
+@override_settings(SAFEGUARDING_NOW=NOW)
+class PanelTests(RegisterTestCase):
+    def test_the_owner_records_the_meeting(self) -> None:
+        self.login(self.alice)
+        base = f"/safeguarding/panels/{self.panel.pk}"
+        self.client.post(f"{base}/attendees/new/", {"agency": self.partner_agency.pk,
+                                                    "name": "Sam Council", "role": "Team lead"})
+        self.client.post(f"{base}/discussions/new/", {"child": self.child.pk,
+                                                      "summary": "Two episodes.",
+                                                      "decision": "Disruption plan."})
+        response = self.client.post(f"{base}/discussions/new/", {"summary": "x",
+                                                                 "decision": "y"})
+        self.assertContains(response, "Choose the child or the adult discussed",
+                            status_code=400)
+        self.client.post(f"{base}/actions/new/", {"description": "Speak to the school",
+                                                  "owner": self.bob.pk, "due_on": "2026-03-20"})
+        action = PanelAction.objects.latest("pk")
+        self.assertEqual(action.owner_agency, self.partner_agency)
+        self.assertEqual(PanelAttendee.objects.get().agency, self.partner_agency)
+        self.assertEqual(PanelDiscussion.objects.get().child, self.child)
+        self.assertAudited(Action.UPDATE, self.panel, panel_action=action.pk)
+
+    def test_overdue_actions_and_the_owners_caseload(self) -> None:
+        self.share_with(self.panel)
+        self.login(self.bob)
+        self.assertContains(self.client.get("/safeguarding/work/overdue/"), "Visit the school")
+        caseload = self.client.get("/safeguarding/work/caseload/")
+        self.assertContains(caseload, "Visit the school")
+        # The owner marks it done, though the panel is not theirs to change.
+        response = self.client.post(f"/safeguarding/panel-actions/{self.action.pk}/done/")
+        self.assertEqual(response.status_code, 302)
+        self.action.refresh_from_db()
+        self.assertIsNotNone(self.action.completed_on)
+        self.assertAudited(Action.UPDATE, self.panel, actor=self.bob, completed=True)
+        self.assertNotContains(self.client.get("/safeguarding/work/overdue/"),
+                               "Visit the school")
+
+    def test_only_the_owner_or_the_panels_agency_marks_an_action_done(self) -> None:
+        self.action.owner = self.alice
+        self.action.save()
+        self.share_with(self.panel)
+        self.login(self.bob)
+        self.assertEqual(self.client.post(
+            f"/safeguarding/panel-actions/{self.action.pk}/done/").status_code, 403)
+        self.login(self.charlie)
+        self.assertEqual(self.client.post(
+            f"/safeguarding/panel-actions/{self.action.pk}/done/").status_code, 404)
+        self.assertEqual(self.client.post("/safeguarding/panel-actions/99999/done/").status_code,
+                         404)
+        self.action.refresh_from_db()
+        self.assertIsNone(self.action.completed_on)
+
+    def test_a_partner_sees_discussions_of_its_children_only(self) -> None:
+        PanelDiscussion.objects.create(meeting=self.panel, child=self.child,
+                                       summary="SECRET-SUMMARY", decision="SECRET-DECISION")
+        self.share_with(self.panel)
+        self.login(self.bob)
+        self.justify(self.panel)
+        page = self.client.get(f"/safeguarding/panels/{self.panel.pk}/")
+        self.assertContains(page, "A child not shared with your agency")
+        self.assertNotContains(page, "SECRET-SUMMARY")
+        self.assertNotContains(page, "Ava Testchild")
+        self.share_with(self.child)
+        page = self.client.get(f"/safeguarding/panels/{self.panel.pk}/")
+        self.assertContains(page, "SECRET-SUMMARY")
