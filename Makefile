@@ -23,8 +23,19 @@ $(SYSDEPS): scripts/install-system-deps.sh
 
 sysdeps: $(SYSDEPS)
 
+# The demo, end to end: build benign evidence and triage it (the summary is printed),
+# seed the demo agencies and users (logins and TOTP secrets are printed), import the demo
+# investigation "Operation Lantern (demo)" with the triage of its three exhibits, then
+# serve on http://127.0.0.1:8000 with a triage worker beside the server (Ctrl-C stops
+# both). Data under demo-case/home; triage may read only demo-case/evidence.
+DEMO_DIR := demo-case
+DEMO_ENV = SAFEGUARD_MODE=demo SAFEGUARD_HOME=$(abspath $(DEMO_DIR))/home \
+	SAFEGUARD_EVIDENCE_ROOTS=$(abspath $(DEMO_DIR))/evidence
+
 demo: install sysdeps
-	$(BIN)/safeguard demo --workdir demo-case
+	$(BIN)/safeguard demo --workdir $(DEMO_DIR)
+	$(DEMO_ENV) $(BIN)/safeguard web seed-demo --case $(DEMO_DIR)
+	$(DEMO_ENV) $(BIN)/safeguard serve --worker
 
 # The web platform with demo agencies and users (logins and TOTP secrets are printed),
 # on http://127.0.0.1:8000, data under demo-case/home.

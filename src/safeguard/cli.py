@@ -41,6 +41,7 @@ main.add_command(hashset)
 main.add_command(web_commands.serve)
 main.add_command(web_commands.audit)
 main.add_command(web_commands.web)
+main.add_command(web_commands.worker)
 
 
 def print_summary(console: Console, summary: dict[str, object], out_dir: Path) -> None:

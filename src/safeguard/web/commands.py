@@ -7,7 +7,9 @@ this module, and the engine's commands must not pay for (or depend on) Django.
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
+from pathlib import Path
 
 import click
 
@@ -35,7 +37,10 @@ def setup_django() -> None:
 @click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True,
               help="Worker threads serving requests.")
 @click.option("--no-migrate", is_flag=True, help="Do not apply database migrations first.")
-def serve(host: str, port: int, threads: int, no_migrate: bool) -> None:
+@click.option("--worker", "with_worker", is_flag=True,
+              help="Also run a triage worker (`safeguard worker`) beside the server, "
+                   "stopped with it.")
+def serve(host: str, port: int, threads: int, no_migrate: bool, with_worker: bool) -> None:
     """Serve the web platform (migrates the database first)."""
     setup_django()
     from django.conf import settings
@@ -55,7 +60,72 @@ def serve(host: str, port: int, threads: int, no_migrate: bool) -> None:
 
     from .wsgi import application
 
-    waitress_serve(application, host=host, port=port, threads=threads, ident="Safeguard")
+    worker = _start_worker() if with_worker else None
+    if worker is not None:
+        # SIGTERM (systemd, docker stop, kill) ends the server through the same path as
+        # Ctrl-C, so that the worker is stopped with it rather than left behind.
+        import signal
+
+        def stop(signum: int, frame: object) -> None:
+            raise KeyboardInterrupt
+
+        signal.signal(signal.SIGTERM, stop)
+    try:
+        waitress_serve(application, host=host, port=port, threads=threads, ident="Safeguard")
+    finally:
+        if worker is not None:
+            _stop_worker(worker)
+
+
+def _start_worker() -> subprocess.Popen[bytes]:
+    # A process of its own: the engine's threads do not compete with the server's, and a
+    # crash in a reader cannot take the server down. It inherits this environment.
+    click.echo("Triage worker started beside the server (safeguard worker).")
+    return subprocess.Popen([sys.executable, "-m", "safeguard.cli", "worker"])
+
+
+def _stop_worker(worker: subprocess.Popen[bytes]) -> None:
+    if worker.poll() is None:
+        worker.terminate()  # SIGTERM: it puts its job back in the queue, to resume later
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+
+
+@click.command()
+@click.option("--once", is_flag=True, help="Process the jobs queued now, then exit.")
+@click.option("--poll", type=click.FloatRange(0.1, 3600), default=2.0, show_default=True,
+              help="Seconds between looks at an empty queue.")
+@click.option("--threads", type=click.IntRange(1, 256), default=None,
+              help="The engine's worker threads per job (default: cores + 1).")
+@click.option("--stale-after", type=click.IntRange(10, 86400), default=120, show_default=True,
+              help="Seconds without a heartbeat after which another worker's running job "
+                   "is taken over and resumed from its journal.")
+def worker(once: bool, poll: float, threads: int | None, stale_after: int) -> None:
+    """Run queued triage jobs (the database is the queue; no other server needed)."""
+    setup_django()
+    import logging
+    import signal
+    from datetime import timedelta
+
+    from .investigations.worker import run_worker
+
+    logging.basicConfig(format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger("safeguard.worker").setLevel(logging.INFO)
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        handled = run_worker(once=once, poll=poll, threads=threads,
+                             stale_after=timedelta(seconds=stale_after))
+    except KeyboardInterrupt:
+        click.echo("Worker stopped.", err=True)
+        return
+    click.echo(f"{handled} job(s) processed.")
 
 
 @click.group()
@@ -91,19 +161,26 @@ def web() -> None:
 
 
 @web.command("seed-demo")
-def seed_demo() -> None:
+@click.option("--case", "case_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=None, help="Also import the demo investigation from the demo case "
+              "that `safeguard demo --workdir DIR` built and triaged.")
+def seed_demo(case_dir: Path | None) -> None:
     """Create the demo agencies and users and print their logins (demo mode only)."""
     setup_django()
     from django.core.management import call_command
 
-    from .demo import DEMO_PASSWORD, NotDemoMode, seed
+    from .demo import DEMO_PASSWORD, NotDemoMode, seed, seed_web_demo
+    from .investigations.importer import ReportError
 
     try:
         call_command("migrate", interactive=False, verbosity=0)
-        logins = seed()
+        logins = seed() if case_dir is None else seed_web_demo(case_dir)
     except NotDemoMode as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
+    except (ReportError, LookupError) as exc:
+        click.echo(f"Error: {exc} (run `safeguard demo --workdir {case_dir}` first)", err=True)
+        sys.exit(EXIT_INPUT)
     from rich.console import Console
     from rich.table import Table
 
@@ -114,6 +191,27 @@ def seed_demo() -> None:
         table.add_row(login.username, login.name, login.agency, login.role, login.secret)
     Console(width=200).print(table)
     click.echo("Add a secret to an authenticator app, or: safeguard web totp USERNAME")
+    if case_dir is not None:
+        click.echo("Imported the demo investigation \"Operation Lantern (demo)\" (DEMO-0001) "
+                   "with its three exhibits and their triage.")
+
+
+@web.command("seed-safeguarding")
+def seed_safeguarding() -> None:
+    """Fill the safeguarding register with synthetic demo data (demo mode only)."""
+    setup_django()
+    from django.core.management import call_command
+
+    from .demo import NotDemoMode
+    from .safeguarding.demo import seed_safeguarding_demo
+
+    try:
+        call_command("migrate", interactive=False, verbosity=0)
+        summary = seed_safeguarding_demo()
+    except NotDemoMode as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(str(summary))
 
 
 @web.command("totp")

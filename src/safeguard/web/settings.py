@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "safeguard.web.core",
     "safeguard.web.accounts",
     "safeguard.web.audit",
+    "safeguard.web.investigations",
+    "safeguard.web.safeguarding",
 ]
 
 MIDDLEWARE = [
@@ -248,6 +250,14 @@ AXES_ENABLE_ADMIN = False
 AXES_LOCKOUT_CALLABLE = "safeguard.web.accounts.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "safeguard.web.audit.context.client_ip"
 AXES_SENSITIVE_PARAMETERS = ["password", "code", "new_password1", "new_password2"]
+
+# Evidence is read on the server, never uploaded: an exhibit's evidence path must lie in
+# one of these folders (symbolic links resolved), so that triage and review cannot be
+# pointed at the server's own files.
+EVIDENCE_ROOTS = [
+    str(Path(root).expanduser())
+    for root in env_list("SAFEGUARD_EVIDENCE_ROOTS", [str(HOME / "evidence")])
+]
 
 # DPA 2018 s62: how long one justification covers further looks at the same record.
 JUSTIFICATION_WINDOW = timedelta(minutes=env_int("SAFEGUARD_JUSTIFICATION_MINUTES", 30, minimum=1))

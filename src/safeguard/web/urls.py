@@ -6,4 +6,6 @@ urlpatterns = [
     path("", include("safeguard.web.core.urls")),
     path("accounts/", include("safeguard.web.accounts.urls")),
     path("audit/", include("safeguard.web.audit.urls")),
+    path("investigations/", include("safeguard.web.investigations.urls")),
+    path("safeguarding/", include("safeguard.web.safeguarding.urls")),
 ]

@@ -1,0 +1,150 @@
+"""The demo investigation: Operation Lantern, over the demo case `safeguard demo` built.
+
+After `safeguard demo --workdir DIR` has built the benign evidence and triaged all three
+items in one run (DIR/report), this creates, for the demo police force:
+
+- the operation "Lantern (demo)" and the investigation "Operation Lantern (demo)";
+- one synthetic suspect (Faker en_GB, seeded: the same person every time);
+- one exhibit per evidence item: EX-0001 the USB stick (usb-stick.dd), EX-0002 the
+  laptop (laptop.E01), EX-0003 the shared folder (shared-folder.zip);
+- for each exhibit a finished TriageJob holding *its* part of the one run: the files.csv
+  rows whose `evidence` column is that item, with the summary counted afresh over those
+  rows by the engine's own SummaryBuilder (so the per-exhibit court figures are exactly
+  what a run over that item alone would report), and the warnings about that item.
+  The three jobs share the run folder DIR/report.
+
+Idempotent: a second call finds what the first made and re-imports the three jobs'
+results from the report now on disk (the demo rebuilds its evidence each time).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..accounts.models import Agency, User
+from ..audit.events import record
+from ..audit.models import Action
+from ..core.models import AgencyOwned
+from .importer import import_run, read_report
+from .models import (
+    Exhibit,
+    ExhibitType,
+    Investigation,
+    JobStatus,
+    Operation,
+    Suspect,
+    TriageJob,
+)
+
+Owned = TypeVar("Owned", bound=AgencyOwned)
+
+POLICE = "Staffordshire Police (demo)"
+INVESTIGATION_REFERENCE = "DEMO-0001"  # the demo case number (safeguard.demo.case)
+SEEDED_BY = "demo seed"
+
+EXHIBITS = (
+    ("EX-0001", "usb-stick.dd", ExhibitType.USB_STICK, "Generic", "16 GB USB stick",
+     "USB stick found in a bedside drawer (MBR, FAT16)"),
+    ("EX-0002", "laptop.E01", ExhibitType.LAPTOP, "Demo", "Notebook 14",
+     "Laptop, E01 image of its ext4 volume"),
+    ("EX-0003", "shared-folder.zip", ExhibitType.CLOUD_EXPORT, "", "",
+     "Export of a shared cloud folder (zip)"),
+)
+
+
+@dataclass(frozen=True)
+class DemoCase:
+    investigation: Investigation
+    exhibits: list[Exhibit]
+    jobs: list[TriageJob]
+
+
+def import_demo_case(workdir: Path) -> DemoCase:
+    workdir = workdir.resolve()
+    report_dir = workdir / "report"
+    report = read_report(report_dir)
+    by_name = {Path(str(item["path"])).name: str(item["path"])
+               for item in report.get("evidence", [])}
+    agency = Agency.objects.get(name=POLICE)
+    investigator = User.objects.get(username="police.investigator")
+    examiner = User.objects.get(username="police.examiner")
+    supervisor = User.objects.get(username="police.supervisor")
+    with transaction.atomic():
+        operation = _get_or_create(Operation, dict(owning_agency=agency, reference="OP-LANTERN"),
+                                   name="Lantern (demo)", lead_officer=supervisor)
+        investigation = _get_or_create(
+            Investigation, dict(owning_agency=agency, reference=INVESTIGATION_REFERENCE),
+            title="Operation Lantern (demo)", operation=operation,
+            opened_on=dt.date(2026, 11, 2), officer_in_charge=investigator,
+            summary="Synthetic demo case: benign generated pictures, fictional categories.",
+        )
+        suspect = _demo_suspect(agency, investigation)
+        exhibits = [
+            _get_or_create(
+                Exhibit, dict(investigation=investigation, reference=reference),
+                owning_agency=agency, exhibit_type=kind, make=make, model=model,
+                description=description, serial_number=f"DEMO-{index:04d}",
+                seized_from_suspect=suspect, seized_from_place="Cannock (demo address)",
+                seized_at=timezone.make_aware(dt.datetime(2026, 11, 3, 7, 5 + index)),
+                seized_by=investigator,
+                evidence_path=str(workdir / "evidence" / file_name),
+            )
+            for index, (reference, file_name, kind, make, model, description)
+            in enumerate(EXHIBITS, start=1)
+        ]
+    jobs = []
+    for exhibit, (_, file_name, *_rest) in zip(exhibits, EXHIBITS, strict=True):
+        job = TriageJob.objects.filter(exhibit=exhibit, out_dir=str(report_dir)).first()
+        if job is None:
+            with transaction.atomic():
+                job = TriageJob.objects.create(
+                    exhibit=exhibit, requested_by=examiner, status=JobStatus.RUNNING,
+                    hashsets=[h["name"] for h in report.get("hashsets", [])],
+                    options={"perceptual": True, "pdq_distance": 31, "dihedral": True},
+                    out_dir=str(report_dir), started_at=timezone.now(), attempts=1,
+                )
+                record(None, Action.CREATE, job, username=SEEDED_BY, exhibit=exhibit.pk)
+        evidence = by_name.get(file_name)
+        if evidence is None:
+            raise LookupError(f"{report_dir / 'report.json'} has no evidence {file_name}")
+        summary = import_run(job, report_dir, evidence=evidence)
+        TriageJob.objects.filter(pk=job.pk).update(
+            status=JobStatus.DONE, finished_at=timezone.now(), files_done=summary.files,
+            bytes_done=summary.bytes, exit_status=4 if summary.warnings else 0, error="",
+        )
+        job.refresh_from_db()
+        jobs.append(job)
+    return DemoCase(investigation, exhibits, jobs)
+
+
+def _get_or_create(kind: type[Owned], lookup: dict[str, Any], **fields: Any) -> Owned:
+    found = kind._default_manager.filter(**lookup).first()
+    if found is not None:
+        return found
+    created = kind._default_manager.create(**lookup, **fields)
+    record(None, Action.CREATE, created, username=SEEDED_BY)
+    return created
+
+
+def _demo_suspect(agency: Agency, investigation: Investigation) -> Suspect:
+    from faker import Faker
+
+    fake = Faker("en_GB")
+    fake.seed_instance(20261103)
+    name = f"{fake.first_name_male()} {fake.last_name()}"
+    suspect = Suspect.objects.filter(owning_agency=agency, investigations=investigation).first()
+    if suspect is None:
+        suspect = Suspect.objects.create(
+            owning_agency=agency, name=f"{name} (demo)",
+            date_of_birth=fake.date_of_birth(minimum_age=25, maximum_age=60),
+            aliases=fake.first_name_male(), notes="Synthetic person for the demo.",
+        )
+        suspect.investigations.add(investigation)
+        record(None, Action.CREATE, suspect, username=SEEDED_BY)
+    return suspect

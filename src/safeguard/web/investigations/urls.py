@@ -1,0 +1,29 @@
+from django.urls import path
+
+from .views import cases, exhibits, files, jobs, suspects
+
+app_name = "investigations"
+
+urlpatterns = [
+    path("", cases.investigation_list, name="investigation_list"),
+    path("new/", cases.investigation_create, name="investigation_create"),
+    path("<int:pk>/", cases.investigation_detail, name="investigation_detail"),
+    path("<int:pk>/edit/", cases.investigation_edit, name="investigation_edit"),
+    path("<int:pk>/exhibits/new/", exhibits.exhibit_create, name="exhibit_create"),
+    path("operations/", cases.operation_list, name="operation_list"),
+    path("operations/new/", cases.operation_create, name="operation_create"),
+    path("operations/<int:pk>/", cases.operation_detail, name="operation_detail"),
+    path("operations/<int:pk>/edit/", cases.operation_edit, name="operation_edit"),
+    path("suspects/", suspects.suspect_list, name="suspect_list"),
+    path("suspects/new/", suspects.suspect_create, name="suspect_create"),
+    path("suspects/<int:pk>/", suspects.suspect_detail, name="suspect_detail"),
+    path("suspects/<int:pk>/edit/", suspects.suspect_edit, name="suspect_edit"),
+    path("exhibits/", exhibits.exhibit_list, name="exhibit_list"),
+    path("exhibits/<int:pk>/", exhibits.exhibit_detail, name="exhibit_detail"),
+    path("exhibits/<int:pk>/edit/", exhibits.exhibit_edit, name="exhibit_edit"),
+    path("exhibits/<int:pk>/triage/", exhibits.exhibit_triage, name="exhibit_triage"),
+    path("jobs/<int:pk>/", jobs.job_detail, name="job_detail"),
+    path("jobs/<int:pk>/progress.json", jobs.job_progress, name="job_progress"),
+    path("jobs/<int:pk>/cancel/", jobs.job_cancel, name="job_cancel"),
+    path("jobs/<int:pk>/files/", files.job_files, name="job_files"),
+]

@@ -1,0 +1,126 @@
+"""Operations and investigations: lists, pages, create and edit forms."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from ... import audit
+from ...audit.models import Action
+from ...policy import get_object_for, signed_in_user, visible_to
+from ..access import EDITOR_ROLES, can_create, can_edit, require_police_editor
+from ..forms import InvestigationForm, OperationForm
+from ..models import Exhibit, Investigation, Operation, Suspect
+
+
+def investigation_list(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    investigations = visible_to(request, Investigation).select_related(
+        "operation", "officer_in_charge", "owning_agency")
+    status = request.GET.get("status", "")
+    if status:
+        investigations = investigations.filter(status=status)
+    audit.record(request, Action.VIEW, list="investigations", status=status)
+    return render(request, "investigations/investigation_list.html", {
+        "investigations": investigations[:500],
+        "status": status,
+        "may_create": can_create(user),
+    })
+
+
+def investigation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    investigation = get_object_for(request, Investigation, pk)
+    user = signed_in_user(request)
+    audit.record(request, Action.VIEW, investigation)
+    exhibits = visible_to(request, Exhibit).filter(investigation=investigation)
+    suspects = visible_to(request, Suspect).filter(investigations=investigation)
+    return render(request, "investigations/investigation_detail.html", {
+        "investigation": investigation,
+        "exhibits": exhibits.select_related("seized_by"),
+        "suspects": suspects,
+        "may_edit": can_edit(user, investigation),
+    })
+
+
+def investigation_create(request: HttpRequest) -> HttpResponse:
+    user = require_police_editor(request)
+    assert user.agency is not None
+    form = InvestigationForm(request.POST or None, agency=user.agency,
+                             initial={"officer_in_charge": user.pk})
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            investigation = form.save(commit=False)
+            investigation.owning_agency = user.agency
+            investigation.save()
+            audit.record(request, Action.CREATE, investigation)
+        return redirect("investigations:investigation_detail", pk=investigation.pk)
+    return render(request, "investigations/form.html", {
+        "form": form, "title": "New investigation",
+        "cancel": reverse("investigations:investigation_list")})
+
+
+def investigation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    investigation = get_object_for(request, Investigation, pk, need="write", roles=EDITOR_ROLES)
+    form = InvestigationForm(request.POST or None, instance=investigation,
+                             agency=investigation.owning_agency)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+            audit.record(request, Action.UPDATE, investigation, fields=form.changed_data)
+        return redirect("investigations:investigation_detail", pk=investigation.pk)
+    return render(request, "investigations/form.html", {
+        "form": form, "title": f"Edit {investigation}",
+        "cancel": reverse("investigations:investigation_detail", args=[investigation.pk])})
+
+
+def operation_list(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    operations = visible_to(request, Operation).select_related("lead_officer", "owning_agency")
+    audit.record(request, Action.VIEW, list="operations")
+    return render(request, "investigations/operation_list.html", {
+        "operations": operations[:500], "may_create": can_create(user)})
+
+
+def operation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    operation = get_object_for(request, Operation, pk)
+    user = signed_in_user(request)
+    audit.record(request, Action.VIEW, operation)
+    investigations = visible_to(request, Investigation).filter(operation=operation)
+    return render(request, "investigations/operation_detail.html", {
+        "operation": operation,
+        "investigations": investigations.select_related("officer_in_charge"),
+        "may_edit": can_edit(user, operation),
+    })
+
+
+def operation_create(request: HttpRequest) -> HttpResponse:
+    user = require_police_editor(request)
+    assert user.agency is not None
+    form = OperationForm(request.POST or None, agency=user.agency,
+                         initial={"lead_officer": user.pk})
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            operation = form.save(commit=False)
+            operation.owning_agency = user.agency
+            operation.save()
+            audit.record(request, Action.CREATE, operation)
+        return redirect("investigations:operation_detail", pk=operation.pk)
+    return render(request, "investigations/form.html", {
+        "form": form, "title": "New operation", "cancel": reverse("investigations:operation_list")})
+
+
+def operation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    operation = get_object_for(request, Operation, pk, need="write", roles=EDITOR_ROLES)
+    form = OperationForm(request.POST or None, instance=operation,
+                         agency=operation.owning_agency)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+            audit.record(request, Action.UPDATE, operation, fields=form.changed_data)
+        return redirect("investigations:operation_detail", pk=operation.pk)
+    return render(request, "investigations/form.html", {
+        "form": form, "title": f"Edit {operation}",
+        "cancel": reverse("investigations:operation_detail", args=[operation.pk])})
+

@@ -1,0 +1,158 @@
+"""Exhibits: the seized devices, their triage runs and results. Opening one asks for a
+reason (DPA s62): the reason then covers the exhibit's triage pages too."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from ... import audit
+from ...audit.models import Action
+from ...policy import get_object_for, signed_in_user, visible_to
+from ..access import EDITOR_ROLES, TRIAGE_ROLES, can_edit, can_triage
+from ..forms import ExhibitForm, RunTriageForm
+from ..models import Exhibit, Investigation, JobStatus, TriageJob, check_evidence_path
+from ..worker import hashset_store
+
+# The review app (safeguard.web.review) renders its block on the exhibit page by
+# providing this template; until it exists, the page says review is not available.
+REVIEW_PANEL_TEMPLATE = "review/_exhibit_panel.html"
+
+
+def exhibit_list(request: HttpRequest) -> HttpResponse:
+    exhibits = visible_to(request, Exhibit).select_related("investigation", "seized_by")
+    exhibit_type = request.GET.get("type", "")
+    if exhibit_type:
+        exhibits = exhibits.filter(exhibit_type=exhibit_type)
+    audit.record(request, Action.VIEW, list="exhibits", type=exhibit_type)
+    return render(request, "investigations/exhibit_list.html", {
+        "exhibits": exhibits[:500], "exhibit_type": exhibit_type})
+
+
+def exhibit_create(request: HttpRequest, pk: int) -> HttpResponse:
+    investigation = get_object_for(request, Investigation, pk, need="write", roles=EDITOR_ROLES)
+    user = signed_in_user(request)
+    form = ExhibitForm(request.POST or None, investigation=investigation,
+                       initial={"seized_by": user.pk})
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            exhibit = form.save(commit=False)
+            exhibit.investigation = investigation
+            exhibit.owning_agency = investigation.owning_agency
+            exhibit.save()
+            audit.record(request, Action.CREATE, exhibit, investigation=investigation.pk)
+        return redirect("investigations:exhibit_detail", pk=exhibit.pk)
+    return render(request, "investigations/form.html", {
+        "form": form, "title": f"New exhibit for {investigation}",
+        "cancel": reverse("investigations:investigation_detail", args=[investigation.pk])})
+
+
+def exhibit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    exhibit = get_object_for(request, Exhibit, pk, need="write", roles=EDITOR_ROLES)
+    if (asked := audit.require_justification(request, exhibit)) is not None:
+        return asked
+    form = ExhibitForm(request.POST or None, instance=exhibit,
+                       investigation=exhibit.investigation)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+            audit.record(request, Action.UPDATE, exhibit, fields=form.changed_data)
+        return redirect("investigations:exhibit_detail", pk=exhibit.pk)
+    if request.method != "POST":
+        audit.record(request, Action.VIEW, exhibit, page="edit form")
+    return render(request, "investigations/form.html", {
+        "form": form, "title": f"Edit {exhibit}",
+        "cancel": reverse("investigations:exhibit_detail", args=[exhibit.pk])})
+
+
+def exhibit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    exhibit = get_object_for(request, Exhibit, pk)
+    if (asked := audit.require_justification(request, exhibit)) is not None:
+        return asked
+    audit.record(request, Action.VIEW, exhibit)
+    return render(request, "investigations/exhibit_detail.html",
+                  exhibit_context(request, exhibit))
+
+
+def exhibit_context(request: HttpRequest, exhibit: Exhibit,
+                    form: RunTriageForm | None = None) -> dict[str, Any]:
+    user = signed_in_user(request)
+    may_triage = can_triage(user, exhibit)
+    if may_triage and form is None:
+        form = RunTriageForm(hashsets=hashset_choices())
+    latest = exhibit.latest_done_job()
+    summary = getattr(latest, "summary", None) if latest is not None else None
+    return {
+        "exhibit": exhibit,
+        "jobs": exhibit.triage_jobs.select_related("requested_by")[:20],
+        "latest": latest,
+        "summary": summary,
+        "may_edit": can_edit(user, exhibit),
+        "may_triage": may_triage,
+        "triage_form": form if may_triage else None,
+        "evidence_present": Path(exhibit.evidence_path).exists(),
+        "review_panel": review_panel(),
+    }
+
+
+def review_panel() -> str | None:
+    try:
+        get_template(REVIEW_PANEL_TEMPLATE)
+    except TemplateDoesNotExist:
+        return None
+    return REVIEW_PANEL_TEMPLATE
+
+
+def hashset_choices() -> list[tuple[str, str]]:
+    return [
+        (info.name, f"{info.name} ({info.kind}, {info.format}, {info.entries:,} entries)")
+        for info in hashset_store().list()
+    ]
+
+
+@require_POST
+def exhibit_triage(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue a triage of the exhibit's evidence (the worker picks it up)."""
+    exhibit = get_object_for(request, Exhibit, pk, need="write", roles=TRIAGE_ROLES)
+    form = RunTriageForm(request.POST, hashsets=hashset_choices())
+    if form.is_valid():
+        problem = _evidence_problem(exhibit)
+        if problem:
+            form.add_error(None, problem)
+    if not form.is_valid():
+        audit.record(request, Action.VIEW, exhibit, page="triage form refused")
+        return render(request, "investigations/exhibit_detail.html",
+                      exhibit_context(request, exhibit, form), status=400)
+    with transaction.atomic():
+        job = TriageJob.objects.create(
+            exhibit=exhibit,
+            status=JobStatus.QUEUED,
+            requested_by=signed_in_user(request),
+            hashsets=form.cleaned_data["hashsets"],
+            options=form.job_options(),
+        )
+        audit.record(request, Action.CREATE, job, exhibit=exhibit.pk,
+                     hashsets=job.hashsets, options=job.options)
+    messages.success(request, "Triage queued: a worker will start it shortly.")
+    return redirect("investigations:job_detail", pk=job.pk)
+
+
+def _evidence_problem(exhibit: Exhibit) -> str:
+    from django.core.exceptions import ValidationError
+
+    try:
+        path = check_evidence_path(exhibit.evidence_path)
+    except ValidationError as exc:
+        return " ".join(exc.messages)
+    if not path.exists():
+        return f"The evidence path {exhibit.evidence_path} does not exist on the server."
+    return ""

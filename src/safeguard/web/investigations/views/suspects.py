@@ -1,0 +1,74 @@
+"""Suspects (people of interest): personal data, so opening one asks for a reason."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from ... import audit
+from ...audit.models import Action
+from ...policy import get_object_for, signed_in_user, visible_to
+from ..access import EDITOR_ROLES, can_create, can_edit, require_police_editor
+from ..forms import SuspectForm
+from ..models import Exhibit, Investigation, Suspect
+
+
+def suspect_list(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    suspects = visible_to(request, Suspect).select_related("owning_agency")
+    audit.record(request, Action.VIEW, list="suspects")
+    return render(request, "investigations/suspect_list.html", {
+        "suspects": suspects[:500], "may_create": can_create(user)})
+
+
+def suspect_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    suspect = get_object_for(request, Suspect, pk)
+    if (asked := audit.require_justification(request, suspect)) is not None:
+        return asked
+    user = signed_in_user(request)
+    audit.record(request, Action.VIEW, suspect)
+    return render(request, "investigations/suspect_detail.html", {
+        "suspect": suspect,
+        "investigations": visible_to(request, Investigation).filter(suspects=suspect),
+        "exhibits": visible_to(request, Exhibit).filter(seized_from_suspect=suspect),
+        "may_edit": can_edit(user, suspect),
+    })
+
+
+def suspect_create(request: HttpRequest) -> HttpResponse:
+    user = require_police_editor(request)
+    assert user.agency is not None
+    initial = {}
+    if (linked := request.GET.get("investigation", "")).isdigit():
+        initial["investigations"] = [int(linked)]
+    form = SuspectForm(request.POST or None, agency=user.agency, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            suspect = form.save(commit=False)
+            suspect.owning_agency = user.agency
+            suspect.save()
+            form.save_m2m()
+            audit.record(request, Action.CREATE, suspect)
+        return redirect("investigations:suspect_detail", pk=suspect.pk)
+    return render(request, "investigations/form.html", {
+        "form": form, "title": "New suspect", "cancel": reverse("investigations:suspect_list")})
+
+
+def suspect_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    suspect = get_object_for(request, Suspect, pk, need="write", roles=EDITOR_ROLES)
+    # The form shows the person's details: a look like any other.
+    if (asked := audit.require_justification(request, suspect)) is not None:
+        return asked
+    form = SuspectForm(request.POST or None, instance=suspect, agency=suspect.owning_agency)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+            audit.record(request, Action.UPDATE, suspect, fields=form.changed_data)
+        return redirect("investigations:suspect_detail", pk=suspect.pk)
+    if request.method != "POST":
+        audit.record(request, Action.VIEW, suspect, page="edit form")
+    return render(request, "investigations/form.html", {
+        "form": form, "title": f"Edit {suspect}",
+        "cancel": reverse("investigations:suspect_detail", args=[suspect.pk])})
