@@ -103,6 +103,11 @@ def test_perceptual_work_can_be_switched_off(tmp_path, reference_set, evidence):
 
 
 def test_a_tighter_distance_loses_the_harder_copies(tmp_path, reference_set, evidence):
-    _, _, rows = run(tmp_path, evidence, "--pdq-distance", "0")
-    assert rows["/mirrored.jpg"]["match"] == "perceptual"  # a mirror is exact in PDQ terms
+    _, _, reference = run(tmp_path, evidence)
+    mirrored = int(reference["/mirrored.jpg"]["distance"])
+    smaller = int(reference["/smaller.jpg"]["distance"])
+    assert mirrored < smaller  # this mirror survives better than this resize
+    (tmp_path / "out").rename(tmp_path / "first")
+    _, _, rows = run(tmp_path, evidence, "--pdq-distance", str(mirrored))
+    assert rows["/mirrored.jpg"]["match"] == "perceptual"
     assert rows["/smaller.jpg"]["match"] == "none"
