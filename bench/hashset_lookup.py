@@ -1,7 +1,7 @@
 """Benchmark: import a synthetic NSRL RDS v2 list and look up a million digests in it.
 
     .venv/bin/python bench/hashset_lookup.py                 # 50,000,000 rows
-    .venv/bin/python bench/hashset_lookup.py --rows 5000000 --append docs/benchmarks.md
+    .venv/bin/python bench/hashset_lookup.py --rows 5000000 --no-record
 
 The list is random digests (nothing real, nothing harmful) in the exact RDS v2 layout.
 Import and lookup each run in a child process so that their peak RSS is their own.
@@ -28,6 +28,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import record
 from safeguard.triage.hashsets import HashSetStore
 from safeguard.triage.hashsets.formats.nsrl import V2_HEADER
 
@@ -152,7 +154,9 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=1_000_000)
     parser.add_argument("--workdir", type=Path, help="keep files here (default: a temp dir)")
     parser.add_argument("--keep", action="store_true", help="do not delete the workdir")
-    parser.add_argument("--append", type=Path, help="append the markdown block to this file")
+    parser.add_argument(
+        "--no-record", action="store_true", help="print only; leave docs/benchmarks.md alone"
+    )
     parser.add_argument("--phase", choices=("import", "lookup"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phase:
@@ -182,10 +186,10 @@ def main() -> None:
         looked = _child("lookup", workdir)
         store_size = _du(workdir / "home" / "hashsets" / SET_NAME)
         block = _markdown(args, source.stat().st_size, gen_seconds, imported, looked, store_size)
-        print(block)
-        if args.append:
-            with args.append.open("a", encoding="utf-8") as out:
-                out.write("\n" + block)
+        if args.no_record:
+            print(block)
+        else:
+            record("hashset_lookup", block)
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
