@@ -1,0 +1,278 @@
+"""Synthetic demo data for partners: businesses across the districts, the training they
+had, access codes, and a few concern reports in the police queue.
+
+    summary = seed_partners_demo()     # demo mode only; idempotent; well under a second
+    print(summary)                     # counts, and one access code to try the form with
+
+Every business, person and report is generated (Faker en_GB with a fixed seed and a
+seeded random generator): no real business or person. Licence numbers start with
+`DEMO-`, which is also how a second run recognises the first. Dates are placed relative
+to the register's clock (safeguarding.clock), so that the statistics of the last quarter
+have something in them on the day the demo runs. Demo access codes come from the seeded
+generator (so the same seed gives the same codes to try); real codes never do (codes.py).
+Concern reports are linked to demo children of the same district when the safeguarding
+demo has been seeded.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..accounts.models import Agency, User
+from ..audit.events import record
+from ..audit.models import Action
+from ..demo import AGENCIES, require_demo_mode, seed
+from ..safeguarding.clock import now, today
+from ..safeguarding.models import Area, Child
+from ..safeguarding.reference import load_reference_data
+from . import codes
+from .models import (
+    AccessCode,
+    Attendance,
+    Business,
+    CodeStatus,
+    ConcernChild,
+    ConcernPlace,
+    ConcernReport,
+    ConcernStatus,
+    Outcome,
+    Sector,
+    TrainingSession,
+)
+
+SEED = 20260611
+BUSINESSES = 60
+SESSIONS = 16
+CONCERNS = 14
+LICENCE_PREFIX = "DEMO-"
+DISTRICT_WEIGHTS = {"E06000021": 16}
+SECTOR_WEIGHTS = {Sector.TAXI: 20, Sector.TAKEAWAY: 15, Sector.HOTEL: 10,
+                  Sector.LICENSED: 12, Sector.OTHER: 3}
+NAME_WORDS = {
+    Sector.TAXI: ("Cars", "Taxis", "Private Hire", "Cabs"),
+    Sector.TAKEAWAY: ("Pizza", "Kebab House", "Fish Bar", "Chicken", "Noodle Bar"),
+    Sector.HOTEL: ("Hotel", "Guest House", "B&B", "Lodge", "Inn"),
+    Sector.LICENSED: ("Arms", "Tavern", "Bar", "Social Club"),
+    Sector.OTHER: ("Shisha Lounge", "Car Wash", "Snooker Hall"),
+}
+LICENCE_KIND = {Sector.TAXI: "PHO", Sector.TAKEAWAY: "LNR", Sector.HOTEL: "PL",
+                Sector.LICENSED: "PL", Sector.OTHER: "LIC"}
+TRAINERS = ("PC {} (Staffordshire Police CSE team)", "{} (county licensing team)",
+            "{} (Moorlands Young People's Trust)")
+# Generic, synthetic narratives: no names, nothing from a real case.
+STORIES = (
+    "A girl who looked about 14 was picked up from outside by a man in his 30s in a {car}. "
+    "She seemed nervous and did not want to get in.",
+    "Two teenage girls were booked into a room by an older man who paid cash and gave no "
+    "address. They were carrying school bags.",
+    "A driver was asked to take a young girl to an address across town late at night by a "
+    "man who paid in advance; she said she was 18 but looked much younger.",
+    "A group of older men were buying food and alcohol for a boy and a girl who looked "
+    "under 16 and were being given phones.",
+    "A girl aged about 15 has been coming in most evenings with different adult men and "
+    "seems drunk. Staff are worried about her.",
+    "A boy who looked about 13 was collecting parcels and cash from the counter for an "
+    "older man who waited outside in a {car}.",
+)
+CARS = ("silver hatchback", "black saloon", "white van", "grey estate car")
+
+
+@dataclass
+class Summary:
+    created: bool
+    counts: Counter[str] = field(default_factory=Counter)
+    demo_code: str = ""
+    demo_business: str = ""
+
+    def __str__(self) -> str:
+        what = ", ".join(f"{n} {kind}" for kind, n in sorted(self.counts.items()))
+        head = ("Seeded partners: " if self.created else "Partners were already seeded: ")
+        tail = ""
+        if self.demo_code:
+            tail = (f"\nTry the concern form at /partners/report/ with the code of "
+                    f"{self.demo_business}: {self.demo_code}")
+        return head + what + tail
+
+
+def seed_partners_demo() -> Summary:
+    """Create the partners demo (demo mode only); a second call changes nothing."""
+    require_demo_mode()
+    seed()
+    load_reference_data()
+    if Business.objects.filter(licence_number__startswith=LICENCE_PREFIX).exists():
+        return Summary(False, _counts())
+    with transaction.atomic():
+        builder = _Builder()
+        builder.build()
+        summary = Summary(True, _counts(), builder.demo_code, builder.demo_business)
+        record(None, Action.CREATE, username="demo seed", page="partners demo",
+               counts=dict(summary.counts))
+    return summary
+
+
+def _counts() -> Counter[str]:
+    demo = Business.objects.filter(licence_number__startswith=LICENCE_PREFIX)
+    return Counter({
+        "businesses": demo.count(),
+        "training sessions": TrainingSession.objects.filter(
+            attendances__business__in=demo).distinct().count(),
+        "staff trained": sum(Attendance.objects.filter(business__in=demo).values_list(
+            "staff_count", flat=True)),
+        "concern reports": ConcernReport.objects.filter(
+            what_happened__in=[s.format(car=c) for s in STORIES for c in CARS]).count(),
+    })
+
+
+def _agency(key: str) -> Agency:
+    name = next(spec.name for spec in AGENCIES if spec.key == key)
+    return Agency.objects.get(name=name)
+
+
+class _Builder:
+    def __init__(self) -> None:
+        from faker import Faker
+
+        self.fake = Faker("en_GB")
+        self.fake.seed_instance(SEED)
+        self.rng = random.Random(SEED)
+        self.today = today()
+        self.now = now()
+        self.police = _agency("police")
+        self.county = _agency("county")
+        self.users = {u.username: u for u in User.objects.filter(
+            username__in=["police.investigator", "police.practitioner", "police.supervisor",
+                          "county.practitioner"])}
+        self.demo_code = ""
+        self.demo_business = ""
+
+    def pick(self, weights: dict[Any, int]) -> Any:
+        return self.rng.choices(list(weights), weights=list(weights.values()))[0]
+
+    def moment(self, day: date) -> datetime:
+        at = time(self.rng.randint(9, 23), self.rng.choice((0, 10, 20, 30, 40, 50)))
+        return timezone.make_aware(datetime.combine(day, at))
+
+    def build(self) -> None:
+        self.areas = list(Area.objects.filter(active=True).order_by("name"))
+        self.businesses = self.make_businesses()
+        self.make_sessions()
+        self.make_codes()
+        self.make_concerns()
+
+    def make_businesses(self) -> list[Business]:
+        weights = {a: DISTRICT_WEIGHTS.get(a.ons_code, 6) for a in self.areas}
+        made = []
+        for number in range(1, BUSINESSES + 1):
+            area, sector = self.pick(weights), self.pick(SECTOR_WEIGHTS)
+            council_taxi = sector == Sector.TAXI and self.rng.random() < 0.4
+            owner = self.county if council_taxi else self.police
+            creator = self.users["county.practitioner" if council_taxi else "police.practitioner"]
+            town = self.rng.choice(area.towns or [area.name])
+            made.append(Business(
+                owning_agency=owner, created_by=creator,
+                name=f"{self.fake.last_name()} {self.rng.choice(NAME_WORDS[sector])}",
+                sector=sector, district=area,
+                premises=f"{self.fake.building_number()} {self.fake.street_name()}\n{town}",
+                postcode=self.fake.postcode(),
+                licence_number=f"{LICENCE_PREFIX}{LICENCE_KIND[sector]}-{number:04d}",
+                contact_name=self.fake.name(), contact_phone=f"01782 {number:06d}",
+                trading=self.rng.random() > 0.05,
+            ))
+        return Business.objects.bulk_create(made)
+
+    def make_sessions(self) -> None:
+        trainer_names = [self.fake.last_name() for _ in TRAINERS]
+        attendances = []
+        self.trained: list[Business] = []
+        for number in range(SESSIONS):
+            held = self.today - timedelta(days=12 + number * 28 + self.rng.randint(0, 10))
+            area = self.pick({a: DISTRICT_WEIGHTS.get(a.ons_code, 6) for a in self.areas})
+            sector = self.rng.choice([*Sector.values[:4], ""])
+            which = self.rng.randrange(len(TRAINERS))
+            session = TrainingSession.objects.create(
+                owning_agency=self.police, created_by=self.users["police.practitioner"],
+                held_on=held, trainer=TRAINERS[which].format(trainer_names[which]),
+                sector=sector, district=area,
+                venue=f"{self.rng.choice(area.towns or [area.name])} police station",
+            )
+            nearby = [b for b in self.businesses if b.district_id == area.pk
+                      and (not sector or b.sector == sector)]
+            others = [b for b in self.businesses if b not in nearby]
+            chosen = self.rng.sample(nearby, min(len(nearby), self.rng.randint(2, 5)))
+            chosen += self.rng.sample(others, self.rng.randint(0 if chosen else 2, 2))
+            for business in chosen:
+                staff = self.rng.randint(1, 8)
+                names = "\n".join(self.fake.name() for _ in range(staff)) \
+                    if self.rng.random() < 0.5 else ""
+                attendances.append(Attendance(session=session, business=business,
+                                              staff_count=staff, staff_names=names))
+                if business not in self.trained:
+                    self.trained.append(business)
+        Attendance.objects.bulk_create(attendances)
+
+    def make_codes(self) -> None:
+        issuer = self.users["police.practitioner"]
+        made = []
+        self.codes: dict[int, str] = {}
+        for business in self.trained:
+            code = "".join(self.rng.choice(codes.ALPHABET) for _ in range(codes.LENGTH))
+            self.codes[business.pk] = code
+            made.append(AccessCode(business=business, code_hash=codes.digest(code),
+                                   hint=code[:5], issued_by=issuer))
+        AccessCode.objects.bulk_create(made)
+        if self.trained:
+            first = self.trained[0]
+            self.demo_code, self.demo_business = codes.grouped(self.codes[first.pk]), first.name
+
+    def make_concerns(self) -> None:
+        officer = self.users["police.investigator"]
+        children = list(Child.objects.filter(reference__startswith="DEMO-").order_by("pk"))
+        for number in range(CONCERNS):
+            status = CodeStatus.VALID
+            business: Business | None = self.rng.choice(self.trained) if self.trained else None
+            if number == CONCERNS - 1:
+                status, business = CodeStatus.UNKNOWN, None
+            elif number == CONCERNS - 2 and business is not None:
+                status = CodeStatus.REVOKED
+                old = "".join(self.rng.choice(codes.ALPHABET) for _ in range(codes.LENGTH))
+                AccessCode.objects.create(business=business, code_hash=codes.digest(old),
+                                          hint=old[:5], issued_by=officer,
+                                          revoked_at=self.now - timedelta(days=200),
+                                          revoked_by=officer)
+            received = self.moment(self.today - timedelta(days=self.rng.randint(1, 170)))
+            story = self.rng.choice(STORIES).format(car=self.rng.choice(CARS))
+            owner = business.owning_agency if business is not None else self.police
+            closed = self.rng.random() < 0.5 and number < CONCERNS - 3
+            report = ConcernReport.objects.create(
+                owning_agency=owner if owner.kind == "police" else self.police,
+                received_at=received, business=business, code_status=status,
+                what_happened=story, when_seen=f"{received:%d/%m/%Y} about {received:%H}:00",
+                where_seen=("Outside the premises" if self.rng.random() < 0.6
+                            else "In the car park behind the premises"),
+                people="Girl about 14, dark hair, school uniform; man in his 30s, beard.",
+                vehicles=f"{self.rng.choice(CARS)}, partial registration SV2",
+                may_contact=self.rng.random() < 0.5,
+                reporter_phone="01782 000000",
+                status=ConcernStatus.CLOSED if closed else (
+                    ConcernStatus.IN_PROGRESS if number % 3 == 0 else ConcernStatus.NEW),
+                assigned_to=officer if number % 3 == 0 or closed else None,
+                outcome=self.rng.choice([Outcome.INTELLIGENCE, Outcome.SOCIAL_CARE,
+                                         Outcome.NFA]) if closed else "",
+                closed_at=received + timedelta(days=2) if closed else None,
+                closed_by=officer if closed else None,
+            )
+            if business is not None:
+                ConcernPlace.objects.create(report=report, description=business.name,
+                                            district=business.district, business=business,
+                                            added_by=officer)
+                nearby = [c for c in children if c.district_id == business.district_id]
+                if nearby and (closed or number % 3 == 0):
+                    ConcernChild.objects.create(report=report, child=self.rng.choice(nearby),
+                                                added_by=officer)

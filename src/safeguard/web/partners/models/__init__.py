@@ -1,0 +1,19 @@
+"""Partners: businesses, their awareness training, and the concerns they report."""
+
+from .businesses import Business, Sector
+from .concerns import (
+    AccessCode,
+    CodeStatus,
+    ConcernAdult,
+    ConcernChild,
+    ConcernPlace,
+    ConcernReport,
+    ConcernStatus,
+    Outcome,
+)
+from .training import Attendance, TrainingSession
+
+__all__ = [
+    "AccessCode", "Attendance", "Business", "CodeStatus", "ConcernAdult", "ConcernChild",
+    "ConcernPlace", "ConcernReport", "ConcernStatus", "Outcome", "Sector", "TrainingSession",
+]

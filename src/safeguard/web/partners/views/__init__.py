@@ -1,0 +1,1 @@
+"""The partners' pages, one module per concept."""

@@ -1,0 +1,78 @@
+"""The committee report: one HTML file and one PDF for a period, for publication.
+
+    paths = write_report(Period(date(2026, 1, 1), date(2026, 3, 31)), Path("out"))
+
+Everything in it is a count by district, suppressed (suppression.py): no name, no
+reference, no free text from any record, no figure below 5. The HTML file carries its
+own stylesheet and drawings, so that it can be mailed and opened anywhere; the PDF is
+printed from the same HTML by WeasyPrint (pdf.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from . import figures, suppression
+from .figures import compute
+from .maps import district_map
+from .pdf import html_to_pdf
+from .periods import Period
+from .pictures import chart_svg, map_svg
+from .publication import Publication, publish
+
+CSS = Path(__file__).resolve().parent / "static" / "reports" / "css" / "committee.css"
+MAP_MEASURES = ("children_at_risk", "missing_episodes", "concerns_reported")
+CHART_MEASURES = ("referrals", "missing_episodes", "concerns_reported")
+
+
+@dataclass(frozen=True)
+class Written:
+    html: Path
+    pdf: Path
+
+
+def build(period: Period) -> Publication:
+    return publish(compute(period), compute(period.previous()), suppress=True)
+
+
+def render_html(pub: Publication, produced: datetime | None = None) -> str:
+    from ..safeguarding.models import Area
+
+    areas = list(Area.objects.filter(active=True).values_list("ons_code", "name"))
+    dmap = district_map(areas)
+    context: dict[str, Any] = {
+        "pub": pub,
+        "produced": timezone.localtime(produced or timezone.now()),
+        "css": CSS.read_text(encoding="utf-8"),
+        "maps": [(pub.measures[key], map_svg(pub, key, uid=f"map-{key}"))
+                 for key in MAP_MEASURES],
+        "charts": [(pub.measures[key], chart_svg(pub, key, uid=f"chart-{key}"))
+                   for key in CHART_MEASURES],
+        "district_tables": [table for _, group in pub.groups() for table in group
+                            if table.measure.by_district],
+        "definitions": figures.MEASURES,
+        "threshold": suppression.THRESHOLD,
+        "map_attribution": dmap.attribution,
+        "map_schematic": dmap.schematic,
+    }
+    return render_to_string("reports/committee_report.html", context)
+
+
+def file_stem(period: Period) -> str:
+    return f"committee-report-{period.start:%Y-%m-%d}-to-{period.end:%Y-%m-%d}"
+
+
+def write_report(period: Period, out: Path) -> Written:
+    html = render_html(build(period))
+    out.mkdir(parents=True, exist_ok=True)
+    stem = file_stem(period)
+    html_path, pdf_path = out / f"{stem}.html", out / f"{stem}.pdf"
+    html_path.write_text(html, encoding="utf-8")
+    pdf_path.write_bytes(html_to_pdf(html))
+    return Written(html_path, pdf_path)
