@@ -1,0 +1,106 @@
+"""The review's local rules: the shipped review.toml, a force's own file, and (for tests) a
+Django setting.
+
+    rules = review_rules()
+    rules.graders_needed        # 3: agreeing graders before a category is final
+
+Sources, later ones winning key by key: `review.toml` beside this module; the TOML file
+named by SAFEGUARD_REVIEW_CONFIG; the Django setting REVIEW_OVERRIDES (tests only). A
+malformed file or value stops the page with one line naming the key (env.SettingError).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+from safeguard.triage.errors import UsageError
+from safeguard.triage.reports.vics_export import category_codes
+
+from ..env import SettingError, env_optional
+
+SHIPPED = Path(__file__).resolve().parent / "review.toml"
+CONFIG_VARIABLE = "SAFEGUARD_REVIEW_CONFIG"
+KEYS = {"graders_needed", "break_minutes", "thumbnail_px", "reveal_px", "max_media_mb",
+        "page_size", "vics_category_codes"}
+# (minimum, maximum) of each whole-number key.
+LIMITS = {
+    "graders_needed": (1, 9),
+    "break_minutes": (5, 240),
+    "thumbnail_px": (64, 480),
+    "reveal_px": (160, 2048),
+    "max_media_mb": (1, 4096),
+    "page_size": (4, 200),
+}
+
+
+@dataclass(frozen=True)
+class ReviewRules:
+    graders_needed: int
+    break_minutes: int
+    thumbnail_px: int
+    reveal_px: int
+    max_media_mb: int
+    page_size: int
+    vics_category_codes: dict[str, int]
+
+    @property
+    def max_media_bytes(self) -> int:
+        return self.max_media_mb * 1024 * 1024
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except OSError as exc:
+        raise SettingError(f"{CONFIG_VARIABLE}: cannot read {path}: {exc.strerror}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingError(f"{CONFIG_VARIABLE}: {path} is not valid TOML: {exc}") from exc
+
+
+@lru_cache(maxsize=1)
+def _from_files() -> dict[str, Any]:
+    data = _read(SHIPPED)
+    local = env_optional("SAFEGUARD_REVIEW_CONFIG")
+    if local is not None:
+        data.update(_read(Path(local).expanduser()))
+    return data
+
+
+def _build(data: dict[str, Any]) -> ReviewRules:
+    unknown = sorted(set(data) - KEYS)
+    if unknown:
+        raise SettingError(f"{CONFIG_VARIABLE}: unknown key(s) {', '.join(unknown)}")
+    numbers: dict[str, int] = {}
+    for key, (low, high) in LIMITS.items():
+        value = data.get(key)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise SettingError(
+                f"{CONFIG_VARIABLE}: {key} = {value!r}: expected a whole number {low}–{high}"
+            )
+        numbers[key] = value
+    try:
+        # The engine's own check of the map (non-negative integers).
+        codes = category_codes({"vics_category_codes": data.get("vics_category_codes", {})})
+    except UsageError as exc:
+        raise SettingError(f"{CONFIG_VARIABLE}: {exc}") from None
+    return ReviewRules(vics_category_codes=codes, **numbers)
+
+
+_built: dict[str, ReviewRules] = {}
+
+
+def review_rules() -> ReviewRules:
+    """The rules in force (built once per distinct set of overrides)."""
+    overrides: dict[str, Any] = getattr(settings, "REVIEW_OVERRIDES", {}) or {}
+    key = repr(sorted(overrides.items()))
+    rules = _built.get(key)
+    if rules is None:
+        rules = _built[key] = _build({**_from_files(), **overrides})
+    return rules

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from .views import grading, media, preferences, queue
+
+app_name = "review"
+
+urlpatterns = [
+    path("exhibits/<int:pk>/", queue.exhibit_queue, name="exhibit_queue"),
+    path("exhibits/<int:pk>/export/", grading.export_vics, name="export_vics"),
+    path("items/<int:pk>/", queue.item_group, name="item_group"),
+    path("items/<int:pk>/grade/", grading.grade, name="grade"),
+    path("items/<int:pk>/<str:view>.jpg", media.item_media, name="item_media"),
+    path("preferences/", preferences.preferences, name="preferences"),
+]

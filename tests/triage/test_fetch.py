@@ -1,0 +1,160 @@
+"""Reading a file back by the address a triage recorded: every media row of files.csv,
+from folders, zips, a tar.gz inside a zip, a partitioned FAT image (deleted files too) and
+an E01, gives the bytes whose digests the triage recorded."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import tarfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from safeguard.demo.diskimages import build_e01, build_fat_image, build_partitioned_image
+from safeguard.demo.media import picture_bytes
+from safeguard.triage.errors import EvidenceError
+from safeguard.triage.evidence.fetch import (
+    ContentNotFound,
+    address_of,
+    open_content,
+    split_archive_chain,
+)
+from safeguard.triage.pipeline import TriageOptions, triage
+
+
+def _tar_gz(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def evidence(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    root = tmp_path_factory.mktemp("fetch")
+    folder = root / "folder"
+    (folder / "DCIM").mkdir(parents=True)
+    (folder / "DCIM" / "IMG_0001.JPG").write_bytes(picture_bytes(1))
+    (folder / "odd name!").mkdir()
+    (folder / "odd name!" / "p.png").write_bytes(picture_bytes(2, "PNG"))
+    nested = _tar_gz({"old/scan.jpg": picture_bytes(3)})
+    (folder / "shared.zip").write_bytes(
+        _zip({"photos/p4.jpg": picture_bytes(4), "old.tar.gz": nested}))
+    files = {f"DCIM/IMG_{i:04d}.JPG": picture_bytes(10 + i) for i in range(1, 4)}
+    files["photos.zip"] = _zip({"inside/p20.jpg": picture_bytes(20)})
+    fat = build_fat_image(root / "fat.img", files, ["DCIM/IMG_0002.JPG"], fat_bits=16)
+    disk = root / "disk.dd"
+    build_partitioned_image(disk, [fat], scheme="mbr")
+    (root / "e01").mkdir()
+    e01 = build_e01(fat, root / "e01" / "fat")[0]
+    return [folder, disk, e01]
+
+
+@pytest.fixture(scope="module")
+def rows(evidence: list[Path], tmp_path_factory: pytest.TempPathFactory) -> list[dict]:
+    out = tmp_path_factory.mktemp("run")
+    outcome = triage([str(path) for path in evidence],
+                     TriageOptions(out_dir=out, workers=2, perceptual=None))
+    assert outcome.status in (0, 4)
+    with (out / "files.csv").open(encoding="utf-8", newline="") as handle:
+        return [row for row in csv.DictReader(handle) if row["sha1"]]
+
+
+def read(row: dict) -> bytes:
+    address = address_of(path=row["path"], evidence=row["evidence"],
+                         partition=row["partition"], filesystem=row["filesystem"],
+                         inode=row["inode"], archive=row["archive"])
+    with open_content(row["evidence"], address, deleted=row["deleted"] == "true") as stream:
+        return stream.read()
+
+
+def test_every_recorded_file_reads_back_to_its_digests(rows: list[dict]) -> None:
+    kinds = {(bool(row["archive"]), row["evidence"].endswith((".dd", ".E01")),
+              row["deleted"] == "true") for row in rows}
+    assert (True, False, False) in kinds  # archive members in a folder
+    assert (True, True, False) in kinds  # archive members in an image
+    assert (False, True, True) in kinds  # deleted files in an image
+    for row in rows:
+        data = read(row)
+        assert hashlib.sha1(data).hexdigest() == row["sha1"], row["path"]
+        assert hashlib.md5(data).hexdigest() == row["md5"], row["path"]
+
+
+def test_a_member_of_a_tar_inside_a_zip(rows: list[dict]) -> None:
+    [row] = [r for r in rows if r["path"] == "/old/scan.jpg"]
+    assert split_archive_chain(row["archive"]) == ("/shared.zip", "/old.tar.gz")
+    assert read(row) == picture_bytes(3)
+
+
+def test_a_folder_whose_name_holds_the_separator(rows: list[dict]) -> None:
+    [row] = [r for r in rows if r["path"] == "/odd name!/p.png"]
+    assert read(row) == picture_bytes(2, "PNG")
+
+
+def test_a_missing_file_is_not_found(evidence: list[Path]) -> None:
+    with pytest.raises(ContentNotFound, match="folder missing"), \
+            open_content(evidence[0], address_of(path="/nowhere/x.jpg")):
+        pass
+    with pytest.raises(ContentNotFound, match="not in the archive"), \
+            open_content(evidence[0], address_of(path="/gone.jpg", archive="/shared.zip")):
+        pass
+
+
+def test_it_never_leaves_the_evidence_folder(evidence: list[Path]) -> None:
+    for path in ("/../fetch/folder/DCIM/IMG_0001.JPG", "/DCIM/../../x"):
+        with pytest.raises(ContentNotFound, match="not a path inside"), \
+                open_content(evidence[0], address_of(path=path)):
+            pass
+
+
+def test_it_does_not_follow_a_symbolic_link(evidence: list[Path], tmp_path: Path) -> None:
+    link = evidence[0] / "link"
+    link.symlink_to(evidence[0] / "DCIM")
+    try:
+        with pytest.raises(ContentNotFound, match="is not a folder"), \
+                open_content(evidence[0], address_of(path="/link/IMG_0001.JPG")):
+            pass
+    finally:
+        link.unlink()
+
+
+def test_an_unknown_partition_or_inode_is_not_found(evidence: list[Path]) -> None:
+    with pytest.raises(ContentNotFound, match="no such partition"), \
+            open_content(evidence[1], address_of(path="/x", partition="p9", filesystem="FAT16",
+                                                 inode="5")):
+        pass
+    with pytest.raises(ContentNotFound, match="no inode"), \
+            open_content(evidence[1], address_of(path="/x", partition="p1 (sector 2048)",
+                                                 filesystem="FAT16")):
+        pass
+
+
+def test_missing_evidence_is_an_evidence_error(tmp_path: Path) -> None:
+    with pytest.raises(EvidenceError), open_content(tmp_path / "none.dd",
+                                                    address_of(path="/a")):
+        pass
+
+
+def test_it_is_engine_code_without_django() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys\nimport safeguard.triage.evidence.fetch\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"

@@ -1,0 +1,161 @@
+"""In Chromium: an image reviewer signs in with a TOTP code, opens a demo-like exhibit (its
+reason asked first), opens its review queue, reveals one item and sees it blurred again
+when moving on, grades a whole group by keyboard (G, then B) and sees the exhibit's counts
+change; the break reminder comes and goes; Esc hides everything. No script or style breaks
+the content security policy."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import tempfile
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+
+from safeguard.web.accounts import totp
+from safeguard.web.accounts.models import Agency, AgencyKind, Role
+from safeguard.web.investigations.models import Exhibit, ExhibitType, Investigation
+from safeguard.web.review.models import Grade, ReviewItem
+from safeguard.web.review.queue import ensure_items
+
+from ..base import PASSWORD, make_user
+from ..investigations.helpers import EVIDENCE_ROOT, finished_job
+from .helpers import review_rows, write_evidence
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def one_request_at_a_time(live_server: Any) -> Iterator[Any]:
+    """The page loads its previews in parallel; with SQLite in memory every request
+    thread of the live server shares the test's one connection, which cannot run two
+    transactions at once. Requests are served one at a time here (a real server gives
+    each thread its own connection)."""
+    httpd = live_server.thread.httpd
+    app = httpd.get_app()
+    lock = threading.Lock()
+
+    def serial(environ: dict[str, Any], start_response: Any) -> Any:
+        with lock:
+            return app(environ, start_response)
+
+    httpd.set_app(serial)
+    yield live_server
+    httpd.set_app(app)
+
+
+def test_a_reviewer_grades_a_group_by_keyboard_and_sees_the_counts(
+    one_request_at_a_time: Any, page: Any
+) -> None:
+    live_server = one_request_at_a_time
+    EVIDENCE_ROOT.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix="review-browser-", dir=EVIDENCE_ROOT))
+    try:
+        write_evidence(folder)
+        with override_settings(EVIDENCE_ROOTS=[str(EVIDENCE_ROOT)]):
+            run_in_browser(live_server.url, page, folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def run_in_browser(url: str, page: Any, folder: Path) -> None:
+    agency = Agency.objects.create(name="Staffordshire Police (test)", kind=AgencyKind.POLICE)
+    dora = make_user("dora", agency, Role.IMAGE_REVIEWER)
+    others = [make_user(name, agency, Role.IMAGE_REVIEWER) for name in ("fred", "gina")]
+    investigation = Investigation.objects.create(
+        owning_agency=agency, reference="DEMO-0001", title="Operation Lantern (test)",
+        opened_on=dt.date(2026, 11, 2), officer_in_charge=dora)
+    exhibit = Exhibit.objects.create(
+        owning_agency=agency, investigation=investigation, reference="EX-0002",
+        exhibit_type=ExhibitType.LAPTOP, evidence_path=str(folder))
+    job = finished_job(exhibit, review_rows(folder))
+    ensure_items(job)
+    lead = ReviewItem.objects.get(job=job, file__path="/DCIM/100DEMO/IMG_0001.JPG")
+    group = list(ReviewItem.objects.filter(job=job, group=lead.group))
+    assert len(group) == 2 and lead.is_lead
+    # Two colleagues graded the group B already: the third agreeing grade decides it.
+    for other in others:
+        for item in group:
+            Grade.objects.create(item=item, job=job, grader=other, category="B",
+                                 via_group=True, at=timezone.now())
+    violations: list[str] = []
+    page.on("console", lambda message: violations.append(message.text)
+            if "Content Security Policy" in message.text else None)
+
+    page.goto(f"{url}/accounts/login/")
+    page.fill("input[name=username]", "dora")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/accounts/login/code/")
+    device = totp.confirmed_device(dora)
+    assert device is not None
+    page.fill("input[name=code]", totp.current_code(device))
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{url}/")
+
+    page.goto(f"{url}/investigations/exhibits/{exhibit.pk}/")
+    page.fill("textarea[name=justification]", "Grading new images for the CAID submission")
+    page.click("#justification button[type=submit]")
+    page.wait_for_selector("#review-panel")
+    graded_b = '#review-counts tr[data-category="B"] .graded-images'
+    assert page.locator(graded_b).inner_text() == "0"
+    page.click("#open-review")
+    page.wait_for_selector(".review-card")
+    cards = page.locator(".review-card")
+    assert cards.count() == 5
+    assert cards.first.get_attribute("data-item") == str(lead.pk)
+    assert page.locator("#exposure-time").is_visible()
+    for card in range(cards.count()):
+        preview = cards.nth(card).locator("img.blurred")
+        url_of = preview.get_attribute("src")
+        answer = page.request.get(f"{url}{url_of}")
+        assert answer.status == 200, answer.headers.get("x-safeguard-refused")
+    assert page.locator("img.revealed").count() == 0
+
+    page.keyboard.press("ArrowRight")  # the first card
+    page.keyboard.press("r")
+    page.locator("img.revealed").wait_for()
+    assert page.locator(f"#item-{lead.pk} img.revealed").count() == 1
+    page.keyboard.press("ArrowRight")  # moving on blurs it again
+    assert page.locator("img.revealed").count() == 0
+    page.keyboard.press("ArrowLeft")
+
+    page.keyboard.press("g")
+    assert page.locator("#group-armed").is_visible()
+    page.keyboard.press("b")
+    page.locator(f"#item-{lead.pk}.final").wait_for()
+    assert "Final: Category B" in page.locator(f"#item-{lead.pk} .grade-status").inner_text()
+    assert page.locator(graded_b).inner_text() == "2"
+    assert set(ReviewItem.objects.filter(job=job, group=lead.group)
+               .values_list("final_category", flat=True)) == {"B"}
+
+    # The break reminder: the viewing clock (kept in the browser) reaches the interval.
+    page.evaluate("""() => {
+      for (const key of Object.keys(window.localStorage)) {
+        if (key.startsWith("safeguard.review.exposure.")) {
+          const state = JSON.parse(window.localStorage.getItem(key));
+          state.seconds = state.nextBreak - 1;
+          window.localStorage.setItem(key, JSON.stringify(state));
+        }
+      }
+    }""")
+    page.locator("#break").wait_for(state="visible", timeout=5_000)
+    assert "Time for a break" in page.locator("#break").inner_text()
+    page.click("#dismiss-break")
+    assert not page.locator("#break").is_visible()
+
+    page.keyboard.press("Escape")  # hide everything at once
+    assert page.locator("#cover").is_visible()
+    assert not page.locator(".review-card").first.is_visible()
+    page.click("#resume")
+    assert page.locator(".review-card").first.is_visible()
+
+    page.goto(f"{url}/investigations/exhibits/{exhibit.pk}/")
+    assert page.locator(graded_b).inner_text() == "2"
+    assert violations == []
