@@ -71,6 +71,7 @@ bench: install sysdeps
 	$(BIN)/python bench/pdq_index.py
 	$(BIN)/python bench/pdq_speed.py
 	$(BIN)/python bench/robustness.py
+	$(BIN)/python bench/web.py
 
 clean:
 	rm -rf $(VENV) $(SYSDEPS) demo-case .pytest_cache .mypy_cache .ruff_cache

@@ -42,6 +42,7 @@ main.add_command(web_commands.serve)
 main.add_command(web_commands.audit)
 main.add_command(web_commands.web)
 main.add_command(web_commands.worker)
+main.add_command(web_commands.intel)
 
 
 def print_summary(console: Console, summary: dict[str, object], out_dir: Path) -> None:

@@ -13,6 +13,9 @@ from pathlib import Path
 
 import click
 
+from .intelligence.commands import intel as intel  # `safeguard intel ...`
+from .reports.command import committee_report  # `safeguard web committee-report`
+
 EXIT_USAGE = 2
 EXIT_INPUT = 3  # the audit chain is broken: the data read is not what was written
 
@@ -194,6 +197,25 @@ def seed_demo(case_dir: Path | None) -> None:
     if case_dir is not None:
         click.echo("Imported the demo investigation \"Operation Lantern (demo)\" (DEMO-0001) "
                    "with its three exhibits and their triage.")
+        _seed_partnership_demo()
+
+
+def _seed_partnership_demo() -> None:
+    """The rest of the demo: the register, partners and intelligence, each synthetic."""
+    from django.apps import apps
+
+    seeds = (
+        ("safeguard.web.safeguarding", "safeguarding.demo", "seed_safeguarding_demo"),
+        ("safeguard.web.partners", "partners.demo", "seed_partners_demo"),
+        ("safeguard.web.intelligence", "intelligence.demo", "seed_intelligence_demo"),
+    )
+    import importlib
+
+    for app, module, function in seeds:
+        if not apps.is_installed(app):
+            continue
+        seed_function = getattr(importlib.import_module(f"safeguard.web.{module}"), function)
+        click.echo(str(seed_function()))
 
 
 @web.command("seed-safeguarding")
@@ -279,3 +301,6 @@ def manage(args: tuple[str, ...]) -> None:
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["safeguard web manage", *args])
+
+
+web.add_command(committee_report)

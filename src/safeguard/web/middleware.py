@@ -17,8 +17,11 @@ Handler = Callable[[HttpRequest], HttpResponse]
 
 LAST_ACTIVITY_KEY = "safeguard_last_activity"
 
-# Paths reachable before the second factor: the login steps and the files they use.
-_OPEN_URL_NAMES = ("accounts:login", "accounts:code", "accounts:enrol")
+# Paths reachable before the second factor: the login steps and the files they use, and
+# the one API that authenticates each request itself with a bearer token (no session).
+# The public concern form (partners:report) takes a business's access code, no account.
+_OPEN_URL_NAMES = ("accounts:login", "accounts:code", "accounts:enrol",
+                   "intelligence_api:referrals", "partners:report")
 
 
 class SecurityHeadersMiddleware:

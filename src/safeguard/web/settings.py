@@ -95,7 +95,11 @@ INSTALLED_APPS = [
     "safeguard.web.accounts",
     "safeguard.web.audit",
     "safeguard.web.investigations",
+    "safeguard.web.review",
     "safeguard.web.safeguarding",
+    "safeguard.web.intelligence",
+    "safeguard.web.partners",
+    "safeguard.web.reports",
 ]
 
 MIDDLEWARE = [

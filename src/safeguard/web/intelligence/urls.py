@@ -1,0 +1,23 @@
+from django.urls import path
+
+from .views import queue, referrals, subjects, tokens
+
+app_name = "intelligence"
+
+urlpatterns = [
+    path("", queue.queue, name="queue"),
+    path("live/", queue.live, name="live"),
+    path("subjects/<int:pk>/", subjects.subject_detail, name="subject_detail"),
+    path("subjects/<int:pk>/edit/", subjects.subject_edit, name="subject_edit"),
+    path("subjects/<int:pk>/decide/", subjects.subject_decide, name="subject_decide"),
+    path("subjects/<int:pk>/merge/", subjects.subject_merge, name="subject_merge"),
+    path("subjects/<int:pk>/split/", subjects.subject_split, name="subject_split"),
+    path("subjects/<int:pk>/investigate/", subjects.subject_investigate,
+         name="subject_investigate"),
+    path("referrals/", referrals.referral_list, name="referral_list"),
+    path("referrals/import/", referrals.referral_import, name="referral_import"),
+    path("referrals/<int:pk>/", referrals.referral_detail, name="referral_detail"),
+    path("sightings/import/", referrals.sighting_import, name="sighting_import"),
+    path("tokens/", tokens.token_list, name="token_list"),
+    path("tokens/<int:pk>/revoke/", tokens.token_revoke, name="token_revoke"),
+]

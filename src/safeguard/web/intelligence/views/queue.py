@@ -1,0 +1,136 @@
+"""The ranked work queue and the live picture."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from ... import audit
+from ...audit.models import Action
+from ...safeguarding.models import Area
+from ..access import CASE_ROLES, require_intelligence
+from ..clock import now
+from ..conf import intel_rules
+from ..identifiers import IdentifierError, Kind, normalise
+from ..live import live_picture, svg_chart
+from ..models import OPEN_STATUSES, Link, Subject, SubjectStatus
+from ..scoring import NOTE, Explanation, access_expression, explain, rescore_due
+
+PAGE_SIZE = 50
+STATUS_FILTERS = [("open", "Open (new and developing)"), *[
+    (s.value, s.label) for s in SubjectStatus if s != SubjectStatus.MERGED], ("all", "All")]
+
+
+def search(agency_id: int, text: str) -> QuerySet[Subject]:
+    """Subjects by label (S-000042) or by an identifier, written any way it normalises."""
+    label = re.fullmatch(r"S-?0*(\d+)", text.strip().upper())
+    if label:
+        return Subject.objects.filter(owning_agency_id=agency_id, pk=int(label.group(1)))
+    values = {text.strip()}
+    for kind in (Kind.EMAIL, Kind.PHONE, Kind.IP):
+        try:
+            values.add(normalise(kind, text))
+        except IdentifierError:
+            continue
+    links = Link.objects.filter(subject__owning_agency_id=agency_id).filter(
+        Q(value__in=values) | Q(value__iendswith=":" + text.strip().lower()))
+    return Subject.objects.filter(pk__in=links.values("subject_id"))
+
+
+def queue(request: HttpRequest) -> HttpResponse:
+    user = require_intelligence(request)
+    moment = now()
+    subjects = Subject.objects.filter(owning_agency_id=user.agency_id)
+    status = request.GET.get("status", "open")
+    if status == "open":
+        subjects = subjects.filter(status__in=OPEN_STATUSES)
+    elif status in SubjectStatus.values:
+        subjects = subjects.filter(status=status)
+    else:
+        status = "all"
+        subjects = subjects.exclude(status=SubjectStatus.MERGED)
+    district = request.GET.get("district", "")
+    if district.isdigit():
+        subjects = subjects.filter(district_id=int(district))
+    elif district == "none":
+        subjects = subjects.filter(district=None)
+    text = request.GET.get("q", "").strip()[:300]
+    if text:
+        subjects = subjects.filter(pk__in=search(user.agency_id or 0, text).values("pk"))
+    rescore_due(user.agency_id or 0, moment)
+    # The stored score (index subject_queue); the access value for the explanations.
+    ranked = subjects.annotate(access_value=access_expression()).select_related(
+        "district").order_by("-score", "-last_seen_at", "pk")
+    number = _page_number(request.GET.get("page", ""))
+    first = (number - 1) * PAGE_SIZE
+    # One more than a page says whether there is a next one, without counting them all.
+    found = list(ranked[first:first + PAGE_SIZE + 1])
+    subject_url = reverse("intelligence:subject_detail", args=[0]).replace("/0/", "/{}/")
+    rows = [_row(first + i + 1, subject, explain(subject, moment), subject_url)
+            for i, subject in enumerate(found[:PAGE_SIZE])]
+    audit.record(request, Action.VIEW, page="intelligence queue", status=status,
+                 district=district, q=text, page_number=number)
+    return render(request, "intelligence/queue.html", {
+        "rows": rows, "number": number, "has_next": len(found) > PAGE_SIZE,
+        "status": status, "statuses": STATUS_FILTERS,
+        "district": district, "districts": Area.objects.filter(active=True), "q": text,
+        "note": NOTE, "may_open_case": user.role in CASE_ROLES,
+        "query": _query(status, district, text),
+    })
+
+
+def _page_number(text: str) -> int:
+    return max(1, min(int(text), 10_000)) if text.isdigit() else 1
+
+
+def _row(rank: int, subject: Subject, explanation: Explanation, url: str) -> dict[str, Any]:
+    """What a queue row shows, formatted here: the template only prints (50 rows of
+    template tags cost more than the query)."""
+    seen = subject.last_seen_at
+    return {
+        "rank": rank, "subject": subject, "url": url.format(subject.pk),
+        "score": f"{subject.score:.1f}",
+        "factors": "; ".join(f"{p.label} {p.points:.1f}" for p in explanation.leading) or "—",
+        "district": subject.district.name if subject.district else "—",
+        "last_seen": timezone.localtime(seen).strftime("%d/%m/%Y %H:%M") if seen else "—",
+        "status": subject.get_status_display(),
+    }
+
+
+def _query(status: str, district: str, text: str) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode({k: v for k, v in (("status", status), ("district", district),
+                                         ("q", text)) if v})
+
+
+def live(request: HttpRequest) -> HttpResponse:
+    user = require_intelligence(request)
+    rules = intel_rules()
+    district = request.GET.get("district", "")
+    key = int(district) if district.isdigit() else (0 if district == "none" else None)
+    picture = live_picture(user.agency_id or 0, now(), rules.live_chart_hours, key)
+    name = "every district"
+    if key:
+        name = str(Area.objects.filter(pk=key).first() or "a district")
+    elif key == 0:
+        name = "no district resolved"
+    title = (f"Distinct subjects seen sharing known material each hour, last "
+             f"{rules.live_chart_hours} hours, {name}")
+    audit.record(request, Action.VIEW, page="live picture", district=district)
+    # The chart's figures, formatted here (168 rows of template filters cost more than
+    # the queries).
+    figures = [(timezone.localtime(hour).strftime("%a %d/%m %H:%M"), count)
+               for hour, count in picture.chart]
+    return render(request, "intelligence/live.html", {
+        "picture": picture, "chart": svg_chart(picture.chart, title), "chart_title": title,
+        "district": district, "figures": figures,
+        "districts": [(str(row.district_id), row.name) for row in picture.districts
+                      if row.district_id is not None],
+    })
