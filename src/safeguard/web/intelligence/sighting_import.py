@@ -23,13 +23,15 @@ from __future__ import annotations
 import csv
 import gc
 import io
+import queue
 import re
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -52,7 +54,6 @@ from .stats import (
     add_subject_files_counted,
     bump_links,
     bump_subjects,
-    hour_of,
 )
 
 BATCH = 50_000
@@ -278,22 +279,69 @@ def import_stream(actor: Actor, handle: IO[str], name: str, *, source: str,
 
 def _read_and_import(actor: Actor, reader: RowReader, batch: SightingImport,
                      result: SightingResult, batch_size: int) -> None:
+    """Rows are read and parsed in a thread of their own while this one writes the batch
+    before: the database works on one core while Python parses on the other."""
     with Matcher.configured() as matcher:
         result.warnings.extend(matcher.warnings)
-        pending: list[Row] = []
-        for item in reader.rows():
-            result.rows += 1
-            if isinstance(item, BadRow):
-                result.skipped += 1
-                if len(result.warnings) < MAX_WARNINGS:
-                    result.warnings.append(str(item))
-                continue
-            pending.append(item)
-            if len(pending) >= batch_size:
-                _import_batch(actor, batch, pending, matcher, result)
-                pending = []
-        if pending:
-            _import_batch(actor, batch, pending, matcher, result)
+        for rows, bad in _parsed_batches(reader, batch_size):
+            result.rows += len(rows) + len(bad)
+            result.skipped += len(bad)
+            result.warnings.extend(bad[:max(0, MAX_WARNINGS - len(result.warnings))])
+            if rows:
+                _import_batch(actor, batch, rows, matcher, result)
+
+
+_DONE = object()
+
+
+def _parsed_batches(reader: RowReader, batch_size: int
+                    ) -> Iterator[tuple[list[Row], list[str]]]:
+    """(rows, problems) a batch at a time, parsed one batch ahead in a reader thread."""
+    batches: queue.Queue[Any] = queue.Queue(maxsize=2)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            rows: list[Row] = []
+            bad: list[str] = []
+            for item in reader.rows():
+                if isinstance(item, BadRow):
+                    bad.append(str(item))
+                else:
+                    rows.append(item)
+                if len(rows) >= batch_size:
+                    if not _hand_over(batches, (rows, bad), stop):
+                        return
+                    rows, bad = [], []
+            if rows or bad:
+                _hand_over(batches, (rows, bad), stop)
+            _hand_over(batches, _DONE, stop)
+        except BaseException as exc:  # handed to the importing thread, which raises it
+            _hand_over(batches, exc, stop)
+
+    thread = threading.Thread(target=produce, name="sightings-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = batches.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+
+
+def _hand_over(batches: queue.Queue[Any], item: Any, stop: threading.Event) -> bool:
+    while not stop.is_set():
+        try:
+            batches.put(item, timeout=0.5)
+            return True
+        except queue.Full:
+            continue
+    return False
 
 
 def _import_batch(actor: Actor, batch: SightingImport, rows: list[Row], matcher: Matcher,
@@ -309,7 +357,7 @@ def _import_batch(actor: Actor, batch: SightingImport, rows: list[Row], matcher:
                 wanted[row.key] = Digests(row.digests.md5, row.digests.sha1,
                                           row.digests.sha256, row.file_name)
         files = catalogue_files(wanted, matcher)
-        ids = allocate_ids(Sighting, len(rows))
+        ids = allocate_ids(Sighting, len(rows), block=True)
         triples = [(row.kind, row.value, row.observed_at) for row in rows]
         attribution = attribute_batch(agency_id, triples, window)
         create_episodes(agency_id, attribution, triples, [row.shown for row in rows], ids)
@@ -348,9 +396,9 @@ def _update_counters(agency_id: int, rows: list[Row], files: dict[str, FileInfo]
     subjects: dict[int, SubjectDelta] = {}
     pairs = set()
     presence = set()
-    for index, row in enumerate(rows):
-        episode = episodes[row_episode[index]]
-        subject_id = episode.subject_id
+    known = 0
+    for row, position in zip(rows, row_episode, strict=True):
+        subject_id = episodes[position].subject_id
         assert subject_id is not None
         info = files[row.key]
         district = row.district
@@ -362,8 +410,11 @@ def _update_counters(agency_id: int, rows: list[Row], files: dict[str, FileInfo]
         pairs.add((subject_id, info.id))
         if info.known:
             delta.distributions += 1
-            result.known += 1
-            presence.add((agency_id, hour_of(row.observed_at), district or 0, subject_id))
+            known += 1
+            presence.add((agency_id, row.observed_at.replace(minute=0, second=0,
+                                                             microsecond=0),
+                          district or 0, subject_id))
+    result.known += known
     links = {
         e.link_id: LinkDelta(e.sightings, e.first, e.last)
         for e in episodes if e.link_id is not None and e.sightings and e.old_first is not None
