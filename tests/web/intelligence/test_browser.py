@@ -103,4 +103,8 @@ def run(live_server: Any, page: Any, home: Path) -> None:
         "investigation", investigation, Suspect.objects.get())
     page.goto(f"{base}/intelligence/")
     assert subject.label not in page.inner_text("table.queue")
+
+    # The live picture draws its chart on the server: no script, nothing blocked.
+    page.goto(f"{base}/intelligence/live/")
+    assert page.locator("svg.chart rect.bar").count() == 168
     assert violations == []

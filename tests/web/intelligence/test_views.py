@@ -121,6 +121,9 @@ class SubjectWorkTests(IntelTestCase):
                              fetch_redirect_response=False)
         self.assertEqual(list(Link.objects.filter(subject=new).values_list("value", flat=True)),
                          ["a@example.org"])
+        # The merged profile stays readable, but no more work is done on it.
+        self.assertEqual(self.client.get(self.url).status_code, 200)
+        self.assertEqual(self.client.get(self.url + "decide/").status_code, 403)
 
     def test_merging_into_an_unknown_label_names_the_field(self) -> None:
         response = self.client.post(self.url + "merge/", {"other": "S-999999",

@@ -37,6 +37,7 @@ from .clock import now
 from .conf import hashset_root
 from .models import Channel, Decision, DecisionKind, Referral, Subject, SubjectStatus
 from .referral_import import import_referrals
+from .scoring import rescore_ids
 from .sighting_import import import_text
 from .stats import hour_of
 
@@ -238,12 +239,14 @@ def _finish(police: Agency, rng: random.Random) -> None:
             subject.adult_of_concern = adult
             subject.previous_convictions = 1
             subject.save(update_fields=["adult_of_concern", "previous_convictions"])
+            rescore_ids([subject.pk])
+            subject.refresh_from_db(fields=["score"])
         if analyst is not None:
             for subject, kind in zip(subjects[-6:-2], (DecisionKind.DEVELOP, DecisionKind.DEVELOP,
                                                        DecisionKind.NO_FURTHER_ACTION,
                                                        DecisionKind.REFER), strict=False):
                 Decision.objects.create(
-                    subject=subject, kind=kind, score=0.0, decided_by=analyst,
+                    subject=subject, kind=kind, score=subject.score, decided_by=analyst,
                     other_force="West Mercia Police (demo)" if kind == DecisionKind.REFER
                     else "", reason="Synthetic demo decision.")
                 subject.status = {DecisionKind.DEVELOP: SubjectStatus.DEVELOPING,

@@ -26,9 +26,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Least
 
 from .clock import now as clock_now
@@ -241,12 +240,16 @@ def rescore_ids(ids: Iterable[int], now: datetime | None = None) -> None:
         Subject.objects.filter(pk__in=wanted[start:start + CHUNK]).update(score=expression)
 
 
-def rescore_staged(table: str, now: datetime | None = None) -> None:
-    """Store the score of the subjects whose ids are in column `id` of a (temporary)
-    table: one statement however many, no list of ids to send."""
-    # `table` is a name stage() made, never input.
-    Subject.objects.filter(pk__in=RawSQL(f"SELECT id FROM {table}", [])).update(
-        score=score_expression(now or clock_now()))
+def score_sql_over(alias: str, now: datetime | None = None) -> tuple[str, list[Any]]:
+    """score_expression() as SQL over the columns of `alias` (a subquery with the subject
+    table's column names), for a bulk UPDATE that computes new counters and the score in
+    one pass: the expression Django compiles, its table name replaced by the alias."""
+    query = Subject.objects.annotate(score_now=score_expression(now or clock_now())
+                                     ).values("score_now").query
+    sql, params = query.sql_with_params()
+    table = connection.ops.quote_name(Subject._meta.db_table)
+    start, end = sql.index("SELECT ") + len("SELECT "), sql.rindex(' AS "score_now" FROM')
+    return sql[start:end].replace(f"{table}.", f"{alias}."), list(params)
 
 
 def rescore_due(agency_id: int, now: datetime | None = None,

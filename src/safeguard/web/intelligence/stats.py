@@ -92,17 +92,17 @@ def _dt(value: datetime | None) -> Any:
 
 def bump_subjects(deltas: dict[int, SubjectDelta]) -> None:
     """Apply the deltas, then store the changed subjects' scores."""
-    from .scoring import rescore_ids, rescore_staged
+    from .scoring import rescore_ids
 
     staged = _bump_subjects(deltas)
-    if staged:
-        rescore_staged(staged)
-    elif deltas:
+    if deltas and not staged:  # the staged UPDATE stored the scores already
         rescore_ids(deltas)
 
 
 def _bump_subjects(deltas: dict[int, SubjectDelta]) -> str:
     """Returns the staging table's name when the deltas went through one."""
+    from .scoring import score_sql_over
+
     if not deltas:
         return ""
     table = Subject._meta.db_table
@@ -114,23 +114,36 @@ def _bump_subjects(deltas: dict[int, SubjectDelta]) -> str:
              ("district_at", "timestamptz")],
             ((i, d.referrals, d.sightings, d.known, d.category_a, d.unknown, d.distributions,
               d.first, d.last, d.district, d.district_at) for i, d in deltas.items()))
+        # New values first (n), then one UPDATE writing them and the score computed from
+        # them: each subject row is rewritten once, not once for the counters and once
+        # more for the score.
+        score, params = score_sql_over("n")
         sql = f"""
             UPDATE {table} AS s SET
-              referral_count = s.referral_count + v.referrals,
-              sighting_count = s.sighting_count + v.sightings,
-              known_files = s.known_files + v.known,
-              category_a_files = s.category_a_files + v.category_a,
-              unknown_files = s.unknown_files + v.unknown,
-              distributions = s.distributions + v.distributions,
-              first_seen_at = LEAST(s.first_seen_at, v.first_at),
-              last_seen_at = GREATEST(s.last_seen_at, v.last_at),
-              district_id = CASE WHEN v.district_at IS NOT NULL AND (s.district_seen_at
-                  IS NULL OR v.district_at >= s.district_seen_at)
-                  THEN v.district_id ELSE s.district_id END,
-              district_seen_at = GREATEST(s.district_seen_at, v.district_at)
-            FROM {staged} AS v WHERE s.id = v.id"""
+              referral_count = n.referral_count, sighting_count = n.sighting_count,
+              known_files = n.known_files, category_a_files = n.category_a_files,
+              unknown_files = n.unknown_files, distributions = n.distributions,
+              first_seen_at = n.first_seen_at, last_seen_at = n.last_seen_at,
+              district_id = n.district_id, district_seen_at = n.district_seen_at,
+              score = {score}
+            FROM (
+              SELECT o.id, o.child_id, o.adult_of_concern_id, o.previous_convictions,
+                o.referral_count + v.referrals AS referral_count,
+                o.sighting_count + v.sightings AS sighting_count,
+                o.known_files + v.known AS known_files,
+                o.category_a_files + v.category_a AS category_a_files,
+                o.unknown_files + v.unknown AS unknown_files,
+                o.distributions + v.distributions AS distributions,
+                LEAST(o.first_seen_at, v.first_at) AS first_seen_at,
+                GREATEST(o.last_seen_at, v.last_at) AS last_seen_at,
+                CASE WHEN v.district_at IS NOT NULL AND (o.district_seen_at IS NULL
+                  OR v.district_at >= o.district_seen_at)
+                  THEN v.district_id ELSE o.district_id END AS district_id,
+                GREATEST(o.district_seen_at, v.district_at) AS district_seen_at
+              FROM {table} AS o JOIN {staged} AS v ON v.id = o.id
+            ) AS n WHERE s.id = n.id"""
         with connection.cursor() as cursor:
-            cursor.execute(sql)
+            cursor.execute(sql, params)
         return staged
     sql = f"""
         UPDATE {table} SET
@@ -370,12 +383,26 @@ def rebuild_presence(subject_ids: Iterable[int]) -> None:
 
 
 def recount_hours(keys: Iterable[tuple[int, datetime, int]]) -> None:
-    """Set the counts of these (agency, hour, district key) from the presence rows."""
+    """Set the counts of these (agency, hour, district key) from the presence rows: one
+    grouped count per agency, then the counts replaced."""
+    by_agency: dict[int, set[tuple[datetime, int]]] = {}
     for agency, hour, key in keys:
-        number = HourlyPresence.objects.filter(agency_id=agency, hour=hour,
-                                               district_key=key).count()
-        HourlyCount.objects.update_or_create(agency_id=agency, hour=hour, district_key=key,
-                                             defaults={"subjects": number})
+        by_agency.setdefault(agency, set()).add((hour, key))
+    for agency, wanted in by_agency.items():
+        hours = sorted({hour for hour, _ in wanted})
+        found: dict[tuple[datetime, int], int] = {}
+        for part in chunks(hours, CHUNK):
+            for row in (HourlyPresence.objects.filter(agency_id=agency, hour__in=part)
+                        .values("hour", "district_key").annotate(n=Count("subject_id"))
+                        .order_by()):
+                found[(row["hour"], row["district_key"])] = row["n"]
+        for part in chunks(hours, CHUNK):
+            HourlyCount.objects.filter(agency_id=agency, hour__in=part).filter(
+                district_key__in={key for _, key in wanted}).delete()
+        HourlyCount.objects.bulk_create(
+            [HourlyCount(agency_id=agency, hour=hour, district_key=key, subjects=number)
+             for (hour, key), number in found.items()], batch_size=CHUNK,
+            ignore_conflicts=True)
 
 
 def dangling_sightings() -> int:

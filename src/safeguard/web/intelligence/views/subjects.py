@@ -15,7 +15,13 @@ from ... import audit
 from ...audit.models import Action
 from ...audit.views import access_log_url
 from ...investigations.models import Operation
-from ...policy import access_level, can_see_access_log, signed_in_user, visible_to
+from ...policy import (
+    Forbidden,
+    access_level,
+    can_see_access_log,
+    signed_in_user,
+    visible_to,
+)
 from ...safeguarding.models import AdultOfConcern, Child
 from ..access import CASE_ROLES, WORK_ROLES, open_record
 from ..cases import open_investigation, seized_exhibits
@@ -87,6 +93,9 @@ def subject_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _working(request: HttpRequest, pk: int, roles: tuple[str, ...] = WORK_ROLES
              ) -> tuple[Subject, HttpResponse | None]:
     subject = open_record(request, Subject, pk, need="write", roles=roles)
+    if subject.status == SubjectStatus.MERGED:
+        raise Forbidden(audit.Ref(subject._meta.label_lower, str(subject.pk), str(subject)),
+                        "merged into another profile: work on that one")
     if request.method == "GET" and (asked := audit.require_justification(
             request, subject)) is not None:
         return subject, asked
