@@ -288,7 +288,7 @@ def add_presence(rows: Iterable[tuple[int, datetime, int, int]]) -> None:
                 ON CONFLICT (agency_id, district_key, hour)
                 DO UPDATE SET subjects = {counts}.subjects + EXCLUDED.subjects""")
         return
-    existing = set()
+    existing: set[tuple[int, datetime, int, int]] = set()
     subjects = sorted({s for *_, s in wanted})
     for part in chunks(subjects, CHUNK):
         existing.update(HourlyPresence.objects.filter(subject_id__in=part).values_list(
