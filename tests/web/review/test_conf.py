@@ -11,7 +11,7 @@ from safeguard.web.review import conf
 
 
 def test_the_shipped_rules() -> None:
-    rules = conf._build(conf._read(conf.SHIPPED))
+    rules = conf._build(conf.CONFIG.read(conf.SHIPPED))
     assert rules.graders_needed == 3
     assert rules.break_minutes == 20
     assert rules.vics_category_codes == {"A": 1, "B": 2, "C": 3}
@@ -23,11 +23,11 @@ def test_a_forces_file_overrides_key_by_key(tmp_path: Path,
     local = tmp_path / "review.toml"
     local.write_text("graders_needed = 2\n[vics_category_codes]\nA = 7\nB = 8\nC = 9\n")
     monkeypatch.setenv("SAFEGUARD_REVIEW_CONFIG", str(local))
-    conf._from_files.cache_clear()
+    conf.CONFIG.clear()
     try:
-        rules = conf._build(conf._from_files())
+        rules = conf._build(conf.CONFIG.from_files())
     finally:
-        conf._from_files.cache_clear()
+        conf.CONFIG.clear()
     assert (rules.graders_needed, rules.break_minutes) == (2, 20)
     assert rules.vics_category_codes == {"A": 7, "B": 8, "C": 9}
 
@@ -39,7 +39,7 @@ def test_a_forces_file_overrides_key_by_key(tmp_path: Path,
     ({"vics_category_codes": {"A": -1}}, "negative"),
 ])
 def test_a_bad_value_fails_loudly(change: dict, message: str) -> None:
-    data = {**conf._read(conf.SHIPPED), **change}
+    data = {**conf.CONFIG.read(conf.SHIPPED), **change}
     with pytest.raises(SettingError, match=message.replace("(", r"\(").replace(")", r"\)")):
         conf._build(data)
 
@@ -48,4 +48,4 @@ def test_an_unreadable_file_names_the_variable(tmp_path: Path) -> None:
     broken = tmp_path / "bad.toml"
     broken.write_text("graders_needed = [")
     with pytest.raises(SettingError, match="SAFEGUARD_REVIEW_CONFIG"):
-        conf._read(broken)
+        conf.CONFIG.read(broken)

@@ -14,11 +14,9 @@ from safeguard.web.safeguarding import conf
 
 @pytest.fixture
 def fresh(monkeypatch: pytest.MonkeyPatch) -> None:
-    conf._from_files.cache_clear()
-    conf._built.clear()
+    conf.CONFIG.clear()
     yield
-    conf._from_files.cache_clear()
-    conf._built.clear()
+    conf.CONFIG.clear()
 
 
 def test_the_shipped_rules(fresh: None) -> None:

@@ -14,16 +14,15 @@ from __future__ import annotations
 
 import csv
 import ipaddress
-import tomllib
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 
-from ..env import SettingError, env_list, env_optional
+from ..env import SettingError, env_list
+from ..localconf import LocalConfig
 
 SHIPPED = Path(__file__).resolve().parent / "local.toml"
 CONFIG_VARIABLE = "SAFEGUARD_INTEL_CONFIG"
@@ -176,36 +175,12 @@ def _build(data: dict[str, Any]) -> IntelRules:
     )
 
 
-def _read(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except OSError as exc:
-        raise SettingError(f"{CONFIG_VARIABLE}: cannot read {path}: {exc.strerror}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise SettingError(f"{CONFIG_VARIABLE}: {path} is not valid TOML: {exc}") from exc
-
-
-@lru_cache(maxsize=1)
-def _from_files() -> dict[str, Any]:
-    data = _read(SHIPPED)
-    local = env_optional("SAFEGUARD_INTEL_CONFIG")
-    if local is not None:
-        data.update(_read(Path(local).expanduser()))
-    return data
-
-
-_built: dict[str, IntelRules] = {}
+CONFIG = LocalConfig(SHIPPED, CONFIG_VARIABLE, "INTELLIGENCE_OVERRIDES", _build)
 
 
 def intel_rules() -> IntelRules:
     """The rules in force (built once per distinct set of overrides)."""
-    overrides: dict[str, Any] = getattr(settings, "INTELLIGENCE_OVERRIDES", {}) or {}
-    key = repr(sorted(overrides.items()))
-    rules = _built.get(key)
-    if rules is None:
-        rules = _built[key] = _build({**_from_files(), **overrides})
-    return rules
+    return CONFIG.rules()
 
 
 def hashset_names() -> list[str] | None:

@@ -11,18 +11,15 @@ malformed file or value stops the page with one line naming the key (env.Setting
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
-
-from django.conf import settings
 
 from safeguard.triage.errors import UsageError
 from safeguard.triage.reports.vics_export import category_codes
 
-from ..env import SettingError, env_optional
+from ..env import SettingError
+from ..localconf import LocalConfig
 
 SHIPPED = Path(__file__).resolve().parent / "review.toml"
 CONFIG_VARIABLE = "SAFEGUARD_REVIEW_CONFIG"
@@ -54,25 +51,6 @@ class ReviewRules:
         return self.max_media_mb * 1024 * 1024
 
 
-def _read(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except OSError as exc:
-        raise SettingError(f"{CONFIG_VARIABLE}: cannot read {path}: {exc.strerror}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise SettingError(f"{CONFIG_VARIABLE}: {path} is not valid TOML: {exc}") from exc
-
-
-@lru_cache(maxsize=1)
-def _from_files() -> dict[str, Any]:
-    data = _read(SHIPPED)
-    local = env_optional("SAFEGUARD_REVIEW_CONFIG")
-    if local is not None:
-        data.update(_read(Path(local).expanduser()))
-    return data
-
-
 def _build(data: dict[str, Any]) -> ReviewRules:
     unknown = sorted(set(data) - KEYS)
     if unknown:
@@ -93,14 +71,9 @@ def _build(data: dict[str, Any]) -> ReviewRules:
     return ReviewRules(vics_category_codes=codes, **numbers)
 
 
-_built: dict[str, ReviewRules] = {}
+CONFIG = LocalConfig(SHIPPED, CONFIG_VARIABLE, "REVIEW_OVERRIDES", _build)
 
 
 def review_rules() -> ReviewRules:
     """The rules in force (built once per distinct set of overrides)."""
-    overrides: dict[str, Any] = getattr(settings, "REVIEW_OVERRIDES", {}) or {}
-    key = repr(sorted(overrides.items()))
-    rules = _built.get(key)
-    if rules is None:
-        rules = _built[key] = _build({**_from_files(), **overrides})
-    return rules
+    return CONFIG.rules()

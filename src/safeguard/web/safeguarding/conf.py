@@ -17,16 +17,13 @@ A malformed file or value stops start-up with one line naming the key (env.Setti
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
-
-from ..env import SettingError, env_optional
+from ..env import SettingError
+from ..localconf import LocalConfig
 from .workingdays import WorkingCalendar
 
 SHIPPED = Path(__file__).resolve().parent / "local.toml"
@@ -114,33 +111,9 @@ def _build(data: dict[str, Any]) -> LocalRules:
     )
 
 
-def _read(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except OSError as exc:
-        raise SettingError(f"{CONFIG_VARIABLE}: cannot read {path}: {exc.strerror}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise SettingError(f"{CONFIG_VARIABLE}: {path} is not valid TOML: {exc}") from exc
-
-
-@lru_cache(maxsize=1)
-def _from_files() -> dict[str, Any]:
-    data = _read(SHIPPED)
-    local = env_optional("SAFEGUARD_SAFEGUARDING_CONFIG")
-    if local is not None:
-        data.update(_read(Path(local).expanduser()))
-    return data
-
-
-_built: dict[str, LocalRules] = {}
+CONFIG = LocalConfig(SHIPPED, CONFIG_VARIABLE, "SAFEGUARDING_OVERRIDES", _build)
 
 
 def local_rules() -> LocalRules:
     """The rules in force (cheap: built once per distinct set of overrides)."""
-    overrides: dict[str, Any] = getattr(settings, "SAFEGUARDING_OVERRIDES", {}) or {}
-    key = repr(sorted(overrides.items()))
-    rules = _built.get(key)
-    if rules is None:
-        rules = _built[key] = _build({**_from_files(), **overrides})
-    return rules
+    return CONFIG.rules()
