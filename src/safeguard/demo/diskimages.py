@@ -23,6 +23,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
+from safeguard.triage.evidence.signatures import volume_family
+
 # Files get this modification time (2024-03-01 12:00:00 UTC) so images are reproducible
 # and tests can check the times TSK reads back.
 FIXED_MTIME = 1_709_294_400
@@ -523,20 +525,10 @@ def build_ntfs_image(
 def _family(volume: Path) -> str:
     """The file system family of a volume image, from its boot sector or superblock."""
     with open(volume, "rb") as source:
-        head = source.read(2048)
-    if head[3:11] == b"NTFS    ":
-        return "NTFS"
-    if head[3:11] == b"EXFAT   ":
-        return "exFAT"
-    if head[1080:1082] == b"\x53\xef":
-        return "ext"
-    if head[82:87] == b"FAT32":
-        return "FAT32"
-    if head[54:59] == b"FAT16":
-        return "FAT16"
-    if head[54:59] == b"FAT12":
-        return "FAT12"
-    raise ValueError(f"{volume}: not a volume image a builder made")
+        family = volume_family(source.read(2048))
+    if family not in _MBR_TYPES:
+        raise ValueError(f"{volume}: not a volume image a builder made")
+    return family
 
 
 def build_partitioned_image(

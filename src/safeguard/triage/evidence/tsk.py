@@ -34,12 +34,12 @@ from ..errors import EvidenceError, NotThisFormat
 from ..hashing import digest_path, digest_stream
 from ..records import Address, FileEntry, Times, TriageWarning, WarningSink
 from .base import EvidenceInfo, Source
+from .signatures import sniff_filesystem
 from .tskio import (
     ConcatReader,
     SplitRawImgInfo,
     TskFileReader,
     fs_type_name,
-    sniff_filesystem,
     split_pieces,
 )
 

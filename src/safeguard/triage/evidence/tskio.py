@@ -3,7 +3,7 @@
 - `TskFileReader`: a seekable, read-only binary stream over one file inside a file system.
 - `SplitRawImgInfo`: a raw image split into numbered pieces (`disk.001`, `disk.002` ...),
   presented to TSK as one image (pytsk3's own `Img_Info` takes a single path only).
-- `fs_type_name`, `sniff_filesystem`: names for the report and a guess at what a header is.
+- `fs_type_name`: names for the report (what a header claims: signatures.py).
 
 TSK handles (image, file system, file) are not safe to share between threads, so every
 source owns one `threading.Lock` per image and takes it around each TSK call. Readers take
@@ -256,21 +256,3 @@ def fs_type_name(ftype: Any) -> str:
     return _FS_NAMES.get(int(ftype), f"unknown ({int(ftype)})")
 
 
-def sniff_filesystem(head: bytes) -> str:
-    """What the first 4 KiB of an image claims to be, or "" when it claims nothing.
-
-    Used only to tell a damaged image (a recognisable header TSK then cannot open:
-    EvidenceError) from a file that is not an image at all (NotThisFormat).
-    """
-    if head[3:11] == b"NTFS    ":
-        return "NTFS"
-    if head[3:11] == b"EXFAT   ":
-        return "exFAT"
-    if head[1080:1082] == b"\x53\xef":
-        return "ext2/3/4"
-    if head[512:520] == b"EFI PART":
-        return "GPT-partitioned disk"
-    boot_code = head[510:512] == b"\x55\xaa" and head[:1] in (b"\xeb", b"\xe9")
-    if boot_code and (head[54:59] in (b"FAT12", b"FAT16", b"FAT  ") or head[82:87] == b"FAT32"):
-        return "FAT"
-    return ""
