@@ -44,6 +44,7 @@ from .models import (
     SubjectStatus,
     file_key,
 )
+from .reopening import clear_reopened
 from .stats import SubjectDelta, add_subject_files, bump_subjects
 
 
@@ -70,7 +71,8 @@ def open_investigation(actor: Actor, subject: Subject, *, reference: str, title:
         suspect.investigations.add(investigation)
         subject.investigation, subject.suspect = investigation, suspect
         subject.status = SubjectStatus.INVESTIGATION
-        subject.save(update_fields=["investigation", "suspect", "status"])
+        subject.save(update_fields=["investigation", "suspect", "status",
+                                    *clear_reopened(subject)])
         decision = Decision.objects.create(subject=subject, kind=DecisionKind.INVESTIGATION,
                                            reason=reason, score=score,
                                            decided_by=actor.user)

@@ -30,7 +30,9 @@ FACTOR_KEYS = ("category_a", "volume", "distribution", "new_material", "access_t
                "previous_convictions", "recency")
 KEYS = {"ip_link_window_hours", "default_country_code", "category_a",
         "api_requests_per_minute", "api_max_bytes", "live_chart_hours", "score", "ip_ranges",
-        "ip_ranges_csv", "postcodes"}
+        "ip_ranges_csv", "postcodes", "reopen_on_new_activity"}
+# Decisions that a subject seen again afterwards can come back from (reopening.py).
+REOPENABLE = ("nfa", "referred")
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class IntelRules:
     recency_steps: tuple[RecencyStep, ...]
     ip_ranges: tuple[tuple[str, str], ...]   # (CIDR, district ONS code)
     postcodes: tuple[tuple[str, str], ...]   # (prefix, district ONS code)
+    reopen_on_new_activity: frozenset[str] = frozenset(REOPENABLE)
 
     def factor(self, key: str) -> FactorSpec:
         for spec in self.factors:
@@ -158,6 +161,10 @@ def _build(data: dict[str, Any]) -> IntelRules:
     if not country.isdigit() or not 1 <= len(country) <= 3:
         raise SettingError(f"intelligence setting default_country_code={country!r}: 1 to 3 "
                            "digits, e.g. \"44\"")
+    reopen = data.get("reopen_on_new_activity", list(REOPENABLE))
+    if not isinstance(reopen, list) or any(r not in REOPENABLE for r in reopen):
+        raise SettingError(f"intelligence setting reopen_on_new_activity={reopen!r}: a list "
+                           f"of statuses from {', '.join(REOPENABLE)}")
     category_a = data.get("category_a")
     if not isinstance(category_a, list) or not all(isinstance(c, str) for c in category_a):
         raise SettingError("intelligence setting category_a: a list of category names")
@@ -172,6 +179,7 @@ def _build(data: dict[str, Any]) -> IntelRules:
         recency_steps=steps,
         ip_ranges=_ranges(data),
         postcodes=postcodes,
+        reopen_on_new_activity=frozenset(reopen),
     )
 
 

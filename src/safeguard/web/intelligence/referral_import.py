@@ -32,6 +32,7 @@ from .linking import Observed, ReferralLinks, link_referral
 from .locking import import_lock
 from .matching import Matcher
 from .models import Referral, ReferralFile, file_key
+from .reopening import reopen_seen_since_decision
 from .schema import (
     FieldError,
     SchemaError,
@@ -54,6 +55,7 @@ class Outcome:
     duplicate: bool = False
     links: ReferralLinks | None = None
     known_files: int = 0
+    reopened: list[int] = field(default_factory=list)  # subjects back on the queue
 
 
 @dataclass
@@ -158,11 +160,12 @@ def import_referral(actor: Actor, document: Any, *, channel: str, matcher: Match
         files, catalogue = _files(referral, document, matcher)
         links = link_referral(actor, referral, observed, rules.ip_link_window)
         known = _count(referral, links, files, catalogue)
+        reopened = reopen_seen_since_decision(actor, (s.pk for s in links.subjects))
         record(actor, "create", referral, channel=channel,
                subjects=[s.label for s in links.subjects], files=len(files), known_files=known,
                merged=[f"S-{a:06d} into S-{b:06d}" for a, b in links.merged],
-               conflicts=links.conflicts)
-    return Outcome(referral, links=links, known_files=known)
+               conflicts=links.conflicts, reopened=[f"S-{pk:06d}" for pk in reopened])
+    return Outcome(referral, links=links, known_files=known, reopened=reopened)
 
 
 def _keep(actor: Actor, document: dict[str, Any], incident: datetime, channel: str,

@@ -46,6 +46,7 @@ from .linking import BatchAttribution, attribute_batch, create_episodes
 from .locking import import_lock
 from .matching import Matcher
 from .models import Sighting, SightingImport, file_key
+from .reopening import reopen_seen_since_decision
 from .schema import parse_time
 from .stats import (
     LinkDelta,
@@ -99,6 +100,7 @@ class SightingResult:
     skipped: int = 0
     known: int = 0
     new_subjects: int = 0
+    reopened: int = 0  # decided subjects seen again since, back on the queue
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
 
@@ -273,7 +275,7 @@ def import_stream(actor: Actor, handle: IO[str], name: str, *, source: str,
         batch.save()
         record(actor, "create", batch, rows=result.rows, imported=result.imported,
                skipped=result.skipped, known=result.known, new_subjects=result.new_subjects,
-               source=source)
+               reopened=result.reopened, source=source)
     return result
 
 
@@ -362,7 +364,8 @@ def _import_batch(actor: Actor, batch: SightingImport, rows: list[Row], matcher:
         attribution = attribute_batch(agency_id, triples, window)
         create_episodes(agency_id, attribution, triples, [row.shown for row in rows], ids)
         _write(batch, rows, ids, files, attribution)
-        _update_counters(agency_id, rows, files, attribution, result)
+        touched = _update_counters(agency_id, rows, files, attribution, result)
+        result.reopened += len(reopen_seen_since_decision(actor, touched))
     result.imported += len(rows)
     result.new_subjects += attribution.new_subjects
 
@@ -391,7 +394,8 @@ def _write(batch: SightingImport, rows: list[Row], ids: list[int], files: dict[s
 
 
 def _update_counters(agency_id: int, rows: list[Row], files: dict[str, FileInfo],
-                     attribution: BatchAttribution, result: SightingResult) -> None:
+                     attribution: BatchAttribution, result: SightingResult) -> list[int]:
+    """Moves the counters of every subject the batch touched; returns those subjects."""
     episodes, row_episode = attribution.episodes, attribution.row_episode
     subjects: dict[int, SubjectDelta] = {}
     pairs = set()
@@ -429,3 +433,4 @@ def _update_counters(agency_id: int, rows: list[Row], files: dict[str, FileInfo]
         delta.unknown += unknown
     bump_subjects(subjects)
     add_presence(presence)
+    return list(subjects)

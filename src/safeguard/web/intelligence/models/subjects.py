@@ -13,7 +13,8 @@ is an intelligence profile that may or may not become one.)
 - The counters on Subject are maintained by the imports (stats.py) so that the ranked
   queue is one query; `stats.recount()` rebuilds them from the records.
 - `Decision`: what was decided (develop, refer to another force, no further action,
-  investigation); the subject's `status` is the latest.
+  investigation); the subject's `status` is the latest, unless new activity after a
+  decision put it back on the queue (`reopened_at`, reopening.py).
 - `KeptApart`: two profiles an analyst split: the automatic linking never joins them again.
 """
 
@@ -76,6 +77,10 @@ class Subject(AgencyOwned):
                                       null=True, blank=True, related_name="+")
     suspect = models.ForeignKey("investigations.Suspect", on_delete=models.PROTECT,
                                 null=True, blank=True, related_name="+")
+    # Seen again after a decision that took it off the queue (reopening.py): when it came
+    # back, and the status it came back from. Cleared by the next decision.
+    reopened_at = models.DateTimeField(null=True, blank=True)
+    reopened_from = models.CharField(max_length=16, choices=SubjectStatus.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -23,7 +23,8 @@ from ..models import OPEN_STATUSES, Link, Subject, SubjectStatus
 from ..scoring import NOTE, Explanation, access_expression, explain, rescore_due
 
 PAGE_SIZE = 50
-STATUS_FILTERS = [("open", "Open (new and developing)"), *[
+STATUS_FILTERS = [("open", "Open (new and developing)"),
+                  ("reopened", "Open: seen again after a decision"), *[
     (s.value, s.label) for s in SubjectStatus if s != SubjectStatus.MERGED], ("all", "All")]
 
 
@@ -50,6 +51,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "open")
     if status == "open":
         subjects = subjects.filter(status__in=OPEN_STATUSES)
+    elif status == "reopened":
+        subjects = subjects.filter(status__in=OPEN_STATUSES, reopened_at__isnull=False)
     elif status in SubjectStatus.values:
         subjects = subjects.filter(status=status)
     else:
@@ -99,7 +102,9 @@ def _row(rank: int, subject: Subject, explanation: Explanation, url: str) -> dic
         "factors": "; ".join(f"{p.label} {p.points:.1f}" for p in explanation.leading) or "—",
         "district": subject.district.name if subject.district else "—",
         "last_seen": timezone.localtime(seen).strftime("%d/%m/%Y %H:%M") if seen else "—",
-        "status": subject.get_status_display(),
+        "status": subject.get_status_display() + (
+            f" (seen again after: {subject.get_reopened_from_display()})"
+            if subject.reopened_at and subject.is_open else ""),
     }
 
 

@@ -38,6 +38,7 @@ from ..models import (
     SubjectStatus,
 )
 from ..profiles import ProfileError, merge, split
+from ..reopening import clear_reopened
 from ..scoring import NOTE, explain, rescore_ids, with_scores
 from .common import actor_of, form_page
 
@@ -142,7 +143,7 @@ def subject_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 other_force=form.cleaned_data.get("other_force", "").strip(),
                 score=_score(subject), decided_by=signed_in_user(request))
             subject.status = DECISION_STATUS[kind]
-            subject.save(update_fields=["status"])
+            subject.save(update_fields=["status", *clear_reopened(subject)])
             audit.record(request, Action.UPDATE, subject, decision=kind,
                          reason=decision.reason, other_force=decision.other_force,
                          score=round(decision.score, 1))
