@@ -137,6 +137,28 @@ def recount_command() -> None:
     click.echo(f"Recounted {len(ids)} subject(s).")
 
 
+@intel.command("rematch")
+def rematch_command() -> None:
+    """Match the files still unknown against the hash sets configured now (after a set
+    is imported or updated); the subjects holding them are recounted and rescored."""
+    _setup()
+    from .matching import Matcher
+    from .rematch import RematchError, rematch
+
+    try:
+        with Matcher.configured() as matcher:
+            result = rematch(matcher)
+    except RematchError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    categories = ", ".join(f"{name} {count}" for name, count in sorted(
+        result.by_category.items())) or "none"
+    click.echo(f"Checked {result.files_checked} unknown file(s) against "
+               f"{', '.join(result.sets)}: {result.files_now_known} now known ({categories}); "
+               f"{result.sightings_now_known} sighting(s) now of known material; "
+               f"{result.subjects} subject(s) recounted and rescored.")
+
+
 @intel.command("seed-demo")
 def seed_demo_command() -> None:
     """Synthetic referrals and sightings over the demo districts (demo mode only)."""
