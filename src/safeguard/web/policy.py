@@ -107,7 +107,12 @@ def get_object_for(
 
 def visible_to(request: HttpRequest, model: type[Owned]) -> models.QuerySet[Owned]:
     """The records of `model` the user's agency owns or has been shared: for lists."""
-    agency_id = signed_in_user(request).agency_id
+    return visible_to_user(signed_in_user(request), model)
+
+
+def visible_to_user(user: User, model: type[Owned]) -> models.QuerySet[Owned]:
+    """As visible_to, for a form's choices (which know the user, not the request)."""
+    agency_id = user.agency_id
     if agency_id is None:
         return model._default_manager.none()
     shared = Share.objects.active().filter(

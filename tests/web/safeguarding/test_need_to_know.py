@@ -85,10 +85,13 @@ class PoliceOnlyTests(RegisterTestCase):
 
     def test_the_rule_in_one_place(self) -> None:
         self.assertEqual(POLICE_ONLY[AdultOfConcern], {"intelligence_notes", "pnc_reference",
+                                                       "police_operation",
                                                        "police_operation_reference"})
+        self.adult.police_operation_id = 12345  # not saved: only read through the wrapper
         seen = for_viewer(self.bob, self.adult)
         self.assertIsInstance(seen, Redacted)
-        self.assertEqual((seen.intelligence_notes, seen.pnc_reference), ("", ""))
+        self.assertEqual((seen.intelligence_notes, seen.pnc_reference, seen.police_operation_id),
+                         ("", "", ""))
         self.assertEqual(seen.first_name, "Victor")
         self.assertIs(for_viewer(self.alice, self.adult), self.adult)
         with self.assertRaises(AttributeError):

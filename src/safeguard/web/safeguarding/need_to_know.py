@@ -31,7 +31,7 @@ READ_ROLES = (Role.PRACTITIONER, Role.SUPERVISOR, Role.INVESTIGATOR, Role.ANALYS
 WRITE_ROLES = (Role.PRACTITIONER, Role.SUPERVISOR, Role.INVESTIGATOR)
 
 POLICE_ONLY: dict[type[models.Model], frozenset[str]] = {
-    AdultOfConcern: frozenset({"intelligence_notes", "pnc_reference",
+    AdultOfConcern: frozenset({"intelligence_notes", "pnc_reference", "police_operation",
                                "police_operation_reference"}),
     Arrest: frozenset({"custody_reference"}),
 }
@@ -103,8 +103,8 @@ def is_police(user: User) -> bool:
 
 
 class Redacted:
-    """A record seen by someone who may not see its police-only fields: reading one gives
-    an empty string; everything else reads through."""
+    """A record seen by someone who may not see its police-only fields: reading one (or a
+    hidden foreign key's `<name>_id`) gives an empty string; everything else reads through."""
 
     police_only_hidden = True
 
@@ -113,7 +113,7 @@ class Redacted:
         object.__setattr__(self, "_hidden", hidden)
 
     def __getattr__(self, name: str) -> Any:
-        if name in self._hidden:
+        if name in self._hidden or (name.endswith("_id") and name[:-3] in self._hidden):
             return ""
         return getattr(self._obj, name)
 

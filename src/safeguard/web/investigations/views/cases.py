@@ -10,6 +10,8 @@ from django.urls import reverse
 from ... import audit
 from ...audit.models import Action
 from ...policy import get_object_for, signed_in_user, visible_to
+from ...safeguarding.models import AdultOfConcern
+from ...safeguarding.need_to_know import is_police
 from ..access import EDITOR_ROLES, can_create, can_edit, require_police_editor
 from ..forms import InvestigationForm, OperationForm
 from ..models import Exhibit, Investigation, Operation, Suspect
@@ -88,8 +90,13 @@ def operation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     audit.record(request, Action.VIEW, operation)
     investigations = visible_to(request, Investigation).filter(operation=operation)
+    # Adults of concern on the register linked to the operation: a police-only field, so
+    # not listed for a partner the operation was shared with; those the force may see.
+    adults = (visible_to(request, AdultOfConcern).filter(police_operation=operation)
+              if is_police(user) else AdultOfConcern.objects.none())
     return render(request, "investigations/operation_detail.html", {
         "operation": operation,
+        "adults": adults,
         "investigations": investigations.select_related("officer_in_charge"),
         "may_edit": can_edit(user, operation),
     })

@@ -8,26 +8,35 @@ from typing import Any
 from django import forms
 
 from ...accounts.models import User
+from ...investigations.models import Operation
+from ...policy import visible_to_user
 from ..models import AdultOfConcern, Area, Arrest
 from ..need_to_know import editable_fields
 from .common import DateInput, dated_widgets, set_queryset
 
 ADULT_FIELDS = ["first_name", "last_name", "aliases", "date_of_birth", "gender", "district",
                 "address", "description", "intelligence_notes", "pnc_reference",
-                "police_operation_reference"]
+                "police_operation", "police_operation_reference"]
 ARREST_FIELDS = ["arrested_on", "offence", "outcome", "custody_reference"]
 
 
 class BaseAdultForm(forms.ModelForm):
+    user: User  # set by adult_form_class
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if "district" in self.fields:
             set_queryset(self, "district", Area.objects.filter(active=True))
+        if "police_operation" in self.fields:
+            # Only operations the user's force owns or was shared: a forged choice of
+            # another force's operation is refused as not one of the choices.
+            set_queryset(self, "police_operation", visible_to_user(self.user, Operation))
 
 
 def adult_form_class(user: User) -> type[forms.ModelForm]:
     fields = editable_fields(user, AdultOfConcern, ADULT_FIELDS)
-    return forms.modelform_factory(AdultOfConcern, form=BaseAdultForm, fields=fields,
+    form = type("AdultForm", (BaseAdultForm,), {"user": user})
+    return forms.modelform_factory(AdultOfConcern, form=form, fields=fields,
                                    widgets=dated_widgets(AdultOfConcern, fields))
 
 

@@ -27,11 +27,15 @@ class AdultOfConcern(Recorded):
     # Police intelligence: police agencies only (need_to_know.POLICE_ONLY).
     intelligence_notes = models.TextField(blank=True)
     pnc_reference = models.CharField("PNC reference", max_length=40, blank=True)
-    # TODO(investigations): replace with a foreign key to the investigations app's
-    # operation when it lands (docs/safeguarding.md, "What is left").
+    # The operation on this system (a link a police user can follow), or the name of one
+    # that is not (another force's) as text.
+    police_operation = models.ForeignKey(
+        "investigations.Operation", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="adults_of_concern", verbose_name="police operation",
+        help_text="An operation of your force (or shared with it) on this system.")
     police_operation_reference = models.CharField(
-        "police operation", max_length=100, blank=True,
-        help_text="Name or reference of a police operation (until operations are linked).",
+        "other operation", max_length=100, blank=True,
+        help_text="Name or reference of an operation not held here (another force's).",
     )
 
     class Meta:

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_http_methods
 
 from ... import audit
 from ...audit.models import Action
-from ...policy import signed_in_user
+from ...investigations.models import Operation
+from ...policy import signed_in_user, visible_to
 from ..forms.adults import adult_form_class, arrest_form_class
 from ..models import (
     AdultOfConcern,
@@ -72,8 +73,11 @@ def adult_detail(request: HttpRequest, pk: int) -> HttpResponse:
     discussions = PanelDiscussion.objects.filter(
         adult=adult, meeting__in=visible_records(request, PanelMeeting).values("pk"),
     ).select_related("meeting")
+    operation = (visible_to(request, Operation).filter(pk=adult.police_operation_id).first()
+                 if adult.police_operation_id and is_police(user) else None)
     return render(request, "safeguarding/adult_detail.html", {
         "adult": for_viewer(user, adult),
+        "operation": operation,
         "intelligence_hidden": bool(hidden_fields(user, AdultOfConcern)),
         "police": is_police(user),
         "arrests": all_for_viewer(user, adult.arrests.all()),
