@@ -44,6 +44,7 @@ class ReviewAccessTests(ReviewTestCase):
             with self.subTest(url=url):
                 self.assertEqual(self.client.get(url).status_code, 404)
         self.assertEqual(self.post_grade(self.lead, "A").status_code, 404)
+        self.assertEqual(self.post_correction().status_code, 404)
         self.assertEqual(
             self.client.post(f"/review/exhibits/{self.review_exhibit.pk}/export/").status_code,
             404)
@@ -59,6 +60,8 @@ class ReviewAccessTests(ReviewTestCase):
             with self.subTest(url=url):
                 self.assertEqual(self.client.get(url).status_code, 403)
         self.assertEqual(self.post_grade(self.lead, "A").status_code, 403)
+        self.set_role(self.bob, Role.FORENSIC_EXAMINER)
+        self.assertEqual(self.post_correction().status_code, 403)
         event = self.assertAudited("access_denied", self.review_exhibit, actor=self.bob)
         self.assertIn("read-only", event.details.get("reason", ""))
 
@@ -68,6 +71,7 @@ class ReviewAccessTests(ReviewTestCase):
             with self.subTest(url=url):
                 self.assertEqual(self.client.get(url).status_code, 403)
         self.assertEqual(self.post_grade(self.lead, "A").status_code, 403)
+        self.assertEqual(self.post_correction().status_code, 403)
         self.assertEqual(self.client.get("/review/preferences/").status_code, 403)
         self.assertAudited("access_denied", self.review_exhibit, actor=self.alice)
 
@@ -79,7 +83,13 @@ class ReviewAccessTests(ReviewTestCase):
                 self.assertContains(response, "Why do you need to open this record?")
                 self.assertNotContains(response, "blurred.jpg")
 
+    def post_correction(self):
+        return self.client.post(f"/review/items/{self.lead.pk}/correct/",
+                                {"category": "A", "reason": "A reason long enough."})
+
     def test_it_refuses_media_and_grades_without_a_reason(self) -> None:
+        self.login(self.erin)
+        self.assertEqual(self.post_correction().status_code, 403)
         self.login(self.dora)
         self.assertEqual(self.client.get(self.media_url(self.lead)).status_code, 403)
         self.assertEqual(self.post_grade(self.lead, "A").status_code, 403)

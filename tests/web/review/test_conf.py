@@ -16,6 +16,7 @@ def test_the_shipped_rules() -> None:
     assert rules.break_minutes == 20
     assert rules.vics_category_codes == {"A": 1, "B": 2, "C": 3}
     assert rules.max_media_bytes == 256 * 1024 * 1024
+    assert rules.correction_roles == {"forensic_examiner"}
 
 
 def test_a_forces_file_overrides_key_by_key(tmp_path: Path,
@@ -37,6 +38,7 @@ def test_a_forces_file_overrides_key_by_key(tmp_path: Path,
     ({"break_minutes": "20"}, "break_minutes = '20'"),
     ({"colour": True}, "unknown key(s) colour"),
     ({"vics_category_codes": {"A": -1}}, "negative"),
+    ({"correction_roles": ["analyst"]}, "correction_roles = .'analyst'.: a list of"),
 ])
 def test_a_bad_value_fails_loudly(change: dict, message: str) -> None:
     data = {**conf.CONFIG.read(conf.SHIPPED), **change}

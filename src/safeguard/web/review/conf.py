@@ -24,7 +24,9 @@ from ..localconf import LocalConfig
 SHIPPED = Path(__file__).resolve().parent / "review.toml"
 CONFIG_VARIABLE = "SAFEGUARD_REVIEW_CONFIG"
 KEYS = {"graders_needed", "break_minutes", "thumbnail_px", "reveal_px", "max_media_mb",
-        "page_size", "vics_category_codes"}
+        "page_size", "vics_category_codes", "correction_roles"}
+# The roles that review at all (access.REVIEW_ROLES): correction is given to some of them.
+REVIEWING_ROLES = ("forensic_examiner", "image_reviewer")
 # (minimum, maximum) of each whole-number key.
 LIMITS = {
     "graders_needed": (1, 9),
@@ -45,6 +47,7 @@ class ReviewRules:
     max_media_mb: int
     page_size: int
     vics_category_codes: dict[str, int]
+    correction_roles: frozenset[str] = frozenset({"forensic_examiner"})
 
     @property
     def max_media_bytes(self) -> int:
@@ -68,7 +71,11 @@ def _build(data: dict[str, Any]) -> ReviewRules:
         codes = category_codes({"vics_category_codes": data.get("vics_category_codes", {})})
     except UsageError as exc:
         raise SettingError(f"{CONFIG_VARIABLE}: {exc}") from None
-    return ReviewRules(vics_category_codes=codes, **numbers)
+    roles = data.get("correction_roles", ["forensic_examiner"])
+    if not isinstance(roles, list) or any(role not in REVIEWING_ROLES for role in roles):
+        raise SettingError(f"{CONFIG_VARIABLE}: correction_roles = {roles!r}: a list of "
+                           f"{', '.join(REVIEWING_ROLES)}")
+    return ReviewRules(vics_category_codes=codes, correction_roles=frozenset(roles), **numbers)
 
 
 CONFIG = LocalConfig(SHIPPED, CONFIG_VARIABLE, "REVIEW_OVERRIDES", _build)

@@ -93,8 +93,10 @@ def grade_items(items: list[ReviewItem], grader: User, category: str, *, via_gro
                          via_group=via_group, at=now)
             created.append(mine)
         elif changed:
+            # A grade carried from an earlier triage becomes this grader's own here.
             mine.category, mine.via_group, mine.at = category, via_group, now
-            mine.save(update_fields=["category", "via_group", "at"])
+            mine.carried_from = None
+            mine.save(update_fields=["category", "via_group", "at", "carried_from"])
         grades[grader.pk] = mine
         agreement = _agreement(grades, needed)
         item.grade_count = agreement.total

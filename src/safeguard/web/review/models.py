@@ -69,6 +69,8 @@ class ReviewItem(models.Model):
     agreement = models.CharField(max_length=100, blank=True)
     grade_count = models.PositiveSmallIntegerField(default=0)
     decided_at = models.DateTimeField(null=True, blank=True)
+    # The final category was corrected by a senior reviewer (Correction, corrections.py).
+    corrected = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-priority", "id"]
@@ -113,6 +115,10 @@ class Grade(models.Model):
     # Given with G: the grader applied one category to the whole near-duplicate group.
     via_group = models.BooleanField(default=False)
     at = models.DateTimeField()
+    # Given on an earlier triage of the same exhibit to the same content, and carried to
+    # this one when its queue was built (carry_over.py); cleared if the grader changes it.
+    carried_from = models.ForeignKey(TriageJob, on_delete=models.SET_NULL, null=True,
+                                     blank=True, related_name="+")
 
     class Meta:
         ordering = ["at", "id"]
@@ -123,6 +129,29 @@ class Grade(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category} for item {self.item_id} by {self.grader_id}"
+
+
+class Correction(models.Model):
+    """A senior reviewer's correction of a final category, with the reason. The graders'
+    grades stay as they were; the item's final category is the correction's."""
+
+    item = models.ForeignKey(ReviewItem, on_delete=models.CASCADE, related_name="corrections")
+    job = models.ForeignKey(TriageJob, on_delete=models.CASCADE, related_name="+",
+                            db_index=False)
+    previous = models.CharField(max_length=1, choices=Category.choices)
+    category = models.CharField(max_length=1, choices=Category.choices)
+    reason = models.TextField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    carried_from = models.ForeignKey(TriageJob, on_delete=models.SET_NULL, null=True,
+                                     blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["job", "item"], name="correction_job_item")]
+
+    def __str__(self) -> str:
+        return f"{self.previous} to {self.category} for item {self.item_id}"
 
 
 class ReviewerPreferences(models.Model):

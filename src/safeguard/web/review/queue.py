@@ -18,6 +18,8 @@ from django.utils import timezone
 
 from ..accounts.models import User
 from ..investigations.models import TriageJob, TriageSummary, review_queue
+from .carry_over import carry_over
+from .conf import review_rules
 from .models import INDECENT, Category, Grade, ReviewItem, ReviewQueue
 from .ordering import score
 
@@ -37,6 +39,8 @@ def ensure_items(job: TriageJob) -> ReviewQueue:
         if queue.built_at is not None:  # built by another request while we waited
             return queue
         items, groups = _build(job)
+        # The graders' work on an earlier triage of the exhibit is not lost.
+        carry_over(job, review_rules().graders_needed)
         queue.items, queue.groups, queue.built_at = items, groups, timezone.now()
         queue.save(update_fields=["items", "groups", "built_at"])
     return queue

@@ -9,6 +9,7 @@ urlpatterns = [
     path("exhibits/<int:pk>/export/", grading.export_vics, name="export_vics"),
     path("items/<int:pk>/", queue.item_group, name="item_group"),
     path("items/<int:pk>/grade/", grading.grade, name="grade"),
+    path("items/<int:pk>/correct/", grading.correct_category, name="correct"),
     path("items/<int:pk>/<str:view>.jpg", media.item_media, name="item_media"),
     path("preferences/", preferences.preferences, name="preferences"),
 ]

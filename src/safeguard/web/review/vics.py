@@ -91,6 +91,9 @@ def build_media(items: Iterable[ReviewItem], codes: dict[str, int],
             f"New material graded by Safeguard's review: {lead.agreement or 'final'}, "
             f"Category {chosen}; final when {needed} independent graders agree."
         ]
+        if lead.corrected:
+            comments.append("The graders' final category was corrected by a senior reviewer "
+                            "(the reason is on record with the case).")
         if len(categories) > 1:
             comments.append("Copies of this content were graded apart, as "
                             + ", ".join(categories) + f": the most serious ({chosen}) is given.")

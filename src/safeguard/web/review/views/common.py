@@ -38,6 +38,11 @@ def _query_without(request: HttpRequest, name: str) -> str:
     return f"?{kept.urlencode()}" if kept else ""
 
 
+def may_correct(user: User, rules: ReviewRules | None = None) -> bool:
+    """Whether the user's role may correct a final category (review.toml)."""
+    return user.role in (rules or review_rules()).correction_roles
+
+
 def welfare_context(request: HttpRequest, user: User) -> dict[str, Any]:
     rules = review_rules()
     prefs = preferences_of(user, rules)
@@ -46,6 +51,7 @@ def welfare_context(request: HttpRequest, user: User) -> dict[str, Any]:
         "preferences": prefs,
         "exposure_key": exposure_key(request),
         "grade_keys": GRADE_KEYS,
+        "may_correct": may_correct(user, rules),
         # Where a card's plain grade form comes back to (not revealing anything again).
         "here": request.path + _query_without(request, "reveal"),
     }

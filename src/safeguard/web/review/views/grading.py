@@ -1,4 +1,5 @@
-"""Grading an item or its whole group, and exporting the final categories as VICS.
+"""Grading an item or its whole group, correcting a final category, and exporting the
+final categories as VICS.
 
 A grade is posted by the page's script (JSON back: the grader's own grade, the agreement
 now that they have graded, the exhibit's counts) or by the card's plain form (a redirect
@@ -17,15 +18,17 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from ... import audit
-from ...audit.events import session_justification
+from ...audit.events import ref_for, session_justification
 from ...audit.models import Action
-from ...policy import signed_in_user
+from ...policy import Forbidden, signed_in_user
 from ..access import get_exhibit_for_review, get_item_for
 from ..conf import review_rules
+from ..corrections import CorrectionError, correct
 from ..grading import grade_items
 from ..models import Category, ReviewItem
 from ..queue import graded_counts
 from ..vics import export_case
+from .common import may_correct
 from .media import no_store
 
 SCOPES = ("item", "group")
@@ -96,6 +99,28 @@ def _back(request: HttpRequest, item: ReviewItem) -> HttpResponse:
                                            require_https=request.is_secure()):
         target = reverse("review:exhibit_queue", args=[item.job.exhibit_id])
     return HttpResponseRedirect(target)
+
+
+@require_POST
+def correct_category(request: HttpRequest, pk: int) -> HttpResponse:
+    """A senior reviewer corrects an item's final category, with the reason."""
+    item = get_item_for(request, pk)
+    exhibit = item.job.exhibit
+    user = signed_in_user(request)
+    if not may_correct(user):
+        raise Forbidden(ref_for(exhibit), f"role {user.role} may not correct a final category")
+    category = request.POST.get("category", "").upper()
+    try:
+        with transaction.atomic():
+            made = correct(item, user, category, request.POST.get("reason", ""))
+            audit.record(request, Action.UPDATE, exhibit, page="review correction",
+                         job=item.job_id, item=item.pk, previous=made.previous,
+                         category=made.category, reason=made.reason)
+    except CorrectionError as exc:
+        messages.error(request, str(exc))
+        return _back(request, item)
+    messages.success(request, f"Item {item.pk}: {item.agreement}.")
+    return _back(request, item)
 
 
 @require_POST
