@@ -23,3 +23,23 @@ def test_a_folder_triage_does_not_load_the_sleuth_kit():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False False"
+
+
+def test_a_triage_without_media_loads_no_media_library(tmp_path):
+    """numba (the PDQ index) and PyAV cost a quarter of a second to import: a run over
+    files that are neither pictures nor videos must not pay for them."""
+    evidence = tmp_path / "evidence"
+    evidence.mkdir()
+    for i in range(3):
+        (evidence / f"note-{i}.txt").write_text(f"benign text {i}\n" * 50)
+    code = (
+        "import sys\n"
+        "from safeguard.cli import main\n"
+        f"try:\n    main(['triage', {str(evidence)!r}, '--out', {str(tmp_path / 'out')!r},"
+        " '--quiet'], standalone_mode=False)\n"
+        "except SystemExit:\n    pass\n"
+        "print('numba' in sys.modules, 'av' in sys.modules, 'PIL.Image' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "False False False"
+    assert (tmp_path / "out" / "files.csv").exists()

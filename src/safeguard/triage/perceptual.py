@@ -202,11 +202,13 @@ class _UnionFind:
 def group_images(hashes: NDArray[np.uint8], distance: int = DEFAULT_DISTANCE) -> NDArray[np.int64]:
     """For n PDQ hashes (in report order), the position of each one's group's first
     member: two images share a group when a chain of near-duplicates joins them."""
-    from .media.index import PdqIndex
-
     n = len(hashes)
     groups = _UnionFind(n)
     if n > 1:
+        # Imported here: the index loads numba (~0.2 s), which a run without pictures
+        # never needs.
+        from .media.index import PdqIndex
+
         result = PdqIndex(np.ascontiguousarray(hashes)).search(hashes, max_distance=distance)
         for q, (ids, _distances) in enumerate(result):
             for other in ids.tolist():
@@ -217,6 +219,8 @@ def group_images(hashes: NDArray[np.uint8], distance: int = DEFAULT_DISTANCE) ->
 
 def group_videos(signatures: Sequence[VideoSignature], options: PerceptualOptions) -> list[int]:
     """As group_images, for videos: joined when one matches the other by the vPDQ rule."""
+    if not signatures:
+        return []  # without loading PyAV (~0.05 s), which a run without videos never needs
     from .media.video import match_videos
 
     groups = _UnionFind(len(signatures))
