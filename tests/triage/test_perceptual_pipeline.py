@@ -111,3 +111,21 @@ def test_a_tighter_distance_loses_the_harder_copies(tmp_path, reference_set, evi
     _, _, rows = run(tmp_path, evidence, "--pdq-distance", str(mirrored))
     assert rows["/mirrored.jpg"]["match"] == "perceptual"
     assert rows["/smaller.jpg"]["match"] == "none"
+
+
+def test_a_mirrored_or_rotated_copy_joins_its_originals_group(tmp_path, reference_set):
+    root = tmp_path / "seized-copies"
+    root.mkdir()
+    original = synthetic_picture(77, SIZE)
+    (root / "original.png").write_bytes(picture_bytes(77, "PNG", SIZE))
+    (root / "mirrored.jpg").write_bytes(encode(ImageOps.mirror(original)))
+    (root / "turned.jpg").write_bytes(encode(original.rotate(90, expand=True)))
+    (root / "unrelated.png").write_bytes(picture_bytes(78, "PNG", SIZE))
+    _, _, rows = run(tmp_path, root)
+    assert all(rows[p]["match"] == "none" for p in rows)
+    assert rows["/original.png"]["group"] == rows["/mirrored.jpg"]["group"] \
+        == rows["/turned.jpg"]["group"] != rows["/unrelated.png"]["group"]
+    (tmp_path / "second").mkdir()
+    _, _, plain = run(tmp_path / "second", root, "--no-dihedral")
+    assert len({plain[p]["group"] for p in ("/original.png", "/mirrored.jpg",
+                                            "/turned.jpg")}) == 3

@@ -153,6 +153,7 @@ def match_run(
     outcomes: dict[str, _Outcome] = {}
     image_keys: list[str] = []
     image_hashes: list[str] = []
+    image_variants: list[str] = []  # 7 a picture, when every grouped picture has them
     video_keys: list[str] = []
     video_signatures = []
     options = matcher.perceptual or PerceptualOptions()
@@ -163,6 +164,7 @@ def match_run(
         elif usable_image(record):
             image_keys.append(key)
             image_hashes.append(record.pdq)
+            image_variants.extend(record.pdq_variants)
         elif record.file_type is FileType.VIDEO and record.vpdq:
             from .media.video import VideoSignature
 
@@ -170,7 +172,12 @@ def match_run(
             video_signatures.append(VideoSignature.from_json(record.vpdq))
     # Groups are numbered in report order of their first member, images then videos.
     groups: dict[str, str] = {}
-    first_members = group_images(hex_to_array(image_hashes), options.distance)
+    # Mirrored and rotated copies join their original's group (as they match it in a
+    # set), unless dihedral matching is off or some picture's variants were not kept.
+    variants = (hex_to_array(image_variants).reshape(len(image_hashes), 7, 32)
+                if options.dihedral and len(image_variants) == 7 * len(image_hashes)
+                else None)
+    first_members = group_images(hex_to_array(image_hashes), options.distance, variants)
     names: dict[tuple[str, int], str] = {}
     for key, first in zip(image_keys, first_members.tolist(), strict=True):
         groups[key] = names.setdefault(("image", first), f"G{len(names) + 1:05d}")

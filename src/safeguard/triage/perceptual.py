@@ -199,9 +199,18 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def group_images(hashes: NDArray[np.uint8], distance: int = DEFAULT_DISTANCE) -> NDArray[np.int64]:
+def group_images(
+    hashes: NDArray[np.uint8],
+    distance: int = DEFAULT_DISTANCE,
+    variants: NDArray[np.uint8] | None = None,
+) -> NDArray[np.int64]:
     """For n PDQ hashes (in report order), the position of each one's group's first
-    member: two images share a group when a chain of near-duplicates joins them."""
+    member: two images share a group when a chain of near-duplicates joins them.
+
+    `variants` (n, 7, 32), each image's other dihedral hashes (rotations, mirrors), are
+    searched too, so that a mirrored or rotated copy joins its original's group, as it
+    would match the original in a hash set (--no-dihedral leaves them out).
+    """
     n = len(hashes)
     groups = _UnionFind(n)
     if n > 1:
@@ -209,11 +218,17 @@ def group_images(hashes: NDArray[np.uint8], distance: int = DEFAULT_DISTANCE) ->
         # never needs.
         from .media.index import PdqIndex
 
-        result = PdqIndex(np.ascontiguousarray(hashes)).search(hashes, max_distance=distance)
+        index = PdqIndex(np.ascontiguousarray(hashes))
+        queries = hashes if variants is None else np.concatenate(
+            [hashes, variants.reshape(-1, 32)])
+        owners = np.arange(n) if variants is None else np.concatenate(
+            [np.arange(n), np.repeat(np.arange(n), variants.shape[1])])
+        result = index.search(np.ascontiguousarray(queries), max_distance=distance)
         for q, (ids, _distances) in enumerate(result):
+            owner = int(owners[q])
             for other in ids.tolist():
-                if other != q:
-                    groups.union(q, int(other))
+                if other != owner:
+                    groups.union(owner, int(other))
     return np.array([groups.find(i) for i in range(n)], dtype=np.int64)
 
 
