@@ -55,6 +55,10 @@ WRITES = [
          lambda t: t.exhibit, method="post"),
     Page("cancel job", lambda t: f"/investigations/jobs/{t.job.pk}/cancel/",
          lambda t: t.exhibit, method="post"),
+    *[Page(f"share {kind}", (lambda k: lambda t: f"/investigations/share/{k}/"
+                             f"{getattr(t, k).pk}/")(kind),
+           (lambda k: lambda t: getattr(t, k))(kind))
+      for kind in ("operation", "investigation", "suspect", "exhibit")],
 ]
 
 LISTS = ["/investigations/", "/investigations/operations/", "/investigations/suspects/",

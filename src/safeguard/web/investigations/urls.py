@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, exhibits, files, jobs, suspects
+from .views import cases, exhibits, files, jobs, sharing, suspects
 
 app_name = "investigations"
 
@@ -26,4 +26,6 @@ urlpatterns = [
     path("jobs/<int:pk>/progress.json", jobs.job_progress, name="job_progress"),
     path("jobs/<int:pk>/cancel/", jobs.job_cancel, name="job_cancel"),
     path("jobs/<int:pk>/files/", files.job_files, name="job_files"),
+    path("share/<str:kind>/<int:pk>/", sharing.shares, name="shares"),
+    path("share/<str:kind>/<int:pk>/<int:share_pk>/revoke/", sharing.unshare, name="unshare"),
 ]
