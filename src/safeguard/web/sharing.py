@@ -1,20 +1,33 @@
-"""Sharing a record with another agency, with a reason, and ending the share: the form and
-the steps that the register's and the investigations' sharing pages have in common.
+"""Sharing a record with another agency, with a reason, and ending the share: one form,
+one page and one pair of views for every app whose records can be shared.
 
-Both go through policy.share / policy.revoke (the owning agency only; each share a
-recorded disclosure, each end a recorded revocation). The page itself is
-core/_shares.html, included by each app's own page.
+    PAGES = SharingPages(namespace="partners", template="partners/shares.html",
+                         kinds={"business": (Business, "partners:business_detail")},
+                         open_record=lambda request, model, pk: open_record(...))
+    path("share/<str:kind>/<int:pk>/", PAGES.shares, name="shares"),
+    path("share/<str:kind>/<int:pk>/<int:share_pk>/revoke/", PAGES.unshare, name="unshare"),
+
+Shares go through policy.share / policy.revoke: the owning agency only, each share a
+recorded disclosure and each end a recorded revocation, with the reason. An app may add
+records to share together with one (a child's screenings, an investigation's exhibits):
+`parts` names them, from a form the app extends with its own tick box (`form_for`). The
+page's body is core/_shares.html, included by each app's page in its own layout.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
 
 from .accounts.models import Agency
 from .core.models import AgencyOwned, Share
@@ -40,8 +53,8 @@ class ShareForm(forms.Form):
 
 def share_together(request: HttpRequest, obj: AgencyOwned, parts: Iterable[AgencyOwned],
                    agency: Agency, reason: str) -> str:
-    """Share `obj` and `parts` (records the user's agency holds about it) with `agency` in
-    one transaction, one share and one audit event each; the message to show."""
+    """Share `obj` and `parts` with `agency` in one transaction, one share and one audit
+    event each; the message to show."""
     with transaction.atomic():
         share(request, obj, agency, reason)
         count = 1
@@ -63,3 +76,65 @@ def end_share(request: HttpRequest, obj: AgencyOwned, share_pk: int) -> Agency:
         raise NoAccess(None, "no such active share")
     revoke(request, granted)
     return granted.agency
+
+
+OpenRecord = Callable[[HttpRequest, type[Any], int], Any]
+
+
+def _no_parts(request: HttpRequest, obj: Any, form: ShareForm) -> Sequence[AgencyOwned]:
+    return ()
+
+
+@dataclass(frozen=True)
+class SharingPages:
+    namespace: str
+    template: str
+    # kind in the URL -> (model, the URL name of its page)
+    kinds: dict[str, tuple[type[Any], str]]
+    # The record if the user may write it (the app's roles), else NoAccess / Forbidden.
+    open_record: OpenRecord
+    note: str = ""
+    form_for: Callable[[Any], type[ShareForm]] = lambda obj: ShareForm
+    parts: Callable[[HttpRequest, Any, ShareForm], Sequence[AgencyOwned]] = _no_parts
+    # A page that must ask for the reason first (DPA 2018 s62) returns it here on GET.
+    ask_first: Callable[[HttpRequest, Any], HttpResponse | None] = lambda request, obj: None
+
+    def _record(self, request: HttpRequest, kind: str, pk: int) -> AgencyOwned:
+        found = self.kinds.get(kind)
+        if found is None:
+            raise NoAccess(None, f"no shareable record kind {kind!r}")
+        obj: AgencyOwned = self.open_record(request, found[0], pk)
+        return obj
+
+    @property
+    def shares(self) -> Callable[..., HttpResponse]:
+        @require_http_methods(["GET", "POST"])
+        def shares(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+            obj = self._record(request, kind, pk)
+            if request.method == "GET" and (asked := self.ask_first(request, obj)):
+                return asked
+            form = self.form_for(obj)(request.POST or None, obj=obj)
+            if request.method == "POST" and form.is_valid():
+                agency = form.cleaned_data["agency"]
+                reason = form.cleaned_data["reason"].strip()
+                messages.success(request, share_together(
+                    request, obj, self.parts(request, obj, form), agency, reason))
+                return redirect(f"{self.namespace}:shares", kind=kind, pk=pk)
+            return render(request, self.template, {
+                "object": obj, "kind": kind, "form": form, "history": share_history(obj),
+                "back": reverse(self.kinds[kind][1], args=[obj.pk]),
+                "sharing_note": self.note, "unshare_route": f"{self.namespace}:unshare",
+            }, status=400 if request.method == "POST" else 200)
+
+        return shares
+
+    @property
+    def unshare(self) -> Callable[..., HttpResponse]:
+        @require_POST
+        def unshare(request: HttpRequest, kind: str, pk: int, share_pk: int) -> HttpResponse:
+            obj = self._record(request, kind, pk)
+            agency = end_share(request, obj, share_pk)
+            messages.success(request, f"No longer shared with {agency}.")
+            return redirect(f"{self.namespace}:shares", kind=kind, pk=pk)
+
+        return unshare

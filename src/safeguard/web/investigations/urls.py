@@ -26,6 +26,7 @@ urlpatterns = [
     path("jobs/<int:pk>/progress.json", jobs.job_progress, name="job_progress"),
     path("jobs/<int:pk>/cancel/", jobs.job_cancel, name="job_cancel"),
     path("jobs/<int:pk>/files/", files.job_files, name="job_files"),
-    path("share/<str:kind>/<int:pk>/", sharing.shares, name="shares"),
-    path("share/<str:kind>/<int:pk>/<int:share_pk>/revoke/", sharing.unshare, name="unshare"),
+    path("share/<str:kind>/<int:pk>/", sharing.PAGES.shares, name="shares"),
+    path("share/<str:kind>/<int:pk>/<int:share_pk>/revoke/", sharing.PAGES.unshare,
+         name="unshare"),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from .views import businesses, public, queue, training
+from .views import businesses, public, queue, sharing, training
 
 app_name = "partners"
 
@@ -23,6 +23,9 @@ urlpatterns = [
     path("training/<int:pk>/attendees/<int:attendance_pk>/remove/",
          training.attendance_remove, name="attendance_remove"),
     path("coverage/", training.coverage_table, name="coverage"),
+    path("share/<str:kind>/<int:pk>/", sharing.PAGES.shares, name="shares"),
+    path("share/<str:kind>/<int:pk>/<int:share_pk>/revoke/", sharing.PAGES.unshare,
+         name="unshare"),
     path("concerns/", queue.queue, name="queue"),
     path("concerns/<int:pk>/", queue.concern_detail, name="concern_detail"),
     path("concerns/<int:pk>/take/", queue.take, name="concern_take"),

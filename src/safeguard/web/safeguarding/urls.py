@@ -46,6 +46,7 @@ urlpatterns = [
     path("panels/<int:pk>/discussions/new/", panels.discussion_add, name="discussion_add"),
     path("panels/<int:pk>/actions/new/", panels.action_add, name="action_add"),
     path("panel-actions/<int:pk>/done/", panels.action_done, name="action_done"),
-    path("share/<str:kind>/<int:pk>/", sharing.shares, name="shares"),
-    path("share/<str:kind>/<int:pk>/<int:share_pk>/revoke/", sharing.unshare, name="unshare"),
+    path("share/<str:kind>/<int:pk>/", sharing.PAGES.shares, name="shares"),
+    path("share/<str:kind>/<int:pk>/<int:share_pk>/revoke/", sharing.PAGES.unshare,
+         name="unshare"),
 ]
