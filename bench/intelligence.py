@@ -229,10 +229,11 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+def start_server(env: dict[str, str], port: int, processes: int = 1
+                 ) -> subprocess.Popen[bytes]:
     server = subprocess.Popen(
         [sys.executable, "-m", "safeguard.cli", "serve", "--no-migrate", "--port", str(port),
-         "--threads", "8"], env=env, stdout=subprocess.DEVNULL,
+         "--threads", "8", "--processes", str(processes)], env=env, stdout=subprocess.DEVNULL,
         stderr=(HOME / "server.log").open("wb"))
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -310,6 +311,8 @@ def main() -> None:
     parser.add_argument("--referrals", type=int, default=10_000)
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=30.0, help="each load run")
+    parser.add_argument("--processes", type=lambda text: [int(n) for n in text.split(",")],
+                        default=[1, 2], help="server process counts to compare (1,2)")
     parser.add_argument("--no-record", action="store_true")
     args = parser.parse_args()
 
@@ -363,31 +366,36 @@ def main() -> None:
     cookies = [session_cookie(user) for _ in range(args.users)]
     connection.close()
 
-    server = start_server(env, port)
     runs = []
-    try:
-        for title, path, marker in (("work queue", "/intelligence/", b'class="queue"'),
-                                    ("live picture", "/intelligence/live/", b"last-hour")):
-            load(port, cookies[:2], path, marker, 3, (0, 0))  # warm the server up
-            for mode, think in (("think 0.5-1.5 s", (0.5, 1.5)), ("no pause", (0.0, 0.0))):
-                figures = load(port, cookies, path, marker, args.seconds, think)
-                runs.append((title, mode, figures))
-                print(f"{title}, {mode}: p95 {figures['p95']:.0f} ms, "
-                      f"{figures['rps']:.0f} requests/s")
-    except SystemExit:
-        server.terminate()
-        server.wait(timeout=30)
-        print((HOME / "server.log").read_text()[-4000:], file=sys.stderr)
-        raise
-    finally:
-        if server.poll() is None:
+    for processes in args.processes:
+        port = free_port()
+        server = start_server(env, port, processes)
+        try:
+            for title, path, marker in (("work queue", "/intelligence/", b'class="queue"'),
+                                        ("live picture", "/intelligence/live/", b"last-hour")):
+                load(port, cookies[:2], path, marker, 3, (0, 0))  # warm the server up
+                for mode, think in (("think 0.5-1.5 s", (0.5, 1.5)),
+                                    ("no pause", (0.0, 0.0))):
+                    figures = load(port, cookies, path, marker, args.seconds, think)
+                    runs.append((processes, title, mode, figures))
+                    print(f"{processes} process(es), {title}, {mode}: p95 "
+                          f"{figures['p95']:.0f} ms, {figures['rps']:.0f} requests/s")
+        except SystemExit:
             server.terminate()
             server.wait(timeout=30)
+            print((HOME / "server.log").read_text()[-4000:], file=sys.stderr)
+            raise
+        finally:
+            if server.poll() is None:
+                server.terminate()
+                server.wait(timeout=30)
 
+    processes_text = ",".join(map(str, args.processes))
     lines = [
         f"`scripts/with-postgres.sh .venv/bin/python bench/intelligence.py"
         f"{'' if args.sightings == 1_000_000 else f' --sightings {args.sightings}'}"
-        f"{'' if args.referrals == 10_000 else f' --referrals {args.referrals}'}`"
+        f"{'' if args.referrals == 10_000 else f' --referrals {args.referrals}'}"
+        f"{'' if args.processes == [1, 2] else ' --processes ' + processes_text}`"
         f" on {machine()}, PostgreSQL {connection.pg_version // 10000}"
         " (the throwaway server of scripts/with-postgres.sh: fsync off), "
         f"{datetime.now(UTC):%Y-%m-%d}.",
@@ -406,17 +414,25 @@ def main() -> None:
         " | |",
         "",
         f"Pages under {args.users} concurrent users (threads with keep-alive http.client "
-        "connections and signed-in sessions) against `safeguard serve` (waitress, 8 threads, "
-        f"one process) on loopback, {args.seconds:.0f} s a run; latency in milliseconds, "
-        "request to last byte; target p95 < 200 ms.",
+        "connections and signed-in sessions) against `safeguard serve` (waitress, 8 threads "
+        "a process, `--processes` as shown) on loopback, the load generator on the same "
+        f"cores; {args.seconds:.0f} s a run; latency in milliseconds, request to last byte; "
+        "target p95 < 200 ms.",
         "",
-        "| page | users | requests | requests/s | p50 | p95 | p99 | max |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| server processes | page | users | requests | requests/s | p50 | p95 | p99 | max |",
+        "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for title, mode, f in runs:
-        lines.append(f"| {title} | {args.users}, {mode} | {f['requests']:,.0f} | "
+    for processes, title, mode, f in runs:
+        lines.append(f"| {processes} | {title} | {args.users}, {mode} | {f['requests']:,.0f} | "
                      f"{f['rps']:.0f} | {f['p50']:.0f} | {f['p95']:.0f} | {f['p99']:.0f} | "
                      f"{f['max']:.0f} |")
+    saturated = {(n, title): f["rps"] for n, title, mode, f in runs if mode == "no pause"}
+    if len(args.processes) > 1:
+        first, last = args.processes[0], args.processes[-1]
+        lines += ["", "Pages a second with users who never pause, "
+                  f"{last} processes / {first}: " + "; ".join(
+                      f"{title} {saturated[(last, title)] / saturated[(first, title)]:.2f}×"
+                      for title in ("work queue", "live picture")) + "."]
     lines += ["", "Every page request also writes its audit event (hash chain, one lock) and "
               "its session's last activity, as in production."]
     body = "\n".join(lines)

@@ -43,15 +43,27 @@ def setup_django() -> None:
 @click.option("--worker", "with_worker", is_flag=True,
               help="Also run a triage worker (`safeguard worker`) beside the server, "
                    "stopped with it.")
-def serve(host: str, port: int, threads: int, no_migrate: bool, with_worker: bool) -> None:
+@click.option("--processes", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Server processes sharing the port (several need PostgreSQL).")
+def serve(host: str, port: int, threads: int, no_migrate: bool, with_worker: bool,
+          processes: int) -> None:
     """Serve the web platform (migrates the database first)."""
+    if processes > 1:
+        # The concern form's rate limits must count across the processes.
+        os.environ.setdefault("SAFEGUARD_CACHE", "database")
     setup_django()
     from django.conf import settings
     from django.core.management import call_command
 
+    database = settings.DATABASES["default"]
+    if processes > 1 and database["ENGINE"].endswith("sqlite3"):
+        click.echo("Error: --processes needs PostgreSQL (DATABASE_URL): SQLite lets one "
+                   "process write at a time.", err=True)
+        sys.exit(EXIT_USAGE)
     if not no_migrate:
         call_command("migrate", interactive=False, verbosity=0)
-    database = settings.DATABASES["default"]
+    if settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
+        call_command("createcachetable", verbosity=0)
     where = database["NAME"] if database["ENGINE"].endswith("sqlite3") else database["ENGINE"]
     click.echo(f"Safeguard web ({settings.MODE} mode), database {where}")
     if settings.MODE == "demo":
@@ -74,7 +86,19 @@ def serve(host: str, port: int, threads: int, no_migrate: bool, with_worker: boo
 
         signal.signal(signal.SIGTERM, stop)
     try:
-        waitress_serve(application, host=host, port=port, threads=threads, ident="Safeguard")
+        if processes == 1:
+            waitress_serve(application, host=host, port=port, threads=threads,
+                           ident="Safeguard")
+        else:
+            from .server import listening_socket, serve_forked
+
+            click.echo(f"{processes} server processes, {threads} threads each.")
+            status = serve_forked(
+                lambda sock: waitress_serve(application, sockets=[sock], threads=threads,
+                                            ident="Safeguard"),
+                listening_socket(host, port), processes)
+            if status:
+                sys.exit(status)
     finally:
         if worker is not None:
             _stop_worker(worker)

@@ -4,9 +4,10 @@
     if hit.exceeded: return 429 with Retry-After: hit.retry_after
 
 Keys hold a SHA-256 of what is counted (an address, a code's digest), never the value.
-The default cache is in the memory of each server process: `safeguard serve` is one
-process, so one count. A deployment running several processes behind a balancer should
-configure a shared cache (Django's database or Redis cache) so that the counts are shared.
+The default cache is in the memory of each server process: one `safeguard serve` process,
+one count. `serve --processes N` keeps the counts in the database cache instead
+(SAFEGUARD_CACHE=database), so that all its processes share them; a deployment running
+servers on several machines does the same.
 """
 
 from __future__ import annotations
