@@ -158,3 +158,71 @@ def test_it_is_engine_code_without_django() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "[]"
+
+
+def _image_rows(rows: list[dict], suffix: str) -> list[dict]:
+    return [row for row in rows if row["evidence"].endswith(suffix) and not row["archive"]]
+
+
+def test_disk_images_stay_open_between_reads(rows: list[dict], monkeypatch) -> None:
+    from safeguard.triage.evidence import fetch
+
+    fetch.close_open_images()
+    opened: list[str] = []
+    real = fetch.open_evidence
+    monkeypatch.setattr(fetch, "open_evidence", lambda path: opened.append(path) or real(path))
+    for suffix in (".dd", ".E01"):
+        for row in _image_rows(rows, suffix) * 2:
+            assert hashlib.sha1(read(row)).hexdigest() == row["sha1"]
+    assert sorted(opened) == sorted({row["evidence"] for row in rows
+                                     if row["evidence"].endswith((".dd", ".E01"))})
+    # A folder is opened for each read (nothing to keep).
+    folder_row = next(row for row in rows if not row["evidence"].endswith((".dd", ".E01")))
+    read(folder_row)
+    read(folder_row)
+    assert opened.count(folder_row["evidence"]) == 2
+
+
+def test_an_altered_image_is_opened_afresh(evidence: list[Path], rows: list[dict],
+                                           monkeypatch) -> None:
+    import os
+
+    from safeguard.triage.evidence import fetch
+
+    disk = str(evidence[1])
+    row = _image_rows(rows, ".dd")[0]
+    read(row)
+    opened: list[str] = []
+    real = fetch.open_evidence
+    monkeypatch.setattr(fetch, "open_evidence", lambda path: opened.append(path) or real(path))
+    info = os.stat(disk)
+    os.utime(disk, ns=(info.st_atime_ns, info.st_mtime_ns + 1_000_000_000))
+    assert hashlib.sha1(read(row)).hexdigest() == row["sha1"]
+    assert opened == [disk]
+
+
+def test_threads_read_one_open_image_correctly(rows: list[dict]) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    work = (_image_rows(rows, ".E01") + _image_rows(rows, ".dd")) * 8
+    with ThreadPoolExecutor(8) as pool:
+        digests = list(pool.map(lambda row: hashlib.sha1(read(row)).hexdigest(), work))
+    assert digests == [row["sha1"] for row in work]
+
+
+def test_only_a_few_images_are_kept_open(evidence: list[Path], rows: list[dict],
+                                         monkeypatch, tmp_path: Path) -> None:
+    import shutil
+
+    from safeguard.triage.evidence import fetch
+
+    fetch.close_open_images()
+    monkeypatch.setattr(fetch, "OPEN_IMAGES", 2)
+    row = _image_rows(rows, ".dd")[0]
+    for n in range(4):  # four copies of the image: four distinct files
+        copy = tmp_path / f"copy{n}.dd"
+        shutil.copyfile(evidence[1], copy)
+        assert hashlib.sha1(read({**row, "evidence": str(copy)})).hexdigest() == row["sha1"]
+    assert len(fetch._open_images) == 2
+    fetch.close_open_images()
+    assert not fetch._open_images

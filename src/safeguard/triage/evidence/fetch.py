@@ -34,6 +34,8 @@ import re
 import shutil
 import stat
 import tempfile
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -97,8 +99,7 @@ def open_content(
     seekable; it is closed, and the evidence with it, when the block ends.
     """
     with ExitStack() as stack:
-        source = open_evidence(str(evidence_path))
-        stack.callback(source.close)
+        source = stack.enter_context(_evidence(str(evidence_path)))
         outer = address.archive[0] if address.archive else address.path
         stream = stack.enter_context(_open_outer(source, outer, address, deleted))
         chain = (*address.archive[1:], address.path) if address.archive else ()
@@ -108,6 +109,85 @@ def open_content(
             stream = stack.enter_context(_open_member(stream, where, member_path))
             where = where.member(member_path)
         yield stream
+
+
+class _Cached:
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.users = 0
+
+
+# Disk images kept open between reads: opening one means reading its partition table and
+# file system metadata (and, for an E01, its segment tables) again, for every picture of a
+# review page. Handles and TSK's metadata (libewf keeps its own small buffer of recent
+# chunks, as during any read); nothing is written anywhere. Keyed by the evidence file's
+# identity, so a replaced or altered image is opened afresh.
+OPEN_IMAGES = 4
+_open_images: OrderedDict[tuple[str, int, int, int], _Cached] = OrderedDict()
+_open_images_lock = threading.Lock()
+
+
+@contextmanager
+def _evidence(path: str) -> Iterator[Source]:
+    """The evidence opened for one read: a disk image from the cache of open images (its
+    own lock serialises the reads), anything else opened and closed around the read."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        info = None
+    if info is None or not stat.S_ISREG(info.st_mode):
+        source = open_evidence(path)
+        try:
+            yield source
+        finally:
+            source.close()
+        return
+    key = (os.path.realpath(path), info.st_ino, info.st_size, info.st_mtime_ns)
+    with _open_images_lock:
+        cached = _open_images.get(key)
+        if cached is None:
+            source = open_evidence(path)
+            if getattr(source, "disk", None) is None:
+                cached = None
+            else:
+                cached = _open_images[key] = _Cached(source)
+        if cached is not None:
+            cached.users += 1
+            _open_images.move_to_end(key)
+    if cached is None:
+        try:
+            yield source
+        finally:
+            source.close()
+        return
+    try:
+        yield cached.source
+    finally:
+        with _open_images_lock:
+            cached.users -= 1
+            _evict()
+
+
+def _evict() -> None:
+    """Close the least recently used images beyond OPEN_IMAGES that nobody is reading (an
+    image replaced on disk has a new key: its old entry ages out the same way). Lock
+    held."""
+    for key in list(_open_images):
+        if len(_open_images) <= OPEN_IMAGES:
+            break
+        entry = _open_images[key]
+        if entry.users == 0:
+            del _open_images[key]
+            entry.source.close()
+
+
+def close_open_images() -> None:
+    """Close every cached image nobody is reading (tests; a server shutting down)."""
+    with _open_images_lock:
+        for key, entry in list(_open_images.items()):
+            if entry.users == 0:
+                del _open_images[key]
+                entry.source.close()
 
 
 def _not_found(address: Address, why: str) -> ContentNotFound:
