@@ -89,3 +89,39 @@ def test_several_processes_serve_one_port_and_stop_together(tmp_path: Path) -> N
     assert server.returncode == 0, output
     assert "2 server processes" in output
     assert not any(_alive(pid) for pid in children)
+
+
+SCRIPT = """
+import os, signal, socket, subprocess, sys, threading, time
+import django
+django.setup()
+from safeguard.web.server import serve_forked
+
+worker = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(0.3)"])
+sock = socket.create_server(("127.0.0.1", 0))
+threading.Timer(1.5, lambda: os.kill(os.getpid(), signal.SIGTERM)).start()
+started = time.monotonic()
+status = serve_forked(lambda s: time.sleep(60), sock, 2)
+print(status, round(time.monotonic() - started, 1), worker.wait(timeout=5))
+"""
+
+
+def test_the_worker_beside_the_server_is_not_taken_for_a_server_process() -> None:
+    """A worker started beside the server (`--worker`) that exits must not stop the
+    server processes, and stays the caller's to collect; SIGTERM stops them all."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.web.settings",
+           "PYTHONPATH": os.pathsep.join(filter(None, [".", os.environ.get("PYTHONPATH")]))}
+    done = subprocess.run([sys.executable, "-c", SCRIPT], env=env, capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    status, seconds, worker = done.stdout.split()
+    assert status == "0"           # stopped by the signal, not by a dying child
+    assert float(seconds) >= 1.4   # the worker's exit at 0.3 s did not stop the servers
+    assert worker == "0"           # still there for the caller to collect
+
+
+def test_several_processes_refuse_a_per_process_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SAFEGUARD_CACHE", "memory")
+    result = CliRunner().invoke(main, ["serve", "--processes", "2", "--port", "8125"])
+    assert result.exit_code == 2
+    assert "SAFEGUARD_CACHE=database" in result.output

@@ -19,6 +19,7 @@ import os
 import signal
 import socket
 import sys
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -31,14 +32,28 @@ def listening_socket(host: str, port: int) -> socket.socket:
 def serve_forked(serve_one: Callable[[socket.socket], Any], sock: socket.socket,
                  processes: int) -> int:
     """Fork `processes` children each running serve_one(sock); wait for them. Returns
-    the exit status: 0 when stopped by a signal, else the first child's failure."""
+    the exit status: 0 when stopped by a signal, else 1 (a child stopped by itself)."""
     from django.db import connections
 
     # A connection opened before the fork would be shared by every child: close it, so
     # that each process opens its own.
     connections.close_all()
-    children: list[int] = []
+    alive: set[int] = set()
+    stopping = False
+
+    def stop(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+        for child in alive:  # only those not yet collected: a collected pid may be reused
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child, signal.SIGTERM)
+
+    # Before the first fork: a Ctrl-C while forking must still reach the children made.
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     for _ in range(processes):
+        if stopping:
+            break
         pid = os.fork()
         if pid == 0:  # the child
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -53,32 +68,27 @@ def serve_forked(serve_one: Callable[[socket.socket], Any], sock: socket.socket,
                 status = 1
             finally:
                 os._exit(status)
-        children.append(pid)
-    stopping = False
-
-    def stop(signum: int, frame: object) -> None:
-        nonlocal stopping
-        stopping = True
-        for child in children:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(child, signal.SIGTERM)
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
+        alive.add(pid)
+    if stopping:
+        stop(signal.SIGTERM, None)
     status = 0
-    alive = set(children)
     while alive:
-        try:
-            pid, code = os.wait()
-        except ChildProcessError:
-            break
-        alive.discard(pid)
-        if not stopping:
-            # One process died by itself: stop the others rather than serve at part
-            # strength without anyone noticing.
-            print(f"Server process {pid} stopped (status {code}): stopping the others.",
-                  file=sys.stderr)
-            status = 1
-            stop(signal.SIGTERM, None)
+        # Each server child by its pid, never "any child": the triage worker started
+        # beside the server (`--worker`) is the caller's to collect.
+        for pid in list(alive):
+            try:
+                done, code = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                done, code = pid, 0
+            if done:
+                alive.discard(pid)
+                if not stopping:
+                    # One process died by itself: stop the others rather than serve at
+                    # part strength without anyone noticing.
+                    print(f"Server process {pid} stopped (status {code}): stopping the "
+                          "others.", file=sys.stderr)
+                    status = 1
+                    stop(signal.SIGTERM, None)
+        time.sleep(0.2)
     sock.close()
     return status

@@ -196,7 +196,9 @@ LOGIN_REDIRECT_URL = "core:home"
 # the database (a table `serve` creates) when several server processes must share them.
 CACHE = env_choice("SAFEGUARD_CACHE", "memory", ("memory", "database"))
 CACHES = {"default": (
-    {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "safeguard_cache"}
+    # Room for a flood of distinct addresses without culling other addresses' counts.
+    {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "safeguard_cache",
+     "OPTIONS": {"MAX_ENTRIES": 1_000_000}}
     if CACHE == "database" else
     {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"})}
 

@@ -86,3 +86,33 @@ class CorrectionTests(ReviewTestCase):
     def test_an_outsider_gets_nothing(self) -> None:
         self.login(self.charlie)
         self.assertEqual(self.correct("A").status_code, 404)
+
+
+class CopiesCorrectionTests(ReviewTestCase):
+    def test_every_exact_copy_in_the_triage_is_corrected_and_exported_once(self) -> None:
+        from safeguard.web.investigations.models import FileRecord
+
+        drawing = self.item("/Pictures/drawing.png")
+        record = FileRecord.objects.get(pk=drawing.file_id)
+        record.pk = None
+        record.path = "/Backup/drawing-copy.png"
+        record.save()
+        copy = ReviewItem.objects.create(
+            job=self.review_job, file=record, file_type="image", content=drawing.content,
+            group=drawing.group, group_size=2, priority=drawing.priority)
+        for user in (self.dora, self.fred, self.erin):
+            self.sign_in_to_review(user)
+            self.post_grade(drawing, "A", scope="group")
+        copy.refresh_from_db()
+        self.assertEqual(copy.final_category, "A")
+        response = self.client.post(f"/review/items/{drawing.pk}/correct/", {
+            "category": "N", "reason": "Re-examined: a drawing, not indecent."}, follow=True)
+        self.assertContains(response, "and 1 copy of it")
+        for item in (drawing, copy):
+            item.refresh_from_db()
+            self.assertEqual((item.final_category, item.corrected), ("N", True))
+        self.assertEqual(Correction.objects.count(), 2)
+        exported = json.loads(self.client.post(
+            f"/review/exhibits/{self.review_exhibit.pk}/export/").content)
+        shas = [m.get("SHA1") for m in exported["value"][0]["Media"]]
+        self.assertNotIn(drawing.file.sha1, shas)   # not indecent: not exported at all

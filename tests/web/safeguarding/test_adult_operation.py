@@ -69,3 +69,20 @@ class AdultOperationTests(RegisterTestCase):
         operation_page = self.client.get(f"/investigations/operations/{self.operation.pk}/")
         self.assertEqual(operation_page.status_code, 200)
         self.assertNotContains(operation_page, self.url)
+
+    def test_only_register_readers_see_the_names_and_the_view_names_them(self) -> None:
+        from safeguard.web.accounts.models import Role
+        from safeguard.web.audit.models import Action
+
+        self.adult.police_operation = self.operation
+        self.adult.save()
+        url = f"/investigations/operations/{self.operation.pk}/"
+        self.login(self.alice)
+        self.assertContains(self.client.get(url), self.url)
+        self.assertAudited(Action.VIEW, self.operation, actor=self.alice,
+                           adults_listed=[self.adult.pk])
+        examiner = self.make_user("eve", self.owner_agency, Role.FORENSIC_EXAMINER)
+        self.login(examiner)
+        page = self.client.get(url)
+        self.assertEqual(page.status_code, 200)
+        self.assertNotContains(page, self.url)

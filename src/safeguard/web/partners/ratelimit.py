@@ -38,8 +38,10 @@ def hit(kind: str, what: str, limit: int, window: int) -> Hit:
     start = int(now // window) * window
     ident = hashlib.sha256(what.encode("utf-8", "replace")).hexdigest()[:32]
     key = f"{PREFIX}:{kind}:{ident}:{start}"
-    # add() is a no-op when the key exists; incr() is atomic in the cache backends that
-    # matter (memory, database row lock, Redis).
+    # add() is a no-op when the key exists. incr() is atomic in the memory cache (one
+    # process); in Django's database cache it is a read then a write, so processes racing
+    # on one key can lose counts: with N processes a sender gets at most about N times the
+    # limit, never an unlimited number.
     cache.add(key, 0, timeout=window + 5)
     try:
         count = cache.incr(key)

@@ -24,12 +24,15 @@ class CorrectionError(ValueError):
 
 
 def corrected_text(category: str, previous: str) -> str:
-    return f"Corrected: {Category(category).label} (was {Category(previous).label})"
+    was = f" (was {Category(previous).label})" if previous else ""
+    return f"Corrected: {Category(category).label}{was}"
 
 
-def correct(item: ReviewItem, by: User, category: str, reason: str) -> Correction:
-    """Correct `item`'s final category. Call inside a transaction: the item is locked so
-    that a correction and a grading cannot interleave."""
+def correct(item: ReviewItem, by: User, category: str, reason: str) -> list[Correction]:
+    """Correct the final category of `item` and of every copy of its content in the same
+    triage (the category belongs to the picture, not to one of its paths: the export
+    counts the content once). Call inside a transaction: the items are locked so that a
+    correction and a grading cannot interleave. Returns one Correction per item changed."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("correct must run inside transaction.atomic()")
     if category not in Category.values:
@@ -38,19 +41,27 @@ def correct(item: ReviewItem, by: User, category: str, reason: str) -> Correctio
     if len(reason) < MIN_REASON:
         raise CorrectionError(f"Give the reason for the correction (at least {MIN_REASON} "
                               "characters).")
-    locked = ReviewItem.objects.select_for_update().get(pk=item.pk)
-    if not locked.final_category:
+    same = ReviewItem.objects.filter(job_id=item.job_id)
+    same = same.filter(content=item.content) if item.content else same.filter(pk=item.pk)
+    locked = list(same.select_for_update().order_by("pk"))
+    this = next((copy for copy in locked if copy.pk == item.pk), None)
+    if this is None or not this.final_category:
         raise CorrectionError("Only a final category can be corrected: this item is still "
                               "being graded.")
-    if locked.final_category == category:
+    if this.final_category == category:
         raise CorrectionError(f"The final category is already {Category(category).label}.")
     now = timezone.now()
-    made = Correction.objects.create(item=locked, job_id=locked.job_id,
-                                     previous=locked.final_category, category=category,
-                                     reason=reason, by=by, at=now)
-    locked.final_category, locked.corrected, locked.decided_at = category, True, now
-    locked.agreement = corrected_text(category, made.previous)
-    locked.save(update_fields=["final_category", "corrected", "decided_at", "agreement"])
-    item.final_category, item.corrected = locked.final_category, True
-    item.agreement, item.decided_at = locked.agreement, now
+    made = []
+    for copy in locked:
+        if copy.final_category == category and copy.pk != item.pk:
+            continue  # a copy already in the corrected category
+        made.append(Correction(item=copy, job_id=copy.job_id, previous=copy.final_category,
+                               category=category, reason=reason, by=by, at=now))
+        copy.agreement = corrected_text(category, copy.final_category)
+        copy.final_category, copy.corrected, copy.decided_at = category, True, now
+    Correction.objects.bulk_create(made)
+    ReviewItem.objects.bulk_update([c.item for c in made],
+                                   ["final_category", "corrected", "decided_at", "agreement"])
+    item.final_category, item.corrected = category, True
+    item.agreement, item.decided_at = this.agreement, now
     return made

@@ -138,7 +138,8 @@ class Correction(models.Model):
     item = models.ForeignKey(ReviewItem, on_delete=models.CASCADE, related_name="corrections")
     job = models.ForeignKey(TriageJob, on_delete=models.CASCADE, related_name="+",
                             db_index=False)
-    previous = models.CharField(max_length=1, choices=Category.choices)
+    # The item's final category before ("" for a copy of the content not yet final).
+    previous = models.CharField(max_length=1, choices=Category.choices, blank=True)
     category = models.CharField(max_length=1, choices=Category.choices)
     reason = models.TextField()
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

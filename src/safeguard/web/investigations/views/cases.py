@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,6 +13,7 @@ from ... import audit
 from ...audit.models import Action
 from ...policy import get_object_for, signed_in_user, visible_to
 from ...safeguarding.models import AdultOfConcern
+from ...safeguarding.need_to_know import READ_ROLES as REGISTER_READ_ROLES
 from ...safeguarding.need_to_know import is_police
 from ..access import EDITOR_ROLES, can_create, can_edit, require_police_editor
 from ..forms import InvestigationForm, OperationForm
@@ -88,12 +91,15 @@ def operation_list(request: HttpRequest) -> HttpResponse:
 def operation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     operation = get_object_for(request, Operation, pk)
     user = signed_in_user(request)
-    audit.record(request, Action.VIEW, operation)
     investigations = visible_to(request, Investigation).filter(operation=operation)
     # Adults of concern on the register linked to the operation: a police-only field, so
-    # not listed for a partner the operation was shared with; those the force may see.
-    adults = (visible_to(request, AdultOfConcern).filter(police_operation=operation)
-              if is_police(user) else AdultOfConcern.objects.none())
+    # never listed for a partner the operation was shared with, and only to the roles
+    # that may open the register (their names are register records: the view row names
+    # them).
+    adults = (list(visible_to(request, AdultOfConcern).filter(police_operation=operation))
+              if is_police(user) and user.role in REGISTER_READ_ROLES else [])
+    details: dict[str, Any] = {"adults_listed": [a.pk for a in adults]} if adults else {}
+    audit.record(request, Action.VIEW, operation, **details)
     return render(request, "investigations/operation_detail.html", {
         "operation": operation,
         "adults": adults,

@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
             name='Correction',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('previous', models.CharField(choices=[('A', 'Category A'), ('B', 'Category B'), ('C', 'Category C'), ('N', 'Not indecent')], max_length=1)),
+                ('previous', models.CharField(blank=True, choices=[('A', 'Category A'), ('B', 'Category B'), ('C', 'Category C'), ('N', 'Not indecent')], max_length=1)),
                 ('category', models.CharField(choices=[('A', 'Category A'), ('B', 'Category B'), ('C', 'Category C'), ('N', 'Not indecent')], max_length=1)),
                 ('reason', models.TextField()),
                 ('at', models.DateTimeField()),

@@ -114,12 +114,15 @@ def correct_category(request: HttpRequest, pk: int) -> HttpResponse:
         with transaction.atomic():
             made = correct(item, user, category, request.POST.get("reason", ""))
             audit.record(request, Action.UPDATE, exhibit, page="review correction",
-                         job=item.job_id, item=item.pk, previous=made.previous,
-                         category=made.category, reason=made.reason)
+                         job=item.job_id, item=item.pk, previous=made[0].previous,
+                         category=category, reason=made[0].reason,
+                         items=[c.item_id for c in made][:AUDIT_ITEMS])
     except CorrectionError as exc:
         messages.error(request, str(exc))
         return _back(request, item)
-    messages.success(request, f"Item {item.pk}: {item.agreement}.")
+    copies = f" and {len(made) - 1} cop{'y' if len(made) == 2 else 'ies'} of it" \
+        if len(made) > 1 else ""
+    messages.success(request, f"Item {item.pk}{copies}: {item.agreement}.")
     return _back(request, item)
 
 
