@@ -153,7 +153,7 @@ def match_run(
     outcomes: dict[str, _Outcome] = {}
     image_keys: list[str] = []
     image_hashes: list[str] = []
-    image_variants: list[str] = []  # 7 a picture, when every grouped picture has them
+    image_variants: list[str] = []  # 7 a picture
     video_keys: list[str] = []
     video_signatures = []
     options = matcher.perceptual or PerceptualOptions()
@@ -164,7 +164,11 @@ def match_run(
         elif usable_image(record):
             image_keys.append(key)
             image_hashes.append(record.pdq)
-            image_variants.extend(record.pdq_variants)
+            # A picture whose variants were not kept (an older journal resumed) searches
+            # with its own hash in their place: nothing more is found for it, and the
+            # others' mirrored copies still are.
+            image_variants.extend(record.pdq_variants if len(record.pdq_variants) == 7
+                                  else (record.pdq,) * 7)
         elif record.file_type is FileType.VIDEO and record.vpdq:
             from .media.video import VideoSignature
 
@@ -173,10 +177,9 @@ def match_run(
     # Groups are numbered in report order of their first member, images then videos.
     groups: dict[str, str] = {}
     # Mirrored and rotated copies join their original's group (as they match it in a
-    # set), unless dihedral matching is off or some picture's variants were not kept.
+    # set), unless dihedral matching is off.
     variants = (hex_to_array(image_variants).reshape(len(image_hashes), 7, 32)
-                if options.dihedral and len(image_variants) == 7 * len(image_hashes)
-                else None)
+                if options.dihedral else None)
     first_members = group_images(hex_to_array(image_hashes), options.distance, variants)
     names: dict[tuple[str, int], str] = {}
     for key, first in zip(image_keys, first_members.tolist(), strict=True):

@@ -50,12 +50,14 @@ def serve(host: str, port: int, threads: int, no_migrate: bool, with_worker: boo
     """Serve the web platform (migrates the database first)."""
     if processes > 1:
         # The concern form's rate limits must count across the processes.
-        if os.environ.get("SAFEGUARD_CACHE", "database") != "database":
+        from .env import env_optional
+
+        if (env_optional("SAFEGUARD_CACHE") or "database") != "database":
             click.echo("Error: --processes needs SAFEGUARD_CACHE=database (or unset): each "
                        "process would count the concern form's rate limits on its own.",
                        err=True)
             sys.exit(EXIT_USAGE)
-        os.environ["SAFEGUARD_CACHE"] = "database"
+        os.environ.setdefault("SAFEGUARD_CACHE", "database")
     setup_django()
     from django.conf import settings
     from django.core.management import call_command

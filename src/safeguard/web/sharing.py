@@ -29,7 +29,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from . import audit
 from .accounts.models import Agency
+from .audit.models import Action
 from .core.models import AgencyOwned, Share
 from .policy import NoAccess, revoke, share
 
@@ -81,8 +83,14 @@ def end_share(request: HttpRequest, obj: AgencyOwned, share_pk: int) -> Agency:
 OpenRecord = Callable[[HttpRequest, type[Any], int], Any]
 
 
-def _no_parts(request: HttpRequest, obj: Any, form: ShareForm) -> Sequence[AgencyOwned]:
+def _no_parts(request: HttpRequest, obj: Any) -> Sequence[AgencyOwned]:
     return ()
+
+
+def _record_view(request: HttpRequest, obj: Any) -> HttpResponse | None:
+    """The sharing page shows the record and every disclosure of it: a consultation."""
+    audit.record(request, Action.VIEW, obj, page="sharing")
+    return None
 
 
 @dataclass(frozen=True)
@@ -95,9 +103,14 @@ class SharingPages:
     open_record: OpenRecord
     note: str = ""
     form_for: Callable[[Any], type[ShareForm]] = lambda obj: ShareForm
-    parts: Callable[[HttpRequest, Any, ShareForm], Sequence[AgencyOwned]] = _no_parts
-    # A page that must ask for the reason first (DPA 2018 s62) returns it here on GET.
-    ask_first: Callable[[HttpRequest, Any], HttpResponse | None] = lambda request, obj: None
+    # The records that go with one (a child's screenings, an investigation's exhibits),
+    # held by the user's agency: shared with it when the form's `parts_field` is ticked,
+    # and their shares with that agency ended with it.
+    parts: Callable[[HttpRequest, Any], Sequence[AgencyOwned]] = _no_parts
+    parts_field: str = ""
+    # Before the page shows: asks for the reason (DPA 2018 s62) and returns that page,
+    # or records the view and returns None.
+    ask_first: Callable[[HttpRequest, Any], HttpResponse | None] = _record_view
 
     def _record(self, request: HttpRequest, kind: str, pk: int) -> AgencyOwned:
         found = self.kinds.get(kind)
@@ -111,15 +124,18 @@ class SharingPages:
         @require_http_methods(["GET", "POST"])
         def shares(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             obj = self._record(request, kind, pk)
-            if request.method == "GET" and (asked := self.ask_first(request, obj)):
-                return asked
             form = self.form_for(obj)(request.POST or None, obj=obj)
             if request.method == "POST" and form.is_valid():
                 agency = form.cleaned_data["agency"]
                 reason = form.cleaned_data["reason"].strip()
-                messages.success(request, share_together(
-                    request, obj, self.parts(request, obj, form), agency, reason))
+                together = (self.parts(request, obj)
+                            if self.parts_field and form.cleaned_data.get(self.parts_field)
+                            else ())
+                messages.success(request, share_together(request, obj, together, agency,
+                                                         reason))
                 return redirect(f"{self.namespace}:shares", kind=kind, pk=pk)
+            if (asked := self.ask_first(request, obj)) is not None:
+                return asked
             return render(request, self.template, {
                 "object": obj, "kind": kind, "form": form, "history": share_history(obj),
                 "back": reverse(self.kinds[kind][1], args=[obj.pk]),
@@ -133,8 +149,19 @@ class SharingPages:
         @require_POST
         def unshare(request: HttpRequest, kind: str, pk: int, share_pk: int) -> HttpResponse:
             obj = self._record(request, kind, pk)
-            agency = end_share(request, obj, share_pk)
-            messages.success(request, f"No longer shared with {agency}.")
+            with transaction.atomic():
+                agency = end_share(request, obj, share_pk)
+                # What was shared with it ends with it: the least disclosure.
+                ended = 0
+                for part in self.parts(request, obj):
+                    granted = Share.objects.active().for_object(part).filter(
+                        agency=agency).first()
+                    if granted is not None:
+                        revoke(request, granted)
+                        ended += 1
+            also = f" (and {ended} record{'s' if ended != 1 else ''} shared with it)" \
+                if ended else ""
+            messages.success(request, f"No longer shared with {agency}{also}.")
             return redirect(f"{self.namespace}:shares", kind=kind, pk=pk)
 
         return unshare

@@ -48,6 +48,15 @@ class SharingPageTests(CaseTestCase):
                          .status_code, 403)
         # The partner may not pass the record on.
         self.assertEqual(self.client.get(self.url).status_code, 403)
+        # Ending the investigation's share ends what was shared with it.
+        self.login(self.alice)
+        self.assertContains(self.client.get(self.url), REASON)
+        self.assertAudited(Action.VIEW, self.investigation, actor=self.alice, page="sharing")
+        granted = Share.objects.active().get(object_id=self.investigation.pk,
+                                             content_type__model="investigation")
+        response = self.client.post(f"{self.url}{granted.pk}/revoke/", follow=True)
+        self.assertContains(response, "and 2 records shared with it")
+        self.assertFalse(Share.objects.active().exists())
 
     def test_the_investigation_alone_when_asked(self) -> None:
         self.login(self.alice)

@@ -86,3 +86,19 @@ class AdultOperationTests(RegisterTestCase):
         page = self.client.get(url)
         self.assertEqual(page.status_code, 200)
         self.assertNotContains(page, self.url)
+
+    def test_a_link_to_an_operation_no_longer_shared_survives_an_edit(self) -> None:
+        granted = self.share_with(self.elsewhere, self.owner_agency)
+        self.login(self.alice)
+        self.assertEqual(self.edit(self.elsewhere), 302)
+        granted.revoked_at = granted.shared_at
+        granted.save()
+        self.justify(self.adult)
+        self.assertNotContains(self.client.get(self.url + "edit/"), 'name="police_operation"')
+        response = self.client.post(self.url + "edit/", {
+            "first_name": self.adult.first_name, "last_name": "Renamed",
+            "gender": self.adult.gender, "police_operation_reference": ""})
+        self.assertEqual(response.status_code, 302)
+        self.adult.refresh_from_db()
+        self.assertEqual((self.adult.last_name, self.adult.police_operation),
+                         ("Renamed", self.elsewhere))

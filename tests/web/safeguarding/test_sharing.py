@@ -44,6 +44,10 @@ class SharingTests(RegisterTestCase):
 
     def test_a_share_needs_an_agency_and_a_reason(self) -> None:
         self.login(self.alice)
+        # A refused form shows the record again: the reason for opening it comes first.
+        response = self.client.post(self.url(), {"reason": "short"})
+        self.assertContains(response, "Why do you need to open this record?")
+        self.justify(self.child)
         response = self.client.post(self.url(), {"reason": "short"})
         self.assertContains(response, '<a href="#id_agency">Share with</a>: This field is '
                             "required.", status_code=400)

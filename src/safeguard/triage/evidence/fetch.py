@@ -145,21 +145,28 @@ def _evidence(path: str) -> Iterator[Source]:
     key = (os.path.realpath(path), info.st_ino, info.st_size, info.st_mtime_ns)
     with _open_images_lock:
         cached = _open_images.get(key)
-        if cached is None:
-            source = open_evidence(path)
-            if getattr(source, "disk", None) is None:
-                cached = None
-            else:
-                cached = _open_images[key] = _Cached(source)
         if cached is not None:
             cached.users += 1
             _open_images.move_to_end(key)
     if cached is None:
-        try:
-            yield source
-        finally:
+        # Opened outside the lock: a large image takes a while, and other threads keep
+        # reading the images already open meanwhile.
+        source = open_evidence(path)
+        if getattr(source, "disk", None) is None:
+            try:
+                yield source
+            finally:
+                source.close()
+            return
+        with _open_images_lock:
+            cached = _open_images.get(key)
+            spare = cached is not None  # another thread opened the same image first
+            if cached is None:
+                cached = _open_images[key] = _Cached(source)
+            cached.users += 1
+            _open_images.move_to_end(key)
+        if spare:
             source.close()
-        return
     try:
         yield cached.source
     finally:

@@ -23,6 +23,7 @@ from django.db import transaction
 from ..accounts.models import Agency
 from .auditing import Actor, record
 from .catalogue import CHUNK, chunks
+from .locking import import_lock
 from .matching import Matcher
 from .models import FileHash, Sighting, Subject, SubjectFile, SubjectStatus
 from .stats import rebuild_presence, recount
@@ -48,6 +49,18 @@ def rematch(matcher: Matcher) -> RematchResult:
     if matcher.warnings:
         raise RematchError("; ".join(matcher.warnings) + ": nothing rematched")
     result = RematchResult(sets=matcher.names)
+    with transaction.atomic():
+        # The imports' lock, for the whole rematch: an import between the scan and the
+        # update would write sightings of a file as unknown after the scan found it known,
+        # and the recount below must not race the imports' increments.
+        import_lock()
+        found = _scan(matcher, result)
+        if found:
+            _apply(found, result)
+    return result
+
+
+def _scan(matcher: Matcher, result: RematchResult) -> dict[tuple[str, str], list[int]]:
     found: dict[tuple[str, str], list[int]] = defaultdict(list)
     last = 0
     while True:  # keyset pages: the catalogue may hold millions of files
@@ -61,31 +74,31 @@ def rematch(matcher: Matcher) -> RematchResult:
         for (pk, *_), match in zip(page, matches, strict=True):
             if match is not None:
                 found[(match.hashset, match.category)].append(pk)
-    if not found:
-        return result
+    return found
+
+
+def _apply(found: dict[tuple[str, str], list[int]], result: RematchResult) -> None:
     ids = sorted(pk for pks in found.values() for pk in pks)
-    with transaction.atomic():
-        for (hashset, category), pks in found.items():
-            result.by_category[category or "(none)"] = (
-                result.by_category.get(category or "(none)", 0) + len(pks))
-            for part_ids in chunks(pks):
-                FileHash.objects.filter(pk__in=part_ids, hashset="").update(
-                    hashset=hashset, category=category)
-        subject_ids: set[int] = set()
-        for part_ids in chunks(ids):
-            result.sightings_now_known += Sighting.objects.filter(
-                file_id__in=part_ids, known=False).update(known=True)
-            subject_ids.update(SubjectFile.objects.filter(file_id__in=part_ids).values_list(
-                "subject_id", flat=True))
-        result.files_now_known = len(ids)
-        subjects = sorted(Subject.objects.filter(pk__in=subject_ids).exclude(
-            status=SubjectStatus.MERGED).values_list("pk", flat=True))
-        for group in chunks(subjects, SUBJECTS_AT_ONCE):
-            recount(group)
-            rebuild_presence(group)
-        result.subjects = len(subjects)
-        _audit(result, subjects)
-    return result
+    for (hashset, category), pks in found.items():
+        result.by_category[category or "(none)"] = (
+            result.by_category.get(category or "(none)", 0) + len(pks))
+        for part_ids in chunks(pks):
+            FileHash.objects.filter(pk__in=part_ids, hashset="").update(
+                hashset=hashset, category=category)
+    subject_ids: set[int] = set()
+    for part_ids in chunks(ids):
+        result.sightings_now_known += Sighting.objects.filter(
+            file_id__in=part_ids, known=False).update(known=True)
+        subject_ids.update(SubjectFile.objects.filter(file_id__in=part_ids).values_list(
+            "subject_id", flat=True))
+    result.files_now_known = len(ids)
+    subjects = sorted(Subject.objects.filter(pk__in=subject_ids).exclude(
+        status=SubjectStatus.MERGED).values_list("pk", flat=True))
+    for group in chunks(subjects, SUBJECTS_AT_ONCE):
+        recount(group)
+        rebuild_presence(group)
+    result.subjects = len(subjects)
+    _audit(result, subjects)
 
 
 def _audit(result: RematchResult, subjects: list[int]) -> None:

@@ -31,11 +31,12 @@ def reopen_seen_since_decision(actor: Actor, subject_ids: Iterable[int]) -> list
     statuses = intel_rules().reopen_on_new_activity
     if not statuses:
         return []
-    # The force's decided subjects first (index subject_status): far fewer than a batch
-    # touches, and usually none of them is in it.
-    decided = set(Subject.objects.filter(owning_agency=actor.agency, status__in=statuses)
-                  .values_list("pk", flat=True))
-    ids = sorted(decided.intersection(subject_ids))
+    # First the batch's decided subjects alone (a primary-key read per chunk, bounded by
+    # the batch, usually empty); the decisions are looked up for those only.
+    touched = sorted(set(subject_ids))
+    ids = [pk for part in chunks(touched) for pk in Subject.objects.filter(
+        pk__in=part, owning_agency=actor.agency, status__in=statuses).values_list(
+        "pk", flat=True)]
     if not ids:
         return []
     latest = Decision.objects.filter(subject=OuterRef("pk")).order_by(

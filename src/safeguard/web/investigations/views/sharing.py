@@ -29,8 +29,8 @@ class InvestigationShareForm(ShareForm):
               "agency")
 
 
-def _parts(request: HttpRequest, obj: Any, form: ShareForm) -> Sequence[AgencyOwned]:
-    if not isinstance(obj, Investigation) or not form.cleaned_data.get("with_parts"):
+def _parts(request: HttpRequest, obj: Any) -> Sequence[AgencyOwned]:
+    if not isinstance(obj, Investigation):
         return ()
     agency_id = signed_in_user(request).agency_id
     return [*Exhibit.objects.filter(investigation=obj, owning_agency_id=agency_id),
@@ -53,4 +53,5 @@ PAGES = SharingPages(
     form_for=lambda obj: InvestigationShareForm if isinstance(obj, Investigation)
     else ShareForm,
     parts=_parts,
+    parts_field="with_parts",
 )

@@ -30,7 +30,14 @@ class BaseAdultForm(forms.ModelForm):
         if "police_operation" in self.fields:
             # Only operations the user's force owns or was shared: a forged choice of
             # another force's operation is refused as not one of the choices.
-            set_queryset(self, "police_operation", visible_to_user(self.user, Operation))
+            visible = visible_to_user(self.user, Operation)
+            current = self.instance.police_operation_id if self.instance.pk else None
+            if current is not None and not visible.filter(pk=current).exists():
+                # Linked to an operation this user cannot see (its share ended): the
+                # field is left out, so that saving the form keeps the link.
+                del self.fields["police_operation"]
+            else:
+                set_queryset(self, "police_operation", visible)
 
 
 def adult_form_class(user: User) -> type[forms.ModelForm]:

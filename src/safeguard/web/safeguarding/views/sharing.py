@@ -42,8 +42,8 @@ class ChildShareForm(ShareForm):
     )
 
 
-def _child_parts(request: HttpRequest, obj: Any, form: ShareForm) -> Sequence[Recorded]:
-    if not isinstance(obj, Child) or not form.cleaned_data.get("with_child_records"):
+def _child_parts(request: HttpRequest, obj: Any) -> Sequence[Recorded]:
+    if not isinstance(obj, Child):
         return ()
     agency_id = signed_in_user(request).agency_id
     parts: list[Recorded] = []
@@ -73,5 +73,6 @@ PAGES = SharingPages(
     open_record=lambda request, model, pk: open_record(request, model, pk, need="write"),
     form_for=lambda obj: ChildShareForm if isinstance(obj, Child) else ShareForm,
     parts=_child_parts,
+    parts_field="with_child_records",
     ask_first=_ask_first,
 )
