@@ -63,7 +63,6 @@ def test_several_processes_serve_one_port_and_stop_together(tmp_path: Path) -> N
     env = {**os.environ, "DATABASE_URL": f"{base}/{connection.settings_dict['NAME']}",
            "SAFEGUARD_MODE": "demo", "SAFEGUARD_HOME": str(tmp_path),
            "DJANGO_SETTINGS_MODULE": "safeguard.web.settings"}
-    env.pop("SAFEGUARD_CACHE", None)
     server = subprocess.Popen(
         [sys.executable, "-m", "safeguard.cli", "serve", "--no-migrate", "--processes", "2",
          "--threads", "2", "--port", str(port)],
@@ -80,9 +79,6 @@ def test_several_processes_serve_one_port_and_stop_together(tmp_path: Path) -> N
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/",
                                         timeout=30) as response:
                 assert response.status == 200
-        # The rate limits' shared cache: serve made its table.
-        with connection.cursor() as cursor:
-            assert "safeguard_cache" in connection.introspection.table_names(cursor)
     finally:
         server.send_signal(signal.SIGTERM)
         output = server.communicate(timeout=30)[0].decode()
@@ -118,10 +114,3 @@ def test_the_worker_beside_the_server_is_not_taken_for_a_server_process() -> Non
     assert status == "0"           # stopped by the signal, not by a dying child
     assert float(seconds) >= 1.4   # the worker's exit at 0.3 s did not stop the servers
     assert worker == "0"           # still there for the caller to collect
-
-
-def test_several_processes_refuse_a_per_process_cache(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SAFEGUARD_CACHE", "memory")
-    result = CliRunner().invoke(main, ["serve", "--processes", "2", "--port", "8125"])
-    assert result.exit_code == 2
-    assert "SAFEGUARD_CACHE=database" in result.output

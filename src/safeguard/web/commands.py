@@ -48,16 +48,6 @@ def setup_django() -> None:
 def serve(host: str, port: int, threads: int, no_migrate: bool, with_worker: bool,
           processes: int) -> None:
     """Serve the web platform (migrates the database first)."""
-    if processes > 1:
-        # The concern form's rate limits must count across the processes.
-        from .env import env_optional
-
-        if (env_optional("SAFEGUARD_CACHE") or "database") != "database":
-            click.echo("Error: --processes needs SAFEGUARD_CACHE=database (or unset): each "
-                       "process would count the concern form's rate limits on its own.",
-                       err=True)
-            sys.exit(EXIT_USAGE)
-        os.environ.setdefault("SAFEGUARD_CACHE", "database")
     setup_django()
     from django.conf import settings
     from django.core.management import call_command
@@ -69,8 +59,6 @@ def serve(host: str, port: int, threads: int, no_migrate: bool, with_worker: boo
         sys.exit(EXIT_USAGE)
     if not no_migrate:
         call_command("migrate", interactive=False, verbosity=0)
-    if settings.CACHE == "database":
-        call_command("createcachetable", verbosity=0)
     where = database["NAME"] if database["ENGINE"].endswith("sqlite3") else database["ENGINE"]
     click.echo(f"Safeguard web ({settings.MODE} mode), database {where}")
     if settings.MODE == "demo":

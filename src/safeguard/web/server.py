@@ -7,9 +7,9 @@ socket once, then forks N waitress processes that accept from it; the kernel han
 connection to one of them. The parent only waits, and stops them all on Ctrl-C or SIGTERM.
 
 Several processes need a database that several processes may write at once (PostgreSQL;
-SQLite would refuse writers while one holds its lock) and a cache they share for the
-concern form's rate limits (SAFEGUARD_CACHE=database: Django's database cache, whose
-table serve creates), which `serve` sets for them.
+SQLite would refuse writers while one holds its lock). Nothing else is kept per process
+that must be shared: sessions, the audit chain and the concern form's rate-limit counts
+(partners/ratelimit.py) are all in the database.
 """
 
 from __future__ import annotations

@@ -192,16 +192,6 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 
-# The cache holds the concern form's rate-limit counts: each process's memory by default;
-# the database (a table `serve` creates) when several server processes must share them.
-CACHE = env_choice("SAFEGUARD_CACHE", "memory", ("memory", "database"))
-CACHES = {"default": (
-    # Room for a flood of distinct addresses without culling other addresses' counts.
-    {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "safeguard_cache",
-     "OPTIONS": {"MAX_ENTRIES": 1_000_000}}
-    if CACHE == "database" else
-    {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"})}
-
 # Sessions: server-side, cookie-bound, short-lived.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True

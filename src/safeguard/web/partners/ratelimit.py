@@ -1,13 +1,14 @@
-"""Fixed-window rate limits in Django's cache, for the public concern form.
+"""Fixed-window rate limits for the public concern form, counted in the database.
 
-    hit = limiter.hit("address", client_ip(request), limit=10)
+    hit = ratelimit.hit("address", client_ip(request), limit=10, window=3600)
     if hit.exceeded: return 429 with Retry-After: hit.retry_after
 
 Keys hold a SHA-256 of what is counted (an address, a code's digest), never the value.
-The default cache is in the memory of each server process: one `safeguard serve` process,
-one count. `serve --processes N` keeps the counts in the database cache instead
-(SAFEGUARD_CACHE=database), so that all its processes share them; a deployment running
-servers on several machines does the same.
+The count goes up in one statement (`INSERT … ON CONFLICT … DO UPDATE … RETURNING`, on
+PostgreSQL and SQLite alike), so that any number of server processes (`safeguard serve
+--processes N`), on one machine or several, share one exact count: a read-then-write in a
+cache would lose counts when two processes race on one sender. Rows of ended windows are
+deleted as new ones come (index on expires_at).
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from django.core.cache import cache
+from django.db import connection
 
-PREFIX = "safeguard:partners:rate"
+from .models import RateCount
 
 
 @dataclass(frozen=True)
@@ -37,15 +39,16 @@ def hit(kind: str, what: str, limit: int, window: int) -> Hit:
     now = time.time()
     start = int(now // window) * window
     ident = hashlib.sha256(what.encode("utf-8", "replace")).hexdigest()[:32]
-    key = f"{PREFIX}:{kind}:{ident}:{start}"
-    # add() is a no-op when the key exists. incr() is atomic in the memory cache (one
-    # process); in Django's database cache it is a read then a write, so processes racing
-    # on one key can lose counts: with N processes a sender gets at most about N times the
-    # limit, never an unlimited number.
-    cache.add(key, 0, timeout=window + 5)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window + 5)
-        count = 1
+    key = f"{kind}:{ident}:{start}"
+    expires = datetime.fromtimestamp(start + window + 5, tz=UTC)
+    table = RateCount._meta.db_table
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE expires_at < %s",
+                       [adapt(datetime.fromtimestamp(now, tz=UTC))])
+        cursor.execute(
+            f"INSERT INTO {table} (key, count, expires_at) VALUES (%s, 1, %s) "
+            f"ON CONFLICT (key) DO UPDATE SET count = {table}.count + 1 RETURNING count",
+            [key, adapt(expires)])
+        count = int(cursor.fetchone()[0])
     return Hit(count=count, limit=limit, retry_after=max(1, int(start + window - now)))
