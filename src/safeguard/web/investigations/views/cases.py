@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 
 from ... import audit
@@ -18,6 +17,7 @@ from ...safeguarding.need_to_know import is_police
 from ..access import EDITOR_ROLES, can_create, can_edit, require_police_editor
 from ..forms import InvestigationForm, OperationForm
 from ..models import Exhibit, Investigation, Operation, Suspect
+from .common import create_page, edit_page
 
 
 def investigation_list(request: HttpRequest) -> HttpResponse:
@@ -54,30 +54,17 @@ def investigation_create(request: HttpRequest) -> HttpResponse:
     assert user.agency is not None
     form = InvestigationForm(request.POST or None, agency=user.agency,
                              initial={"officer_in_charge": user.pk})
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            investigation = form.save(commit=False)
-            investigation.owning_agency = user.agency
-            investigation.save()
-            audit.record(request, Action.CREATE, investigation)
-        return redirect("investigations:investigation_detail", pk=investigation.pk)
-    return render(request, "investigations/form.html", {
-        "form": form, "title": "New investigation",
-        "cancel": reverse("investigations:investigation_list")})
+    return create_page(request, form, title="New investigation",
+                       detail="investigations:investigation_detail",
+                       cancel=reverse("investigations:investigation_list"),
+                       owning_agency=user.agency)
 
 
 def investigation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     investigation = get_object_for(request, Investigation, pk, need="write", roles=EDITOR_ROLES)
     form = InvestigationForm(request.POST or None, instance=investigation,
                              agency=investigation.owning_agency)
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
-            audit.record(request, Action.UPDATE, investigation, fields=form.changed_data)
-        return redirect("investigations:investigation_detail", pk=investigation.pk)
-    return render(request, "investigations/form.html", {
-        "form": form, "title": f"Edit {investigation}",
-        "cancel": reverse("investigations:investigation_detail", args=[investigation.pk])})
+    return edit_page(request, investigation, form, detail="investigations:investigation_detail")
 
 
 def operation_list(request: HttpRequest) -> HttpResponse:
@@ -113,27 +100,15 @@ def operation_create(request: HttpRequest) -> HttpResponse:
     assert user.agency is not None
     form = OperationForm(request.POST or None, agency=user.agency,
                          initial={"lead_officer": user.pk})
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            operation = form.save(commit=False)
-            operation.owning_agency = user.agency
-            operation.save()
-            audit.record(request, Action.CREATE, operation)
-        return redirect("investigations:operation_detail", pk=operation.pk)
-    return render(request, "investigations/form.html", {
-        "form": form, "title": "New operation", "cancel": reverse("investigations:operation_list")})
+    return create_page(request, form, title="New operation",
+                       detail="investigations:operation_detail",
+                       cancel=reverse("investigations:operation_list"),
+                       owning_agency=user.agency)
 
 
 def operation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     operation = get_object_for(request, Operation, pk, need="write", roles=EDITOR_ROLES)
     form = OperationForm(request.POST or None, instance=operation,
                          agency=operation.owning_agency)
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
-            audit.record(request, Action.UPDATE, operation, fields=form.changed_data)
-        return redirect("investigations:operation_detail", pk=operation.pk)
-    return render(request, "investigations/form.html", {
-        "form": form, "title": f"Edit {operation}",
-        "cancel": reverse("investigations:operation_detail", args=[operation.pk])})
+    return edit_page(request, operation, form, detail="investigations:operation_detail")
 

@@ -22,6 +22,7 @@ from ..access import EDITOR_ROLES, TRIAGE_ROLES, can_edit, can_triage
 from ..forms import ExhibitForm, RunTriageForm
 from ..models import Exhibit, Investigation, JobStatus, TriageJob, check_evidence_path
 from ..worker import hashset_store
+from .common import create_page, edit_page
 
 # The review app (safeguard.web.review) renders its block on the exhibit page by
 # providing this template; until it exists, the page says review is not available.
@@ -43,17 +44,12 @@ def exhibit_create(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     form = ExhibitForm(request.POST or None, investigation=investigation,
                        initial={"seized_by": user.pk})
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            exhibit = form.save(commit=False)
-            exhibit.investigation = investigation
-            exhibit.owning_agency = investigation.owning_agency
-            exhibit.save()
-            audit.record(request, Action.CREATE, exhibit, investigation=investigation.pk)
-        return redirect("investigations:exhibit_detail", pk=exhibit.pk)
-    return render(request, "investigations/form.html", {
-        "form": form, "title": f"New exhibit for {investigation}",
-        "cancel": reverse("investigations:investigation_detail", args=[investigation.pk])})
+    return create_page(request, form, title=f"New exhibit for {investigation}",
+                       detail="investigations:exhibit_detail",
+                       cancel=reverse("investigations:investigation_detail",
+                                      args=[investigation.pk]),
+                       investigation=investigation,
+                       owning_agency=investigation.owning_agency)
 
 
 def exhibit_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -62,16 +58,8 @@ def exhibit_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return asked
     form = ExhibitForm(request.POST or None, instance=exhibit,
                        investigation=exhibit.investigation)
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
-            audit.record(request, Action.UPDATE, exhibit, fields=form.changed_data)
-        return redirect("investigations:exhibit_detail", pk=exhibit.pk)
-    if request.method != "POST":
-        audit.record(request, Action.VIEW, exhibit, page="edit form")
-    return render(request, "investigations/form.html", {
-        "form": form, "title": f"Edit {exhibit}",
-        "cancel": reverse("investigations:exhibit_detail", args=[exhibit.pk])})
+    return edit_page(request, exhibit, form, detail="investigations:exhibit_detail",
+                     view_recorded=True)
 
 
 def exhibit_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 
 from ... import audit
@@ -13,6 +12,7 @@ from ...policy import get_object_for, signed_in_user, visible_to
 from ..access import EDITOR_ROLES, can_create, can_edit, require_police_editor
 from ..forms import SuspectForm
 from ..models import Exhibit, Investigation, Suspect
+from .common import create_page, edit_page
 
 
 def suspect_list(request: HttpRequest) -> HttpResponse:
@@ -44,16 +44,9 @@ def suspect_create(request: HttpRequest) -> HttpResponse:
     if (linked := request.GET.get("investigation", "")).isdigit():
         initial["investigations"] = [int(linked)]
     form = SuspectForm(request.POST or None, agency=user.agency, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            suspect = form.save(commit=False)
-            suspect.owning_agency = user.agency
-            suspect.save()
-            form.save_m2m()
-            audit.record(request, Action.CREATE, suspect)
-        return redirect("investigations:suspect_detail", pk=suspect.pk)
-    return render(request, "investigations/form.html", {
-        "form": form, "title": "New suspect", "cancel": reverse("investigations:suspect_list")})
+    return create_page(request, form, title="New suspect",
+                       detail="investigations:suspect_detail",
+                       cancel=reverse("investigations:suspect_list"), owning_agency=user.agency)
 
 
 def suspect_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -62,13 +55,5 @@ def suspect_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if (asked := audit.require_justification(request, suspect)) is not None:
         return asked
     form = SuspectForm(request.POST or None, instance=suspect, agency=suspect.owning_agency)
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
-            audit.record(request, Action.UPDATE, suspect, fields=form.changed_data)
-        return redirect("investigations:suspect_detail", pk=suspect.pk)
-    if request.method != "POST":
-        audit.record(request, Action.VIEW, suspect, page="edit form")
-    return render(request, "investigations/form.html", {
-        "form": form, "title": f"Edit {suspect}",
-        "cancel": reverse("investigations:suspect_detail", args=[suspect.pk])})
+    return edit_page(request, suspect, form, detail="investigations:suspect_detail",
+                     view_recorded=True)
