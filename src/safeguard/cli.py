@@ -17,6 +17,7 @@ from rich.table import Table
 from . import __version__
 from .cli_hashset import hashset
 from .triage.errors import EvidenceError, HashSetError, UsageError
+from .triage.expansion import ExpansionLimits, parse_size
 from .triage.hashing import parse_digests
 from .triage.perceptual import PerceptualOptions
 from .triage.pipeline import EXIT_INPUT, EXIT_USAGE, TriageOptions, triage
@@ -118,6 +119,13 @@ def print_summary(console: Console, summary: dict[str, object], out_dir: Path) -
               help="Largest PDQ Hamming distance that counts as the same picture.")
 @click.option("--no-dihedral", is_flag=True,
               help="Do not also match rotated and mirrored copies.")
+@click.option("--archive-depth", type=click.IntRange(1, 64), default=ExpansionLimits.depth,
+              show_default=True, help="Archives inside archives are opened this deep.")
+@click.option("--expansion-limit", "expansion_bytes", default="256G", show_default=True,
+              help="Most bytes read out of one archive in the evidence, all levels (e.g. 2T).")
+@click.option("--expansion-ratio", type=click.IntRange(1, 1_000_000),
+              default=ExpansionLimits.ratio, show_default=True,
+              help="A nested archive may expand to this many times its size (64 MiB at least).")
 def triage_command(
     evidence: tuple[str, ...],
     out_dir: Path,
@@ -131,11 +139,16 @@ def triage_command(
     no_perceptual: bool,
     pdq_distance: int,
     no_dihedral: bool,
+    archive_depth: int,
+    expansion_bytes: str,
+    expansion_ratio: int,
 ) -> None:
     """Triage seized EVIDENCE (folders, archives, raw or E01 disk images)."""
     err = Console(stderr=True)
     try:
         chosen = parse_digests(digests)
+        limits = ExpansionLimits(depth=archive_depth, bytes=parse_size(expansion_bytes),
+                                 ratio=expansion_ratio)
     except UsageError as exc:
         raise click.UsageError(str(exc)) from exc
     try:
@@ -161,6 +174,7 @@ def triage_command(
         perceptual=None
         if no_perceptual
         else PerceptualOptions(distance=pdq_distance, dihedral=not no_dihedral),
+        limits=limits,
     )
     if progress is not None:
         options.progress = progress

@@ -4,8 +4,6 @@ import csv
 import hashlib
 import json
 import os
-import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -15,6 +13,8 @@ from click.testing import CliRunner
 
 from safeguard.cli import main
 from safeguard.demo.media import picture_bytes
+
+from .killing import kill_after
 
 
 def snapshot(root):
@@ -191,24 +191,8 @@ def test_a_run_killed_with_sigkill_resumes_to_the_same_report(tmp_path, home):
         "--quiet",
     ]
     interrupted = tmp_path / "interrupted"
-    proc = subprocess.Popen([*command, "--out", str(interrupted)])
-    journal = interrupted / "journal.sqlite"
-    committed = 0
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and proc.poll() is None:
-        if journal.exists():
-            try:
-                committed = (
-                    sqlite3.connect(journal).execute("select count(*) from records").fetchone()[0]
-                )
-            except sqlite3.Error:
-                committed = 0
-            if committed >= 600:
-                break
-        time.sleep(0.005)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    assert proc.returncode == -signal.SIGKILL, "the run finished before it could be killed"
+    committed = kill_after([*command, "--out", str(interrupted)],
+                           interrupted / "journal.sqlite", 600)
     assert 600 <= committed < 4000
     assert not (interrupted / "report.json").exists()
 

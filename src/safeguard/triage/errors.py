@@ -30,3 +30,12 @@ class UsageError(SafeguardError):
 
 class MediaError(SafeguardError):
     """A picture or video that cannot be decoded (damaged, truncated, not media at all)."""
+
+
+class ResumeRefused(UsageError):
+    """The evidence is not what the interrupted run examined: resuming would mix the two
+    in one report."""
+
+
+class JournalError(UsageError):
+    """The run journal in the output folder is damaged: the run cannot be resumed."""

@@ -1,25 +1,35 @@
 """Examine one file: digests from one read, type from magic bytes, and, for an archive,
-the same for each file inside it (recursively, to a fixed depth)."""
+the same for each file inside it (recursively, within the expansion limits).
+
+Records leave through a sink as they are made, so an archive of 100,000 members is
+journalled as it is read (a killed run resumes inside it) and never held in memory. An
+archive's own record goes out after its members: once it is journalled, everything in it
+is, and a resumed run may skip it whole.
+
+No damaged input ends the run: a member that cannot be read is a row with its reason; a
+reader that fails in a way nobody foresaw is caught per item, recorded as an internal
+error naming the item, and the run goes on (tests and the fuzz targets treat that
+message as a failure).
+"""
 
 from __future__ import annotations
 
 import io
-import shutil
-import tempfile
+import lzma
+import struct
+import tarfile
 import zipfile
 import zlib
 from collections.abc import Callable, Sequence
-from typing import BinaryIO, cast
+from pathlib import Path
+from typing import BinaryIO, Protocol, cast
 
-from .errors import EvidenceError, MediaError, NotThisFormat
+from .errors import EvidenceError, MediaError, NotThisFormat, ResumeRefused
 from .evidence import archive
+from .expansion import Budget, ExpansionLimit, ExpansionLimits, Metered, spooled
 from .filetypes import HEAD_SIZE, sniff
 from .hashing import Digested, digest_path, digest_stream
 from .records import FileEntry, FileType, Record, TriageWarning, WarningSink
-
-# Archives inside archives are followed this deep; deeper ones are recorded, not opened
-# (a defence against archive bombs that nest without end).
-MAX_ARCHIVE_DEPTH = 8
 
 # Errors that mean "this item's content could not be read", as opposed to a bug.
 READ_ERRORS: tuple[type[BaseException], ...] = (
@@ -28,12 +38,42 @@ READ_ERRORS: tuple[type[BaseException], ...] = (
     EvidenceError,
     zipfile.BadZipFile,
     zlib.error,
+    lzma.LZMAError,
+    tarfile.TarError,
+    NotImplementedError,
+    struct.error,
     ValueError,
 )
+# Raised on purpose to stop the whole run: never turned into a row.
+_STOP_RUN = (ResumeRefused,)
 
-# Spooled copies of nested archives stay in memory up to this size, then go to a
-# temporary file (never beside the evidence).
-SPOOL_IN_MEMORY = 32 * 1024 * 1024
+INTERNAL_ERROR = "internal error while examining"
+
+
+class RecordSink(Protocol):
+    """Where the examiner's records and warnings go (the pipeline's journal batch)."""
+
+    def record(self, record: Record) -> None: ...
+
+    def warn(self, warning: TriageWarning) -> None: ...
+
+    def done(self, entry: FileEntry) -> bool:
+        """True when an earlier invocation already examined this entry (resume)."""
+        ...
+
+
+class _Collect:
+    """A sink that keeps everything in a list (small jobs and tests)."""
+
+    def __init__(self, warn: WarningSink) -> None:
+        self.records: list[Record] = []
+        self.warn = warn
+
+    def record(self, record: Record) -> None:
+        self.records.append(record)
+
+    def done(self, entry: FileEntry) -> bool:
+        return False
 
 
 class _PrefixedStream(io.RawIOBase):
@@ -67,7 +107,9 @@ class Examiner:
 
     With `perceptual` on, a picture's bytes are kept from the one read that digests it
     and decoded once (at reduced size) for its PDQ hash; a video is decoded once, sampled
-    a frame a second, for its vPDQ signature.
+    a frame a second, for its vPDQ signature. `spool_dir`: where copies of nested
+    archives and of videos in archives go when too large for memory (a run passes a
+    folder inside --out; None is the system's temporary folder).
     """
 
     def __init__(
@@ -75,95 +117,123 @@ class Examiner:
         digests: Sequence[str],
         on_bytes: Callable[[int], None] | None = None,
         perceptual: bool = False,
+        limits: ExpansionLimits | None = None,
+        spool_dir: Path | None = None,
     ) -> None:
         self.digests = tuple(digests)
         self.on_bytes = on_bytes
         self.perceptual = perceptual
         self.keep = _is_picture if perceptual else None
+        self.limits = limits or ExpansionLimits()
+        self.spool_dir = spool_dir
 
     def examine(
         self, entry: FileEntry, warn: WarningSink, extra: Sequence[str] = ()
     ) -> list[Record]:
-        """Records for `entry` and, when it is an archive, for everything inside it."""
+        """Records for `entry` and, when it is an archive, for everything inside it: the
+        entry's own record first."""
+        sink = _Collect(warn)
+        own = self.stream(entry, sink, extra)
+        return [own, *(r for r in sink.records if r is not own)]
+
+    def stream(self, entry: FileEntry, sink: RecordSink, extra: Sequence[str] = ()) -> Record:
+        """Examine `entry`, sending its records to `sink` (its own last); returns its own."""
         names = tuple(d for d in ("md5", "sha1", "sha256") if d in self.digests or d in extra)
-        records: list[Record] = []
         try:
             if entry.local_path is not None:
                 digested = digest_path(entry.local_path, names, self.on_bytes, self.keep)
             else:
                 with entry.opener() as stream:
                     digested = digest_stream(stream, names, self.on_bytes, self.keep)
-        except READ_ERRORS as exc:
-            records.append(self._unreadable(entry, exc, warn))
-            return records
-        record = self._record(entry, digested, warn)
-        records.append(record)
-        if self.perceptual:
-            if record.file_type is FileType.IMAGE:
-                self._hash_picture(record, digested, warn)
-            elif record.file_type is FileType.VIDEO:
-                self._sign_video(record, entry.local_path or entry.opener, warn)
-        if record.file_type is FileType.ARCHIVE:
-            try:
+        except _STOP_RUN:
+            raise
+        except Exception as exc:  # READ_ERRORS, or a reader's bug: one row
+            record = self._unreadable(entry, exc, sink.warn)
+            sink.record(record)
+            return record
+        record = self._record(entry, digested, sink.warn)
+        try:
+            if self.perceptual and record.file_type is FileType.IMAGE:
+                self._hash_picture(record, digested, sink.warn)
+            elif self.perceptual and record.file_type is FileType.VIDEO:
+                self._sign_video(record, entry.opener, sink.warn)
+            if record.file_type is FileType.ARCHIVE:
+                budget = Budget.outermost(self.limits, str(entry.address))
                 with entry.opener() as stream:
-                    self._expand(stream, record, warn, records, depth=1)
-            except READ_ERRORS as exc:
-                warn(TriageWarning(str(entry.address), "archive", _describe(exc)))
-        return records
+                    self._expand(stream, record, sink, 1, budget)
+        except _STOP_RUN:
+            raise
+        except Exception as exc:  # the item's own row stands; say what failed
+            sink.warn(TriageWarning(str(entry.address), "examine", _failure(exc)))
+        sink.record(record)
+        return record
 
     def _expand(
-        self,
-        stream: BinaryIO,
-        record: Record,
-        warn: WarningSink,
-        out: list[Record],
-        depth: int,
+        self, stream: BinaryIO, record: Record, sink: RecordSink, depth: int, budget: Budget
     ) -> None:
-        if depth > MAX_ARCHIVE_DEPTH:
-            warn(
-                TriageWarning(
-                    str(record.address),
-                    "archive",
-                    f"nested deeper than {MAX_ARCHIVE_DEPTH} archives: contents not examined",
-                )
-            )
+        address = str(record.address)
+        if depth > self.limits.depth:
+            sink.warn(TriageWarning(
+                address, "archive",
+                f"nested deeper than {self.limits.depth} archives: contents not examined"))
             return
-        for member in archive.members(stream, record.address, record.mime, warn):
-            try:
-                self._examine_member(member, warn, out, depth)
-            except READ_ERRORS as exc:
-                out.append(self._unreadable(member, exc, warn))
+        try:
+            for member in archive.members(stream, record.address, record.mime, sink.warn,
+                                          budget):
+                if not sink.done(member):
+                    self._examine_member(member, sink, depth, budget)
+        except ExpansionLimit as exc:
+            if exc.budget is not budget:
+                raise  # an archive further out ran out: it stops, and says so
+            sink.warn(TriageWarning(address, "archive", str(exc)))
+        except archive.DAMAGE as exc:
+            sink.warn(TriageWarning(address, "archive", f"damaged archive: {exc}"))
 
     def _examine_member(
-        self, member: FileEntry, warn: WarningSink, out: list[Record], depth: int
+        self, member: FileEntry, sink: RecordSink, depth: int, budget: Budget
     ) -> None:
-        with member.opener() as stream:
-            head = _read_head(stream)
-            file_type, _mime = sniff(head)
-            video = self.perceptual and file_type is FileType.VIDEO
-            if file_type is not FileType.ARCHIVE and not video:
-                rest = cast(BinaryIO, _PrefixedStream(head, stream))
-                digested = digest_stream(rest, self.digests, self.on_bytes, self.keep)
-                record = self._record(member, digested, warn)
-                out.append(record)
-                if self.perceptual and record.file_type is FileType.IMAGE:
-                    self._hash_picture(record, digested, warn)
-                return
-            # A nested archive, or a video, must be seekable to be opened: spool it once,
-            # then digest the copy and open it.
-            with tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY) as spool:
-                spool.write(head)
-                shutil.copyfileobj(stream, spool, 1024 * 1024)
-                spool.seek(0)
-                copy = cast(BinaryIO, spool)
-                digested = digest_stream(copy, self.digests, self.on_bytes)
-                record = self._record(member, digested, warn)
-                out.append(record)
-                spool.seek(0)
-                if video:
-                    self._sign_video(record, lambda: cast(BinaryIO, _Unclosed(copy)), warn)
-                else:
-                    self._expand(copy, record, warn, out, depth + 1)
+        """Examine one member; its record always reaches the sink, whatever happens."""
+        record: Record | None = None
+        try:
+            with member.opener() as raw:
+                stream = cast(BinaryIO, Metered(raw, budget))
+                head = _read_head(stream)
+                file_type, _mime = sniff(head)
+                video = self.perceptual and file_type is FileType.VIDEO
+                if file_type is not FileType.ARCHIVE and not video:
+                    rest = cast(BinaryIO, _PrefixedStream(head, stream))
+                    digested = digest_stream(rest, self.digests, self.on_bytes, self.keep)
+                    record = self._record(member, digested, sink.warn, raw)
+                    if self.perceptual and record.file_type is FileType.IMAGE:
+                        self._hash_picture(record, digested, sink.warn)
+                    sink.record(record)
+                    return
+                # A nested archive, or a video, must be seekable to be opened: spool it
+                # once (inside the output folder), then digest the copy and open it.
+                with spooled(head, stream, self.spool_dir) as copy:
+                    digested = digest_stream(copy, self.digests, self.on_bytes)
+                    record = self._record(member, digested, sink.warn, raw)
+                    copy.seek(0)
+                    try:
+                        if video:
+                            self._sign_video(
+                                record, lambda: cast(BinaryIO, _Unclosed(copy)), sink.warn)
+                        else:
+                            inner = budget.nested(self.limits, str(member.address), record.size)
+                            self._expand(copy, record, sink, depth + 1, inner)
+                    finally:
+                        sink.record(record)
+        except ExpansionLimit as exc:
+            if record is None:  # cut short while it was read: no digests to give
+                sink.record(self._not_examined(member, str(exc)))
+            raise
+        except _STOP_RUN:
+            raise
+        except Exception as exc:  # READ_ERRORS, or a reader's bug: one row
+            if record is None:
+                sink.record(self._unreadable(member, exc, sink.warn))
+            else:
+                sink.warn(TriageWarning(str(member.address), "examine", _failure(exc)))
 
     def _hash_picture(self, record: Record, digested: Digested, warn: WarningSink) -> None:
         """PDQ and its dihedral variants, from the bytes the digests were computed on."""
@@ -183,19 +253,15 @@ class Examiner:
         record.pdq_quality = result.hash.quality
         record.pdq_variants = tuple(v.hex for v in variants[1:])
 
-    def _sign_video(
-        self, record: Record, source: str | Callable[[], BinaryIO], warn: WarningSink
-    ) -> None:
+    def _sign_video(self, record: Record, source: Callable[[], BinaryIO],
+                    warn: WarningSink) -> None:
         """The vPDQ signature: a second read of the file, by the decoder (a video is not
         held in memory), sampling one frame a second."""
         from .media.video import video_signature
 
         try:
-            if isinstance(source, str):
-                signature = video_signature(source)
-            else:
-                with source() as stream:
-                    signature = video_signature(stream)
+            with source() as stream:
+                signature = video_signature(stream)
         except NotThisFormat:
             return  # a container with no picture (sound only): nothing to compare
         except (MediaError, *READ_ERRORS) as exc:  # type: ignore[misc]
@@ -206,7 +272,8 @@ class Examiner:
             warn(TriageWarning(str(record.address), "media", problem))
         record.vpdq = signature.to_json()
 
-    def _record(self, entry: FileEntry, digested: Digested, warn: WarningSink) -> Record:
+    def _record(self, entry: FileEntry, digested: Digested, warn: WarningSink,
+                raw: BinaryIO | None = None) -> Record:
         file_type, mime = sniff(digested.head)
         if entry.size >= 0 and digested.size != entry.size:
             warn(
@@ -216,7 +283,7 @@ class Examiner:
                     f"read {digested.size} bytes where {entry.size} were expected",
                 )
             )
-        return Record(
+        record = Record(
             address=entry.address,
             size=digested.size,
             file_type=file_type,
@@ -225,11 +292,20 @@ class Examiner:
             deleted=entry.deleted,
             carved=entry.carved,
             digests=digested.digests,
+            fingerprint=entry.fingerprint(),
         )
+        if isinstance(raw, archive.Salvaging) and raw.damage:
+            record.error = (f"damaged {raw.kind} data: {raw.recovered:,} bytes recovered before "
+                            f"the damage ({raw.damage}); the digests are of those bytes")
+            warn(TriageWarning(str(entry.address), "read", record.error))
+        return record
 
     def _unreadable(self, entry: FileEntry, exc: BaseException, warn: WarningSink) -> Record:
-        message = _describe(exc)
+        message = _describe(exc) if isinstance(exc, READ_ERRORS) else _failure(exc)
         warn(TriageWarning(str(entry.address), "read", message))
+        return self._not_examined(entry, message)
+
+    def _not_examined(self, entry: FileEntry, message: str) -> Record:
         return Record(
             address=entry.address,
             size=max(entry.size, 0),
@@ -238,6 +314,7 @@ class Examiner:
             deleted=entry.deleted,
             carved=entry.carved,
             error=message,
+            fingerprint=entry.fingerprint(),
         )
 
 
@@ -282,4 +359,11 @@ def _describe(exc: BaseException) -> str:
     return f"cannot read: {text}"
 
 
-__all__ = ["MAX_ARCHIVE_DEPTH", "Examiner"]
+def _failure(exc: BaseException) -> str:
+    if isinstance(exc, READ_ERRORS):
+        return _describe(exc)
+    return (f"{INTERNAL_ERROR} ({type(exc).__name__}: {exc}); the rest of this item was not "
+            "examined — please report this")
+
+
+__all__ = ["INTERNAL_ERROR", "Examiner", "RecordSink"]

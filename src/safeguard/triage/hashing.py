@@ -18,6 +18,7 @@ from typing import BinaryIO
 
 from .errors import UsageError
 from .filetypes import HEAD_SIZE
+from .readonly import open_readonly
 
 DIGESTS: tuple[str, ...] = ("md5", "sha1", "sha256")
 DIGEST_SIZES = {"md5": 16, "sha1": 20, "sha256": 32}
@@ -121,34 +122,18 @@ def digest_stream(
     )
 
 
-_NOATIME = getattr(os, "O_NOATIME", 0)
-
-
-def open_readonly(path: str | os.PathLike[str]) -> int:
-    """Open a file of the evidence for reading without touching its access time.
-
-    Reading normally updates atime, which is evidence too (when was this file last
-    opened?). O_NOATIME is allowed to the file's owner and to root; anyone else falls back
-    to a plain read-only open.
-    """
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
-    if _NOATIME:
-        try:
-            return os.open(path, flags | _NOATIME)
-        except PermissionError:
-            pass
-    return os.open(path, flags)
-
-
 def digest_path(
     path: str | os.PathLike[str],
     names: Sequence[str] = DIGESTS,
     on_bytes: Callable[[int], None] | None = None,
     keep: Keep | None = None,
+    *,
+    follow: bool = False,
 ) -> Digested:
     """Digest a regular file. Large files are memory-mapped and each digest walks the map
-    in its own thread: no copy into Python buffers, so MD5 (the slowest) sets the pace."""
-    fd = open_readonly(path)
+    in its own thread: no copy into Python buffers, so MD5 (the slowest) sets the pace.
+    `follow`: `path` may itself be a symbolic link (an evidence item named by the user)."""
+    fd = open_readonly(path, follow=follow)
     try:
         size = os.fstat(fd).st_size
         if size < CHUNK_SIZE:

@@ -15,23 +15,37 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from .errors import JournalError
 from .evidence.base import EvidenceInfo
 from .records import Address, FileType, Match, Record, Times, TriageWarning
 
 JOURNAL_NAME = "journal.sqlite"
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
+# Keys and warnings are stored as UTF-8 BLOBs with surrogates passed through: a name on
+# the evidence that is not UTF-8 reaches Python as a lone surrogate (\udcff), which an
+# SQLite TEXT value cannot hold. BLOBs compare byte by byte, which for UTF-8 is code point
+# order: records still come back in address order.
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS records (
-    key TEXT PRIMARY KEY, data TEXT NOT NULL, media INTEGER NOT NULL DEFAULT 0
+    key BLOB PRIMARY KEY, data TEXT NOT NULL, media INTEGER NOT NULL DEFAULT 0,
+    fingerprint TEXT NOT NULL DEFAULT ''
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS warnings (
-    address TEXT NOT NULL, stage TEXT NOT NULL, message TEXT NOT NULL,
+    address BLOB NOT NULL, stage BLOB NOT NULL, message BLOB NOT NULL,
     PRIMARY KEY (address, stage, message)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS evidence (position INTEGER PRIMARY KEY, data TEXT NOT NULL);
 """
+
+
+def _blob(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
+
+
+def _text(blob: bytes) -> str:
+    return bytes(blob).decode("utf-8", "surrogatepass")
 
 
 def record_to_dict(record: Record) -> dict[str, Any]:
@@ -47,6 +61,7 @@ def record_to_dict(record: Record) -> dict[str, Any]:
         "del": record.deleted,
         "car": record.carved,
         "e": record.error,
+        "f": record.fingerprint,
         **_perceptual_fields(record),
     }
 
@@ -78,53 +93,83 @@ def record_from_dict(data: dict[str, Any]) -> Record:
         pdq_quality=quality,
         pdq_variants=tuple(variants),
         vpdq=data.get("v", ""),
+        fingerprint=data.get("f", ""),
     )
 
 
 class Journal:
-    """One run's journal. Not thread-safe: only the pipeline's main thread writes."""
+    """One run's journal. Not thread-safe: only the pipeline's main thread writes.
 
-    def __init__(self, path: Path) -> None:
+    Anything SQLite or the decoder says of a damaged journal (a file that is not a
+    database, a malformed page, a record that is not what we wrote) is a JournalError
+    naming the file: the run cannot be resumed from it, and the examiner is told so.
+    """
+
+    def __init__(self, path: Path, *, check: bool = False) -> None:
         self.path = path
-        self.db = sqlite3.connect(path, isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        # NORMAL in WAL mode survives a killed process (not a power cut, which a re-run
-        # after restart covers).
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.executescript(_SCHEMA)
+        try:
+            self.db = sqlite3.connect(path, isolation_level=None)
+            if check:
+                result = self.db.execute("PRAGMA quick_check").fetchone()
+                if result is None or result[0] != "ok":
+                    raise sqlite3.DatabaseError(str(result[0]) if result else "no answer")
+            self.db.execute("PRAGMA journal_mode=WAL")
+            # NORMAL in WAL mode survives a killed process (not a power cut, which a
+            # re-run after restart covers).
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.executescript(_SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise self._damaged(exc) from None
+
+    def _damaged(self, exc: BaseException) -> JournalError:
+        return JournalError(
+            f"{self.path}: the run journal is damaged ({exc}): this run cannot be resumed; "
+            "start it again with another --out"
+        )
 
     @classmethod
     def exists(cls, out_dir: Path) -> bool:
         return (out_dir / JOURNAL_NAME).exists()
 
     def get(self, key: str) -> str | None:
-        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        try:
+            row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise self._damaged(exc) from None
         return None if row is None else str(row[0])
 
     def put(self, key: str, value: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
-    def done_keys(self) -> set[str]:
-        return {row[0] for row in self.db.execute("SELECT key FROM records")}
+    def done(self) -> dict[str, str]:
+        """{key: fingerprint} of every record already journalled."""
+        try:
+            return {
+                _text(key): str(fingerprint)
+                for key, fingerprint in self.db.execute("SELECT key, fingerprint FROM records")
+            }
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+            raise self._damaged(exc) from None
 
     def commit(self, records: Iterable[Record], warnings: Iterable[TriageWarning]) -> None:
         """Write a batch in one transaction (records with the warnings they raised)."""
         with self.db:
             self.db.execute("BEGIN")
             self.db.executemany(
-                "INSERT OR REPLACE INTO records VALUES (?, ?, ?)",
+                "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?)",
                 (
                     (
-                        r.address.key(),
+                        _blob(r.address.key()),
                         json.dumps(record_to_dict(r), separators=(",", ":")),
                         int(r.is_media),
+                        r.fingerprint,
                     )
                     for r in records
                 ),
             )
             self.db.executemany(
                 "INSERT OR IGNORE INTO warnings VALUES (?, ?, ?)",
-                ((w.address, w.stage, w.message) for w in warnings),
+                ((_blob(w.address), _blob(w.stage), _blob(w.message)) for w in warnings),
             )
 
     def save_evidence(self, position: int, info: EvidenceInfo) -> None:
@@ -135,17 +180,20 @@ class Journal:
 
     def evidence(self) -> dict[int, EvidenceInfo]:
         out = {}
-        for position, data in self.db.execute("SELECT position, data FROM evidence"):
-            d = json.loads(data)
-            out[position] = EvidenceInfo(
-                path=d["path"],
-                kind=d["kind"],
-                size=d["size"],
-                sha256=d["sha256"] or "",
-                md5=d["md5"] or "",
-                verified=d["verified"],
-                detail=d.get("detail", {}),
-            )
+        try:
+            for position, data in self.db.execute("SELECT position, data FROM evidence"):
+                d = json.loads(data)
+                out[int(position)] = EvidenceInfo(
+                    path=d["path"],
+                    kind=d["kind"],
+                    size=d["size"],
+                    sha256=d["sha256"] or "",
+                    md5=d["md5"] or "",
+                    verified=d["verified"],
+                    detail=d.get("detail", {}),
+                )
+        except (sqlite3.DatabaseError, ValueError, TypeError, KeyError) as exc:
+            raise self._damaged(exc) from None
         return out
 
     def records(self, media_only: bool = False) -> Iterator[Record]:
@@ -154,19 +202,38 @@ class Journal:
         where = "WHERE media = 1 " if media_only else ""
         # A cursor of its own: the caller may write to the journal while reading.
         cursor = self.db.cursor()
-        for (data,) in cursor.execute(f"SELECT data FROM records {where}ORDER BY key"):
-            yield record_from_dict(json.loads(data))
+        try:
+            for key, data in cursor.execute(f"SELECT key, data FROM records {where}ORDER BY key"):
+                try:
+                    yield record_from_dict(json.loads(data))
+                except (ValueError, TypeError, KeyError) as exc:
+                    raise JournalError(
+                        f"{self.path}: the record of {_text(key)!r} is damaged ({exc!r}): "
+                        "this run cannot be finished; start it again with another --out"
+                    ) from None
+        except sqlite3.DatabaseError as exc:
+            raise self._damaged(exc) from None
+
+    def check_records(self) -> None:
+        """Read every record back once (before a resume does any work): a record that is
+        not what we wrote is a JournalError now, not at the end of the run."""
+        for _ in self.records():
+            pass
 
     def count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM records").fetchone()[0])
 
     def warnings(self) -> list[TriageWarning]:
-        return [
-            TriageWarning(a, s, m)
-            for a, s, m in self.db.execute(
-                "SELECT address, stage, message FROM warnings ORDER BY address, stage, message"
-            )
-        ]
+        try:
+            return [
+                TriageWarning(_text(a), _text(s), _text(m))
+                for a, s, m in self.db.execute(
+                    "SELECT address, stage, message FROM warnings ORDER BY address, stage, "
+                    "message"
+                )
+            ]
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+            raise self._damaged(exc) from None
 
     def close(self) -> None:
         self.db.close()

@@ -15,22 +15,25 @@ import threading
 import time
 from collections import deque
 from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .. import TOOL_NAME, __version__
-from .errors import EvidenceError, UsageError
+from .errors import EvidenceError, ResumeRefused, UsageError
 from .evidence import EvidenceInfo, Source, open_evidence
 from .examine import Examiner
+from .expansion import ExpansionLimits
 from .hashing import DIGESTS
 from .journal import SCHEMA_VERSION, Journal
 from .matching import Matcher, match_run
+from .outdir import OutputFolder
 from .perceptual import PerceptualOptions
 from .records import FileEntry, Record, TriageWarning
 from .results import TriageResult
+from .resume import check_digest, check_identity
 
 if TYPE_CHECKING:
     from .hashsets import HashSet
@@ -74,6 +77,7 @@ class TriageOptions:
     progress: ProgressSink = field(default_factory=_NoProgress)
     # None turns perceptual hashing and matching off (digests only, the fastest run).
     perceptual: PerceptualOptions | None = field(default_factory=PerceptualOptions)
+    limits: ExpansionLimits = field(default_factory=ExpansionLimits)
 
 
 @dataclass
@@ -119,7 +123,8 @@ def _is_within(child: Path, parent: Path) -> bool:
 
 
 class _Batch:
-    """Records and warnings waiting for the next journal commit."""
+    """Records and warnings waiting for the next journal commit. Workers add to it as
+    they go; only the main thread commits."""
 
     def __init__(self) -> None:
         self.records: list[Record] = []
@@ -127,14 +132,13 @@ class _Batch:
         self.lock = threading.Lock()
         self.last_commit = time.monotonic()
 
+    def add(self, record: Record) -> None:
+        with self.lock:
+            self.records.append(record)
+
     def warn(self, warning: TriageWarning) -> None:
         with self.lock:
             self.warnings.append(warning)
-
-    def warn_all(self, warnings: list[TriageWarning]) -> None:
-        if warnings:
-            with self.lock:
-                self.warnings.extend(warnings)
 
     def due(self) -> bool:
         return (
@@ -150,6 +154,42 @@ class _Batch:
         self.last_commit = time.monotonic()
 
 
+class _Sink:
+    """The examiners' way into the batch, and the resume check of what is done."""
+
+    def __init__(self, batch: _Batch, done: dict[str, str], progress: ProgressSink,
+                 invocation: _Invocation) -> None:
+        self.batch = batch
+        self._done = done
+        self.progress = progress
+        self.invocation = invocation
+        self.lock = threading.Lock()
+
+    def record(self, record: Record) -> None:
+        self.batch.add(record)
+        self.progress.advance(files=1)
+        with self.lock:
+            self.invocation.examined += 1
+
+    def warn(self, warning: TriageWarning) -> None:
+        self.batch.warn(warning)
+
+    def done(self, entry: FileEntry) -> bool:
+        fingerprint = self._done.get(entry.address.key())
+        if fingerprint is None:
+            return False
+        if fingerprint != entry.fingerprint():
+            raise ResumeRefused(
+                f"{entry.address}: changed since the interrupted run examined it (size and "
+                f"modification time were {fingerprint}, now {entry.fingerprint()}): resuming "
+                "would mix two versions of the evidence in one report; run again into "
+                "another --out"
+            )
+        with self.lock:
+            self.invocation.skipped += 1
+        return True
+
+
 def triage(evidence_paths: Sequence[str], options: TriageOptions) -> TriageOutcome:
     """Run triage over the evidence and write the reports into options.out_dir."""
     if not evidence_paths:
@@ -161,11 +201,12 @@ def triage(evidence_paths: Sequence[str], options: TriageOptions) -> TriageOutco
             _is_within(out_dir, p) if p.is_dir() else out_dir.resolve() == p.resolve()
         ):
             raise UsageError(f"the output folder {out_dir} is inside the evidence {path}")
-    journal = _open_journal(evidence_paths, options)
-    try:
-        return _run(evidence_paths, options, journal)
-    finally:
-        journal.close()
+    with OutputFolder(out_dir) as folder:
+        journal = _open_journal(evidence_paths, options)
+        try:
+            return _run(evidence_paths, options, journal, folder)
+        finally:
+            journal.close()
 
 
 def _open_journal(evidence_paths: Sequence[str], options: TriageOptions) -> Journal:
@@ -175,6 +216,7 @@ def _open_journal(evidence_paths: Sequence[str], options: TriageOptions) -> Jour
             "evidence": list(evidence_paths),
             "digests": list(options.digests),
             "perceptual": options.perceptual is not None,
+            "limits": options.limits.describe(),
             "journal": SCHEMA_VERSION,
         }
     )
@@ -186,25 +228,29 @@ def _open_journal(evidence_paths: Sequence[str], options: TriageOptions) -> Jour
         )
     if options.resume and not existed:
         raise UsageError(f"nothing to resume in {out_dir}: no journal there")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    journal = Journal(out_dir / "journal.sqlite")
-    if existed:
-        if journal.get("identity") != identity:
-            journal.close()
-            raise UsageError(
-                f"{out_dir} holds a run over other evidence, digests or options, or from "
-                "another version; resume with the same evidence and options"
-            )
-    else:
-        journal.put("identity", identity)
-        journal.put("started", _now())
+    journal = Journal(out_dir / "journal.sqlite", check=existed)
+    try:
+        if existed:
+            if journal.get("identity") != identity:
+                raise UsageError(
+                    f"{out_dir} holds a run over other evidence, digests or options, or "
+                    "from another version; resume with the same evidence and options"
+                )
+            journal.check_records()
+        else:
+            journal.put("identity", identity)
+            journal.put("started", _now())
+    except BaseException:
+        journal.close()
+        raise
     return journal
 
 
-def _run(evidence_paths: Sequence[str], options: TriageOptions, journal: Journal) -> TriageOutcome:
+def _run(evidence_paths: Sequence[str], options: TriageOptions, journal: Journal,
+         folder: OutputFolder) -> TriageOutcome:
     batch = _Batch()
     invocation = _Invocation()
-    done = journal.done_keys()
+    done = journal.done() if options.resume else {}
     known_evidence = journal.evidence()
     sources: list[tuple[int, Source]] = []
     evidence_failed = False
@@ -216,7 +262,32 @@ def _run(evidence_paths: Sequence[str], options: TriageOptions, journal: Journal
             evidence_failed = True
             batch.warn(TriageWarning(path, "open", str(exc)))
             infos[position] = EvidenceInfo(path=path, kind="unreadable", detail={"error": str(exc)})
+    try:
+        check_identity(journal, sources, resuming=options.resume)
+        evidence_failed |= _examine_all(sources, options, journal, batch, invocation, infos,
+                                        done, known_evidence, folder)
+    finally:
+        for _, source in sources:
+            source.close()
+    batch.flush(journal)
+    options.progress.close()
+    invocation.save(options.out_dir, options, resumed=options.resume)
+    return _report(evidence_paths, options, journal, infos, evidence_failed)
 
+
+def _examine_all(
+    sources: list[tuple[int, Source]],
+    options: TriageOptions,
+    journal: Journal,
+    batch: _Batch,
+    invocation: _Invocation,
+    infos: dict[int, EvidenceInfo],
+    done: dict[str, str],
+    known_evidence: dict[int, EvidenceInfo],
+    folder: OutputFolder,
+) -> bool:
+    """Walk every source and examine its files on the workers; True if an item failed."""
+    evidence_failed = False
     progress = options.progress
     # The total is only worth a metadata walk when someone watches the bar.
     progress.start(None if isinstance(progress, _NoProgress) else _estimate(sources))
@@ -224,38 +295,48 @@ def _run(evidence_paths: Sequence[str], options: TriageOptions, journal: Journal
         options.digests,
         on_bytes=lambda n: progress.advance(nbytes=n),
         perceptual=options.perceptual is not None,
+        limits=options.limits,
+        spool_dir=folder.spool,
     )
+    sink = _Sink(batch, done, progress, invocation)
 
-    def examine(work: _Work) -> tuple[list[Record], list[TriageWarning]]:
-        records: list[Record] = []
-        warnings: list[TriageWarning] = []
+    def examine(work: _Work) -> Record | None:
         extra = ("sha256",) if work.self_digesting else ()
+        own = None
         for entry in work.entries:
-            records.extend(examiner.examine(entry, warnings.append, extra))
-        return records, warnings
+            own = examiner.stream(entry, sink, extra)
+        return own
 
     with ThreadPoolExecutor(
         max_workers=max(1, options.workers), thread_name_prefix="examine"
     ) as pool:
+        # A resumed run reads each image's digest again and checks it against the one the
+        # interrupted run recorded (check_identity compared samples before any work).
         describing: dict[Future[EvidenceInfo], int] = {}
         for position, source in sources:
-            if position not in known_evidence and not _self_digesting(source):
+            if (position not in known_evidence or options.resume) and not _self_digesting(
+                source
+            ):
                 describing[pool.submit(source.describe, batch.warn)] = position
         # Work goes out in small batches and comes back in order: one future per batch
         # keeps the main thread's share of the GIL small next to the hashing.
-        in_flight: deque[tuple[Future[tuple[list[Record], list[TriageWarning]]], _Work]] = deque()
+        in_flight: deque[tuple[Future[Record | None], _Work]] = deque()
         limit = max(2, options.workers * 3)
 
         def take(block: bool) -> None:
             while in_flight and (block or in_flight[0][0].done()):
-                future, work = in_flight.popleft()
-                records, warnings = future.result()
-                batch.records.extend(records)
-                batch.warn_all(warnings)
-                progress.advance(files=len(records))
-                if work.self_digesting and records:
+                future, work = in_flight[0]
+                if not future.done():
+                    # A large archive streams its records meanwhile: keep committing them.
+                    wait([future], timeout=COMMIT_SECONDS)
+                    if batch.due():
+                        batch.flush(journal)
+                    continue
+                in_flight.popleft()
+                own = future.result()
+                if work.self_digesting and own is not None:
                     info = work.source.describe(batch.warn)
-                    info.sha256 = records[0].digests.get("sha256", "")
+                    info.sha256 = own.digests.get("sha256", "")
                     infos[work.position] = info
                     journal.save_evidence(work.position, info)
                 block = False
@@ -272,10 +353,8 @@ def _run(evidence_paths: Sequence[str], options: TriageOptions, journal: Journal
             work = _Work(position, source)
             try:
                 for entry in source.entries(batch.warn):
-                    if entry.address.key() in done:
-                        invocation.skipped += 1
+                    if sink.done(entry):
                         continue
-                    invocation.examined += 1
                     work.add(entry)
                     if work.full():
                         send(work)
@@ -292,16 +371,16 @@ def _run(evidence_paths: Sequence[str], options: TriageOptions, journal: Journal
                 info = future.result()
             except EvidenceError as exc:
                 evidence_failed = True
-                batch.warn(TriageWarning(evidence_paths[position], "describe", str(exc)))
-                info = EvidenceInfo(path=evidence_paths[position], kind="unreadable")
+                batch.warn(TriageWarning(sources_label(sources, position), "describe", str(exc)))
+                info = EvidenceInfo(path=sources_label(sources, position), kind="unreadable")
+            check_digest(known_evidence.get(position), info)
             infos[position] = info
             journal.save_evidence(position, info)
-    batch.flush(journal)
-    for _, source in sources:
-        source.close()
-    progress.close()
-    invocation.save(options.out_dir, options, resumed=options.resume)
-    return _report(evidence_paths, options, journal, infos, evidence_failed)
+    return evidence_failed
+
+
+def sources_label(sources: list[tuple[int, Source]], position: int) -> str:
+    return next(source.label for p, source in sources if p == position)
 
 
 def _self_digesting(source: Source) -> bool:
@@ -369,7 +448,8 @@ def _report(
         records=records,
         warnings=warnings,
         digests=options.digests,
-        options={"case_number": options.case_number, "digests": list(options.digests)},
+        options={"case_number": options.case_number, "digests": list(options.digests),
+                 "expansion_limits": options.limits.describe()},
     )
     outputs = write_reports(options.out_dir, result)
     summary = json.loads((options.out_dir / "report.json").read_text())["summary"]

@@ -122,6 +122,11 @@ class FileEntry:
     # instead of copying it through Python buffers.
     local_path: str | None = None
 
+    def fingerprint(self) -> str:
+        """What the source said of the file (size, modification time): a resumed run
+        checks that a file it skips as done is still the file that was examined."""
+        return f"{self.size}:{self.times.modified!r}"
+
 
 @dataclass(frozen=True, slots=True)
 class TriageWarning:
@@ -169,6 +174,9 @@ class Record:
     pdq_variants: tuple[str, ...] = ()
     vpdq: str = ""
     group: str = ""
+    # The entry's fingerprint when it was examined (FileEntry.fingerprint), journalled for
+    # resume; not part of any report.
+    fingerprint: str = ""
 
     @property
     def is_media(self) -> bool:

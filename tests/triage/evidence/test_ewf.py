@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from safeguard.demo.diskimages import SAMPLE_FILES, build_e01, synthetic_bytes
 from safeguard.triage.errors import EvidenceError, NotThisFormat
 from safeguard.triage.evidence.ewf import EwfSource
+from safeguard.triage.evidence.ewfsegments import next_name
 from safeguard.triage.evidence.tsk import RawImageSource
 from safeguard.triage.records import FileEntry, TriageWarning
 
@@ -99,12 +101,30 @@ def test_a_missing_segment_is_an_evidence_error(split_e01: list[Path], tmp_path:
         EwfSource.open(segments[0], "DISK")
 
 
-def test_a_missing_last_segment_is_an_evidence_error(split_e01: list[Path],
-                                                     tmp_path: Path) -> None:
+def test_a_missing_last_segment_is_named(split_e01: list[Path], tmp_path: Path) -> None:
     segments = copy_set(split_e01, tmp_path / "set")
+    last = segments[-1].name
     segments[-1].unlink()
-    with pytest.raises(EvidenceError, match="incomplete"):
+    with pytest.raises(EvidenceError, match=rf"incomplete.*{re.escape(last)} is missing"):
         EwfSource.open(segments[0], "DISK")
+
+
+def test_a_segment_cut_in_half_is_named_not_the_one_after_it(split_e01: list[Path],
+                                                             tmp_path: Path) -> None:
+    segments = copy_set(split_e01, tmp_path / "set")
+    data = segments[-1].read_bytes()
+    segments[-1].write_bytes(data[: len(data) // 2])
+    after = next_name(segments[-1].name)
+    with pytest.raises(EvidenceError) as caught:
+        EwfSource.open(segments[0], "DISK")
+    assert f"{segments[-1].name} is cut short" in str(caught.value)
+    assert after not in str(caught.value)
+
+
+def test_segment_names_count_on_past_99() -> None:
+    assert next_name("disk.E09") == "disk.E10"
+    assert next_name("disk.E99") == "disk.EAA"
+    assert next_name("disk.EAZ") == "disk.EBA"
 
 
 def test_a_corrupt_header_is_an_evidence_error(fat16_e01: list[Path], tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import struct
 import wave
 from pathlib import Path
 
@@ -341,6 +342,13 @@ def test_it_recovers_from_a_damaged_timestamp_and_says_so(tmp_path: Path) -> Non
 def test_it_raises_media_error_for_data_that_is_not_video(data: bytes) -> None:
     with pytest.raises(MediaError):
         video_signature(io.BytesIO(data))
+
+
+def test_it_raises_media_error_for_an_index_claiming_2_to_the_62_bytes() -> None:
+    ftyp = struct.pack(">I4s4sI8s", 24, b"ftyp", b"isom", 0x200, b"isomiso2")
+    moov = struct.pack(">I4sQ", 1, b"moov", 1 << 62) + bytes(range(256)) * 8
+    with pytest.raises(MediaError, match="no audio or video stream"):
+        video_signature(io.BytesIO(ftyp + moov))
 
 
 def test_it_raises_media_error_when_no_decoder_exists(clips: dict[str, Path]) -> None:

@@ -68,5 +68,10 @@ class Source(abc.ABC):
         file walk.
         """
 
+    def files(self) -> list[Path]:
+        """The files the evidence is stored in (an image's pieces or segments, a loose
+        file), whose identity a resumed run checks; none for a folder."""
+        return []
+
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release handles (image, volume, file system)."""

@@ -10,14 +10,14 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..errors import EvidenceError, NotThisFormat
-from ..hashing import open_readonly
+from ..readonly import open_readonly_file
 from ..records import Address, FileEntry, Times, TriageWarning, WarningSink
 from .base import EvidenceInfo, Source
 
 
-def _opener(path: str) -> BinaryIO:
+def _opener(path: str, follow: bool = False) -> BinaryIO:
     # Unbuffered: hashing reads in large chunks into its own buffers.
-    return open(open_readonly(path), "rb", buffering=0)
+    return open_readonly_file(path, follow=follow)
 
 
 def _times(st: os.stat_result) -> Times:
@@ -101,20 +101,21 @@ class FileSource(Source):
         if not stat.S_ISREG(st.st_mode):
             raise NotThisFormat(f"{path} is not a regular file")
         try:
-            with open(path, "rb"):
-                pass
+            open_readonly_file(path, follow=True).close()
         except OSError as exc:
             raise EvidenceError(f"{label}: {_reason(exc)}") from exc
         return cls(path, label)
 
     def entries(self, warn: WarningSink) -> Iterator[FileEntry]:
         st = self.path.stat()
+        # The evidence named may be a link to the file: read the file it names.
+        real = os.path.realpath(self.path)
         yield FileEntry(
             address=Address(self.label, "/" + self.path.name),
             size=st.st_size,
-            opener=functools.partial(_opener, str(self.path)),
+            opener=functools.partial(_opener, real),
             times=_times(st),
-            local_path=str(self.path),
+            local_path=real,
         )
 
     def describe(self, warn: WarningSink) -> EvidenceInfo:
@@ -122,6 +123,9 @@ class FileSource(Source):
 
     def estimate(self) -> int:
         return self.path.stat().st_size
+
+    def files(self) -> list[Path]:
+        return [self.path]
 
 
 def _reason(exc: OSError) -> str:

@@ -18,8 +18,10 @@ import pytsk3
 
 from ..errors import EvidenceError, NotThisFormat
 from ..hashing import digest_stream
+from ..readonly import open_readonly_file, read_head
 from ..records import FileEntry, TriageWarning, WarningSink
 from .base import EvidenceInfo, Source
+from .ewfsegments import diagnose, next_name
 from .tsk import DiskImage
 from .tskio import READ_CHUNK
 
@@ -44,13 +46,13 @@ class EWFImgInfo(pytsk3.Img_Info):  # type: ignore[misc]  # pytsk3 is untyped
     used by two threads at once.
     """
 
-    def __init__(self, handle: Any) -> None:
+    def __init__(self, handle: _Handle) -> None:
         self._handle = handle
-        self._size = int(handle.get_media_size())
+        self._size = int(handle.ewf.get_media_size())
         super().__init__(url="", type=pytsk3.TSK_IMG_TYPE_EXTERNAL)
 
     def read(self, offset: int, size: int) -> bytes:
-        return bytes(self._handle.read_buffer_at_offset(size, offset))
+        return bytes(self._handle.ewf.read_buffer_at_offset(size, offset))
 
     def get_size(self) -> int:
         return self._size
@@ -84,21 +86,39 @@ class _MediaStream(io.RawIOBase):
         return len(data)
 
 
-def _next_segment_name(last: str) -> str:
-    """The segment that would follow `last` (x.E03 → x.E04), for error messages."""
-    number = last[-2:]
-    if number.isdigit() and number != "99":
-        return f"{last[:-2]}{int(number) + 1:02d}"
-    return "the next segment"  # past E99 the names go EAA, EAB ...
+class _Handle:
+    """A pyewf handle over segment files opened here, read-only and without touching
+    access times (libewf's own `open(paths)` does neither): closing it closes both."""
+
+    def __init__(self, segments: list[str], where: str) -> None:
+        self.files: list[BinaryIO] = []
+        try:
+            for segment in segments:
+                self.files.append(open_readonly_file(segment, follow=True))
+        except OSError as exc:
+            self._close_files()
+            raise EvidenceError(f"{exc.filename}: cannot read: {exc.strerror}") from exc
+        self.ewf = pyewf.handle()
+        try:
+            self.ewf.open_file_objects(self.files)
+        except (OSError, ValueError) as exc:
+            self._close_files()
+            raise EvidenceError(f"{where}: cannot open the E01 image (corrupt?): {exc}") from exc
+
+    def _close_files(self) -> None:
+        for f in self.files:
+            f.close()
+        self.files = []
+
+    def close(self) -> None:
+        try:
+            self.ewf.close()
+        finally:
+            self._close_files()
 
 
-def _open_handle(segments: list[str], where: str) -> Any:
-    handle = pyewf.handle()
-    try:
-        handle.open(segments)
-    except (OSError, ValueError) as exc:
-        raise EvidenceError(f"{where}: cannot open the E01 image (corrupt?): {exc}") from exc
-    return handle
+def _open_handle(segments: list[str], where: str) -> _Handle:
+    return _Handle(segments, where)
 
 
 class EwfSource(Source):
@@ -120,8 +140,7 @@ class EwfSource(Source):
         if not path.is_file():
             raise NotThisFormat(f"{path}: not a file")
         try:
-            with open(path, "rb") as probe:
-                signature = probe.read(8)
+            signature = read_head(path, 8)
         except OSError as exc:
             raise EvidenceError(f"{path}: cannot read: {exc.strerror}") from exc
         if signature not in EWF_SIGNATURES:
@@ -132,22 +151,25 @@ class EwfSource(Source):
         except (OSError, ValueError) as exc:
             raise EvidenceError(f"{where}: cannot find the E01 segments: {exc}") from exc
         handle = _open_handle(segments, where)
+        ewf = handle.ewf
         try:
-            size = int(handle.get_media_size())
+            size = int(ewf.get_media_size())
             if size <= 0:  # libewf opens a segment whose sections are wiped, as empty media
                 raise EvidenceError(f"{where}: the E01 describes no media data (corrupt?)")
             # pyewf opens a set with segments missing at the end (glob stops at a gap):
             # reading the last sector is the check that the whole media is there.
             try:
-                handle.read_buffer_at_offset(min(size, 512), size - min(size, 512))
+                ewf.read_buffer_at_offset(min(size, 512), size - min(size, 512))
             except OSError as exc:
+                problem = diagnose(segments) or (
+                    f"{next_name(Path(segments[-1]).name)} may be missing or a segment "
+                    f"damaged ({exc})")
                 raise EvidenceError(
                     f"{where}: the E01 set is incomplete: {len(segments)} segment(s) "
-                    f"found, {Path(_next_segment_name(segments[-1])).name} is missing "
-                    f"or damaged ({exc})"
+                    f"found; {problem}"
                 ) from exc
-            header = {k: str(v) for k, v in (handle.get_header_values() or {}).items()}
-            stored = {k.upper(): str(v) for k, v in (handle.get_hash_values() or {}).items()}
+            header = {k: str(v) for k, v in (ewf.get_header_values() or {}).items()}
+            stored = {k.upper(): str(v) for k, v in (ewf.get_hash_values() or {}).items()}
             img = EWFImgInfo(handle)
         except BaseException:
             handle.close()
@@ -172,8 +194,8 @@ class EwfSource(Source):
         if "SHA1" in self.stored:
             names.insert(1, "sha1")
         handle = _open_handle(self.segments, str(self.path))
-        size = int(handle.get_media_size())
-        stream = _MediaStream(handle, size)
+        size = int(handle.ewf.get_media_size())
+        stream = _MediaStream(handle.ewf, size)
         digests: dict[str, str] = {}
         verified: bool | None = None
         try:
@@ -219,6 +241,9 @@ class EwfSource(Source):
                 ))
                 return False
         return True if compared else None
+
+    def files(self) -> list[Path]:
+        return [Path(s) for s in self.segments]
 
     def close(self) -> None:
         self.disk.close()

@@ -43,7 +43,7 @@ from typing import Any, BinaryIO, cast
 
 from ..errors import EvidenceError
 from ..filetypes import HEAD_SIZE, sniff
-from ..hashing import open_readonly
+from ..readonly import open_readonly, open_readonly_file
 from ..records import ARCHIVE_SEPARATOR, Address, FileType, TriageWarning
 from . import archive, open_evidence
 from .base import Source
@@ -209,7 +209,7 @@ def _open_outer(source: Source, outer: str, address: Address, deleted: bool) -> 
     elif isinstance(source, FileSource):
         if outer != "/" + source.path.name:
             raise _not_found(address, "the evidence is a single file with another name")
-        handle = open(open_readonly(source.path), "rb")  # noqa: SIM115 - closed below
+        handle = open_readonly_file(source.path, follow=True)
     elif getattr(source, "disk", None) is not None:
         handle = _open_in_image(source, address, deleted)
     else:

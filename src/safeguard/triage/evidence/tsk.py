@@ -22,7 +22,7 @@ Walk policy (docs/evidence.md says the same for the report reader):
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -32,12 +32,14 @@ import pytsk3
 
 from ..errors import EvidenceError, NotThisFormat
 from ..hashing import digest_path, digest_stream
+from ..readonly import read_head
 from ..records import Address, FileEntry, Times, TriageWarning, WarningSink
 from .base import EvidenceInfo, Source
 from .signatures import sniff_filesystem
+from .tables import SECTOR, read_table
 from .tskio import (
     ConcatReader,
-    SplitRawImgInfo,
+    PiecesImgInfo,
     TskFileReader,
     fs_type_name,
     split_pieces,
@@ -73,6 +75,7 @@ class _Meta:
     type: int
     size: int
     times: Times
+    seq: int = 0  # NTFS: the MFT record's sequence number (how often it was reused)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +122,7 @@ def _meta(meta: Any) -> _Meta | None:
         flags=int(meta.flags),
         type=int(meta.type),
         size=max(int(meta.size), 0),
+        seq=int(getattr(meta, "seq", 0) or 0),
         times=Times(
             modified=_seconds(meta, "mtime"),
             accessed=_seconds(meta, "atime"),
@@ -168,9 +172,20 @@ class DiskImage:
                 int(pytsk3.TSK_VS_TYPE_DOS): "MBR",
                 int(pytsk3.TSK_VS_TYPE_GPT): "GPT",
             }.get(int(vs.info.vstype), str(vs.info.vstype).removeprefix("TSK_VS_TYPE_"))
-            disk.volumes = _partitions(img, vs, size)
+            disk.volumes = _partitions(img, _tsk_partitions(vs), int(vs.info.block_size), size)
             if any(v.fs is not None for v in disk.volumes):
                 return disk
+        # TSK refuses a table with a partition past the end, and reads a GPT disk whose
+        # backup header is cut off as its protective MBR: read the table itself.
+        table = read_table(img, size)
+        if table is not None:
+            scheme, parts = table
+            volumes = _partitions(
+                img, ((p.start_sector, p.sectors, p.description) for p in parts), SECTOR, size)
+            if any(v.fs is not None for v in volumes) or not disk.volumes:
+                disk.volume_system, disk.volumes = scheme, volumes
+                if any(v.fs is not None for v in volumes):
+                    return disk
         fs, error = _open_fs(img, 0)
         if fs is not None:
             # Some FAT boot sectors also parse as a partition table: the file system wins.
@@ -279,23 +294,26 @@ def _volume(partition: str, offset: int, fs: Any, image_size: int) -> Volume:
     return Volume(partition, offset, fs, name, problem=problem)
 
 
-def _partitions(img: Any, vs: Any, image_size: int) -> list[Volume]:
-    """Allocated partitions, labelled p1, p2 ... in table order, with their file systems."""
-    block = int(vs.info.block_size)
-    volumes: list[Volume] = []
-    number = 0
+def _tsk_partitions(vs: Any) -> Iterator[tuple[int, int, str]]:
+    """(start sector, sectors, description) of the allocated partitions TSK lists."""
     for part in vs:
         if not int(part.flags) & int(pytsk3.TSK_VS_PART_FLAG_ALLOC):
             continue  # unallocated gaps and the tables themselves
-        number += 1
-        start, length = int(part.start), int(part.len)
-        label = f"p{number} (sector {start})"
         desc = bytes(part.desc).decode("utf-8", "replace") if part.desc else ""
+        yield int(part.start), int(part.len), desc
+
+
+def _partitions(img: Any, parts: Iterable[tuple[int, int, str]], block: int,
+                image_size: int) -> list[Volume]:
+    """Partitions labelled p1, p2 ... in table order, with their file systems."""
+    volumes: list[Volume] = []
+    for number, (start, length, desc) in enumerate(parts, start=1):
+        label = f"p{number} (sector {start})"
         detail: dict[str, Any] = {"label": label, "start_sector": start, "sectors": length,
                                   "description": desc, "filesystem": None}
         if start * block >= image_size:
             problem = (f"extends beyond the end of the image (starts at byte {start * block}, "
-                       f"image is {image_size} bytes; truncated?)")
+                       f"image is {image_size} bytes; truncated?): not examined")
             volumes.append(Volume(label, start * block, None, "", detail, problem))
             continue
         short = ""
@@ -361,6 +379,9 @@ class _Walk:
                     meta = _meta(info.meta)
                     if meta is None and orphans:
                         meta = self.load_meta(int(info.name.meta_addr))
+                    elif meta is None and self.is_ntfs and int(info.name.flags) & _NAME_UNALLOC:
+                        meta = self.deleted_ntfs_meta(int(info.name.meta_addr),
+                                                      int(info.name.meta_seq))
                     names.append(_Name(text, int(info.name.flags), int(info.name.type),
                                        int(info.name.meta_addr), meta))
             except OSError as exc:
@@ -376,6 +397,22 @@ class _Walk:
             return _meta(self.volume.fs.open_meta(inode=inode).info.meta)
         except OSError:
             return None
+
+    def deleted_ntfs_meta(self, inode: int, name_seq: int) -> _Meta | None:
+        """The MFT record a deleted NTFS name points to, if it is still that file's.
+
+        TSK gives a deleted name no metadata when the record's sequence number differs
+        from the one the name holds, which it always does: NTFS adds one to the sequence
+        when it frees a record (`fls` and `icat` read it all the same). The record is the
+        deleted file's when it is unallocated and its sequence is the name's, or one more;
+        a record reused since has a higher sequence and belongs to another file.
+        """
+        meta = self.load_meta(inode)
+        if meta is None or meta.flags & _META_ALLOC:
+            return None
+        if meta.seq not in (name_seq, (name_seq + 1) & 0xFFFF):
+            return None
+        return meta
 
     def is_structure(self, entry: _Name, parent: str) -> bool:
         """True for names that are file system structures rather than user files."""
@@ -498,13 +535,9 @@ class RawImageSource(Source):
             raise NotThisFormat(f"{path}: not a file")
         pieces = split_pieces(path)
         try:
-            if len(pieces) > 1:
-                img: Any = SplitRawImgInfo(pieces)
-            else:
-                with open(path, "rb") as probe:  # a clear error for unreadable evidence
-                    if not probe.read(512):
-                        raise NotThisFormat(f"{path}: empty file")
-                img = pytsk3.Img_Info(str(path))
+            if len(pieces) == 1 and not read_head(path, 512):
+                raise NotThisFormat(f"{path}: empty file")
+            img: Any = PiecesImgInfo(pieces)
         except OSError as exc:
             raise EvidenceError(f"{path}: cannot open image: {exc}") from exc
         try:
@@ -520,7 +553,7 @@ class RawImageSource(Source):
 
     def describe(self, warn: WarningSink) -> EvidenceInfo:
         if len(self.pieces) == 1:
-            digested = digest_path(self.path, ("sha256",))
+            digested = digest_path(self.path, ("sha256",), follow=True)
         else:
             with ConcatReader(self.pieces) as stream:
                 digested = digest_stream(cast(BinaryIO, stream), ("sha256",))
@@ -535,6 +568,9 @@ class RawImageSource(Source):
             verified=None,
             detail=detail,
         )
+
+    def files(self) -> list[Path]:
+        return list(self.pieces)
 
     def close(self) -> None:
         self.disk.close()

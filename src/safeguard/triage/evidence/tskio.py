@@ -1,8 +1,9 @@
 """Plumbing between The Sleuth Kit (pytsk3) and Python's I/O.
 
 - `TskFileReader`: a seekable, read-only binary stream over one file inside a file system.
-- `SplitRawImgInfo`: a raw image split into numbered pieces (`disk.001`, `disk.002` ...),
-  presented to TSK as one image (pytsk3's own `Img_Info` takes a single path only).
+- `PiecesImgInfo`: a raw image, whole or split into numbered pieces (`disk.000`,
+  `disk.001` ...), presented to TSK as one image and opened without touching access times
+  (pytsk3's own `Img_Info` opens a single path itself).
 - `fs_type_name`: names for the report (what a header claims: signatures.py).
 
 TSK handles (image, file system, file) are not safe to share between threads, so every
@@ -19,11 +20,13 @@ import re
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import pytsk3
 
 from ..errors import EvidenceError
+from ..readonly import open_readonly, open_readonly_file
+from .positioned import PositionedReader
 
 if TYPE_CHECKING:  # collections.abc.Buffer is 3.12+; annotations only, never evaluated
     from typing_extensions import Buffer
@@ -33,10 +36,10 @@ if TYPE_CHECKING:  # collections.abc.Buffer is 3.12+; annotations only, never ev
 READ_CHUNK = 1024 * 1024
 
 # Split raw pieces are named NAME.001, NAME.002 ... (dd, FTK Imager, Guymager).
-_SPLIT_SUFFIX = re.compile(r"\.(\d{3})$")
+_SPLIT_SUFFIX = re.compile(r"\.(\d{3,})$")
 
 
-class TskFileReader(io.RawIOBase):
+class TskFileReader(PositionedReader):
     """The content of one file system file, read through TSK's `read_random`.
 
     `where` names the file in error messages. A read TSK cannot satisfy (a deleted file's
@@ -49,37 +52,16 @@ class TskFileReader(io.RawIOBase):
         self._size = size
         self._lock = lock
         self._where = where
-        self._pos = 0
 
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self._pos
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        if whence == io.SEEK_SET:
-            pos = offset
-        elif whence == io.SEEK_CUR:
-            pos = self._pos + offset
-        elif whence == io.SEEK_END:
-            pos = self._size + offset
-        else:
-            raise ValueError(f"invalid whence {whence}")
-        if pos < 0:
-            raise ValueError("negative seek position")
-        self._pos = pos
-        return pos
+    def size(self) -> int:
+        return self._size
 
     def read(self, size: int | None = -1) -> bytes:
         # RawIOBase.read would return one chunk at most and readall() would go 8 KiB at a
         # time: callers such as archive readers expect read(n) to give n bytes unless the
         # file ends, and one TSK call per chunk keeps whole-file reads fast.
         if size is None or size < 0:
-            size = max(self._size - self._pos, 0)
+            size = max(self._size - self.pos, 0)
         parts: list[bytes] = []
         while size > 0:
             chunk = bytearray(min(size, READ_CHUNK))
@@ -97,23 +79,23 @@ class TskFileReader(io.RawIOBase):
         if self.closed:
             raise ValueError("read from a closed file")
         view = memoryview(buffer).cast("B")
-        want = min(len(view), self._size - self._pos, READ_CHUNK)
+        want = min(len(view), self._size - self.pos, READ_CHUNK)
         if want <= 0:
             return 0
         with self._lock:
             try:
-                data: bytes = self._file.read_random(self._pos, want)
+                data: bytes = self._file.read_random(self.pos, want)
             except OSError as exc:
                 raise EvidenceError(
-                    f"{self._where}: cannot read {want} bytes at offset {self._pos}: {exc}"
+                    f"{self._where}: cannot read {want} bytes at offset {self.pos}: {exc}"
                 ) from exc
         if not data:
             raise EvidenceError(
-                f"{self._where}: content ends at offset {self._pos} of {self._size} bytes"
+                f"{self._where}: content ends at offset {self.pos} of {self._size} bytes"
             )
         n = len(data)
         view[:n] = data
-        self._pos += n
+        self.pos += n
         return n
 
     def close(self) -> None:
@@ -123,8 +105,13 @@ class TskFileReader(io.RawIOBase):
         super().close()
 
 
-class SplitRawImgInfo(pytsk3.Img_Info):  # type: ignore[misc]  # pytsk3 is untyped
-    """A raw image in numbered pieces, read as one image (an external TSK image type)."""
+class PiecesImgInfo(pytsk3.Img_Info):  # type: ignore[misc]  # pytsk3 is untyped
+    """A raw image, whole or in numbered pieces, read as one image by TSK.
+
+    TSK's own `Img_Info(path)` opens the file itself, without O_NOATIME: every piece is
+    opened here through `open_readonly` instead and read with `pread` (an external TSK
+    image type, the pattern pytsk3 documents).
+    """
 
     def __init__(self, pieces: Sequence[Path]) -> None:
         self._fds: list[int] = []
@@ -132,7 +119,7 @@ class SplitRawImgInfo(pytsk3.Img_Info):  # type: ignore[misc]  # pytsk3 is untyp
         total = 0
         try:
             for piece in pieces:
-                fd = os.open(piece, os.O_RDONLY)
+                fd = open_readonly(piece, follow=True)
                 self._fds.append(fd)
                 self._starts.append(total)
                 total += os.fstat(fd).st_size
@@ -146,6 +133,8 @@ class SplitRawImgInfo(pytsk3.Img_Info):  # type: ignore[misc]  # pytsk3 is untyp
         return self._size
 
     def read(self, offset: int, size: int) -> bytes:
+        if len(self._fds) == 1:
+            return os.pread(self._fds[0], max(min(size, self._size - offset), 0), offset)
         parts: list[bytes] = []
         end = min(offset + size, self._size)
         index = 0
@@ -177,7 +166,7 @@ class ConcatReader(io.RawIOBase):
     def __init__(self, pieces: Sequence[Path]) -> None:
         super().__init__()
         self._pieces = list(pieces)
-        self._current: io.BufferedReader | None = None
+        self._current: BinaryIO | None = None
 
     def readable(self) -> bool:
         return True
@@ -188,8 +177,8 @@ class ConcatReader(io.RawIOBase):
             if self._current is None:
                 if not self._pieces:
                     return 0
-                self._current = open(self._pieces.pop(0), "rb")  # noqa: SIM115 - closed below
-            n = self._current.readinto(view)
+                self._current = open_readonly_file(self._pieces.pop(0), follow=True)
+            n: int = self._current.readinto(view)  # type: ignore[attr-defined]
             if n:
                 return n
             self._current.close()
@@ -203,20 +192,32 @@ class ConcatReader(io.RawIOBase):
 
 
 def split_pieces(path: Path) -> list[Path]:
-    """The pieces of a split raw image when `path` is its first piece (`.001`), else [path].
+    """Every piece of the split raw set `path` belongs to, in order, else [path].
 
-    Pieces are taken while the next number exists; a single `.001` is a plain raw image.
+    Pieces are numbered with three or more digits from .000 or .001 (dd and split count
+    from 0, FTK Imager and Guymager from 1); whichever piece is named, the set is found
+    from its first piece and taken while the next number exists. A lone numbered file is a
+    plain raw image.
     """
     match = _SPLIT_SUFFIX.search(path.name)
-    if match is None or int(match.group(1)) != 1:
+    if match is None:
         return [path]
     width = len(match.group(1))
     stem = path.name[: match.start()]
-    pieces = [path]
-    number = 2
-    while (candidate := path.with_name(f"{stem}.{number:0{width}d}")).is_file():
+
+    def piece(number: int) -> Path:
+        return path.with_name(f"{stem}.{number:0{width}d}")
+
+    first = next((n for n in (0, 1) if piece(n).is_file()), None)
+    if first is None or int(match.group(1)) < first:
+        return [path]
+    pieces: list[Path] = []
+    number = first
+    while (candidate := piece(number)).is_file():
         pieces.append(candidate)
         number += 1
+    if path.name not in {p.name for p in pieces}:
+        return [path]  # a gap before the named piece: not one set
     return pieces
 
 

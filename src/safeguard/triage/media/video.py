@@ -216,6 +216,11 @@ def video_signature(
     except (av.FFmpegError, OSError, ValueError) as exc:
         raise MediaError(f"cannot open as a video: {_describe(exc)}") from exc
     with container:
+        if not container.streams:
+            # A container the decoder opened but found nothing in (an index that claims
+            # 2^62 bytes, say): damage, not a sound file.
+            raise MediaError(f"no audio or video stream found in this "
+                             f"{container.format.name} file: damaged or truncated?")
         # Cover art and thumbnails are "video" streams of one picture: an MP3 or M4A with
         # cover art is audio, not a video.
         not_moving = av.stream.Disposition.attached_pic | av.stream.Disposition.timed_thumbnails

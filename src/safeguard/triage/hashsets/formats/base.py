@@ -14,10 +14,11 @@ first few are kept as warnings naming the file and line; with `strict` it aborts
 from __future__ import annotations
 
 import abc
+import csv
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -34,6 +35,8 @@ from ..model import HashEntry
 CHUNK_ROWS = 1 << 18
 HEAD_BYTES = 64 * 1024
 # Warnings kept in the manifest; the count of skipped rows is always exact.
+# Longer than any category name or code a scheme uses.
+MAX_CATEGORY = 64
 MAX_WARNINGS = 20
 DEFAULT_SCHEME = "uk"
 
@@ -103,7 +106,14 @@ class ReadContext:
         """The file says which scheme it uses (a VICS profile); an explicit option wins."""
         self._suggested = name
 
-    def category(self, raw: object) -> str | None:
+    def category(self, raw: object, where: Where | None = None) -> str | None:
+        text = str(raw).strip() if isinstance(raw, (str, int)) and raw is not True else ""
+        if len(text) > MAX_CATEGORY:
+            # No scheme has such a category (a 5,000-digit number was seen): the row is
+            # kept, uncategorised, and the examiner told.
+            self.warn(where, f"a category of {len(text):,} characters ({text[:20]}...) is not "
+                             "a category: ignored")
+            return None
         if self._mapper is None:
             name = self._scheme_option or self._suggested or DEFAULT_SCHEME
             self._mapper = CategoryMapper(
@@ -119,6 +129,20 @@ class ReadContext:
     @property
     def category_map(self) -> dict[int, str]:
         return dict(self._mapper.map) if self._mapper else {}
+
+
+def csv_rows(reader: Any, ctx: ReadContext, offset: int = 0) -> Iterator[list[str]]:
+    """The rows of a csv.reader; a row the csv module refuses (a field over its 128 KiB
+    limit, say) is a bad row, skipped and counted, and the reading goes on after it."""
+    while True:
+        try:
+            row: list[str] = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            ctx.bad_row(reader.line_num + offset, f"not a readable CSV row: {exc}")
+            continue
+        yield row
 
 
 def parse_bool(value: object) -> bool | None:

@@ -132,10 +132,15 @@ def _v2_block(data: bytes, first: int, ctx: ReadContext) -> tuple[Chunk | None, 
         chunks.append(Chunk(n, {"sha1": (sha1[good], _ones(n)), "md5": (md5[good], _ones(n))}))
     slow = np.flatnonzero(nonblank & ~fast).tolist()
     if slow:
-        text = [data[starts[i] : ends[i]].decode("utf-8", errors="replace") for i in slow]
         columns: tuple[list[str], list[str]] = ([], [])
         where: list[int] = []
-        for i, fields in zip(slow, csv.reader(text), strict=True):
+        for i in slow:
+            text = data[starts[i] : ends[i]].decode("utf-8", errors="replace")
+            try:
+                fields = next(csv.reader([text]), [])
+            except csv.Error as exc:  # a field over the csv module's 128 KiB limit
+                ctx.bad_row(first + i, f"not a readable RDS v2 row: {exc}")
+                continue
             if len(fields) < 2:
                 ctx.bad_row(first + i, "not an RDS v2 row (fewer than two fields)")
                 continue

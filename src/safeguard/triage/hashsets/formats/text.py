@@ -17,6 +17,7 @@ from .base import (
     ReadContext,
     RowBuffer,
     clean_pdq,
+    csv_rows,
     first_line,
     flag,
     head_text,
@@ -173,14 +174,14 @@ class CsvList(HashSetFormat):
             with_entries = any(i is not None for i in (category, series, pdq))
             buffer = RowBuffer(ctx, _DIGESTS, with_entries=with_entries)
             reader = csv.reader(stream, delimiter=delimiter)
-            for row in reader:
+            for row in csv_rows(reader, ctx, offset):
                 if not any(cell.strip() for cell in row):
                     continue
                 where = reader.line_num + offset  # + the lines read before the reader
                 entry = None
                 if with_entries:
                     entry = HashEntry(
-                        category=ctx.category(_cell(row, category) or None),
+                        category=ctx.category(_cell(row, category) or None, where),
                         series=_cell(row, series) or None,
                         pdq=clean_pdq(_cell(row, pdq), ctx, where),
                     )
@@ -249,13 +250,13 @@ class Icse(HashSetFormat):
             col = columns.get
             buffer = RowBuffer(ctx, ("md5", "sha1"), with_entries=True)
             reader = csv.reader(stream, delimiter=";")
-            for row in reader:
+            for row in csv_rows(reader, ctx, offset):
                 if not any(cell.strip() for cell in row):
                     continue
                 where = reader.line_num + offset
                 entry = HashEntry(
                     category=(
-                        ctx.category(_cell(row, col("category")) or None)
+                        ctx.category(_cell(row, col("category")) or None, where)
                         if "category" in columns
                         else None
                     ),

@@ -107,7 +107,7 @@ class Vics(HashSetFormat):
 def _load(path: Path, ctx: ReadContext) -> dict[str, Any]:
     try:
         with path.open("rb") as stream:
-            doc = json.load(stream)
+            doc = json.load(stream, parse_int=_int)
     except json.JSONDecodeError as exc:
         raise ctx.error(exc.lineno, f"not valid JSON (column {exc.colno}: {exc.msg})") from None
     except UnicodeDecodeError:
@@ -117,6 +117,12 @@ def _load(path: Path, ctx: ReadContext) -> dict[str, Any]:
     if not isinstance(doc, dict):
         raise ctx.error(None, "VICS JSON must be an object at the top level")
     return doc
+
+
+def _int(text: str) -> int | str:
+    """A JSON integer; one too long for Python's int() (over 4,300 digits) stays text,
+    for the field's own check to refuse, instead of stopping the whole import."""
+    return int(text) if len(text) <= 1000 else text
 
 
 def _media(doc: dict[str, Any], ctx: ReadContext) -> Iterator[tuple[str, Any]]:
@@ -154,7 +160,7 @@ def _text(value: Any) -> str | None:
 
 def _entry(fields: dict[str, Any], ctx: ReadContext, where: str) -> HashEntry:
     return HashEntry(
-        category=ctx.category(fields.get("category")),
+        category=ctx.category(fields.get("category"), where),
         series=_text(fields.get("series")),
         distributed=flag(fields.get("isdistributed"), ctx, where, "IsDistributed"),
         victim_identified=flag(fields.get("victimidentified"), ctx, where, "VictimIdentified"),
@@ -200,7 +206,7 @@ def _size(value: Any, ctx: ReadContext, where: str) -> int | None:
         return None
     try:
         size = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: 1e400 is infinity
         size = -1
     if size < 0 or isinstance(value, bool):
         ctx.warn(where, f"MediaSize {value!r} is not a size; ignored")
