@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 SYSDEPS := .sysdeps-installed
 PYTEST_WORKERS ?= 2
 
-.PHONY: install sysdeps demo web-demo test test-web test-postgres test-fast bench lint typecheck clean
+.PHONY: install sysdeps demo web-demo test test-web test-postgres test-fast bench fuzz lint typecheck clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -59,7 +59,7 @@ test-fast: install
 	$(BIN)/pytest -q -x
 
 lint: install
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench fuzz
 	$(BIN)/mypy
 	PYTHONPATH=. $(BIN)/mypy --config-file src/safeguard/web/mypy.ini
 
@@ -72,6 +72,14 @@ bench: install sysdeps
 	$(BIN)/python bench/pdq_speed.py
 	$(BIN)/python bench/robustness.py
 	$(BIN)/python bench/web.py
+
+# Coverage-guided fuzzing of every parser (atheris), FUZZ_SECONDS a target, two at a time;
+# findings land in fuzz/findings/ (docs/fuzzing.md). Not part of `make test`.
+FUZZ_SECONDS ?= 60
+FUZZ_JOBS ?= 2
+fuzz: install sysdeps
+	$(BIN)/pip install --quiet -e '.[fuzz]'
+	$(BIN)/python -m fuzz.run --all --seconds $(FUZZ_SECONDS) --jobs $(FUZZ_JOBS)
 
 clean:
 	rm -rf $(VENV) $(SYSDEPS) demo-case .pytest_cache .mypy_cache .ruff_cache

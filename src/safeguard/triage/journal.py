@@ -44,6 +44,10 @@ def _blob(text: str) -> bytes:
     return text.encode("utf-8", "surrogatepass")
 
 
+def _lenient_text(raw: bytes) -> str:
+    return raw.decode("utf-8", "replace")
+
+
 def _text(blob: bytes) -> str:
     return bytes(blob).decode("utf-8", "surrogatepass")
 
@@ -109,6 +113,9 @@ class Journal:
         self.path = path
         try:
             self.db = sqlite3.connect(path, isolation_level=None)
+            # A damaged file can hand back text that is not UTF-8 (found by fuzzing): read
+            # it with replacement characters, and let the checks below refuse the file.
+            self.db.text_factory = _lenient_text
             if check:
                 result = self.db.execute("PRAGMA quick_check").fetchone()
                 if result is None or result[0] != "ok":
@@ -118,7 +125,9 @@ class Journal:
             # re-run after restart covers).
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(_SCHEMA)
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+            # UnicodeDecodeError: SQLite's own message about a damaged file can quote
+            # bytes that are not UTF-8 (found by fuzzing).
             raise self._damaged(exc) from None
 
     def _damaged(self, exc: BaseException) -> JournalError:
@@ -134,7 +143,7 @@ class Journal:
     def get(self, key: str) -> str | None:
         try:
             row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
             raise self._damaged(exc) from None
         return None if row is None else str(row[0])
 
@@ -193,7 +202,7 @@ class Journal:
                     detail=d.get("detail", {}),
                 )
         except (sqlite3.DatabaseError, ValueError, TypeError, KeyError) as exc:
-            raise self._damaged(exc) from None
+            raise self._damaged(exc) from None  # ValueError covers UnicodeDecodeError
         return out
 
     def records(self, media_only: bool = False) -> Iterator[Record]:
@@ -211,7 +220,7 @@ class Journal:
                         f"{self.path}: the record of {_text(key)!r} is damaged ({exc!r}): "
                         "this run cannot be finished; start it again with another --out"
                     ) from None
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
             raise self._damaged(exc) from None
 
     def check_records(self) -> None:

@@ -86,6 +86,14 @@ class ImportTests(CaseTestCase):
         self.assertIsNone(stored.pdq_quality)
         self.assertEqual(stored.size, 0)
 
+    def test_a_name_longer_than_the_csv_modules_default_limit_imports(self) -> None:
+        # A tar's pax header puts no limit on a member's name.
+        long_path = "/" + "n" * 200_000 + ".jpg"
+        write_run(self.out, [row(long_path, type="image")])
+        import_run(self.target, self.out)
+        stored = FileRecord.objects.get(job=self.target)
+        self.assertTrue(stored.path.startswith("/nnnn"))
+
 
 @pytest.mark.slow
 @pytest.mark.django_db

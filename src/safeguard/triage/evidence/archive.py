@@ -164,7 +164,8 @@ def _zip_members(
         warn(TriageWarning(str(address), "archive", f"corrupt zip archive: {exc}"))
         return
     with archive:
-        infos = [info for info in archive.infolist() if not info.is_dir()]
+        # ZipInfo.is_dir() fails on an empty name (it reads the last character).
+        infos = [info for info in archive.infolist() if not info.filename.endswith("/")]
         if budget is not None:
             budget.check_declared(sum(info.file_size for info in infos))
         if renamed:

@@ -171,19 +171,32 @@ def _is_of(address: str, evidence: str) -> bool:
     return address == evidence or address.startswith(evidence + ADDRESS_SEPARATOR)
 
 
+# A name on the evidence can be longer than the csv module's 128 KiB default (a tar's pax
+# header sets no limit, and archive chains join names): a report the engine wrote must
+# import whatever the evidence held, so the limit is raised (it is one setting per process).
+FILES_CSV_FIELD_LIMIT = 1 << 30
+
+
 def read_files_csv(path: Path) -> Iterator[dict[str, str]]:
     """files.csv's rows as {column: cell}."""
+    if csv.field_size_limit() < FILES_CSV_FIELD_LIMIT:
+        csv.field_size_limit(FILES_CSV_FIELD_LIMIT)
     try:
         handle = path.open(encoding="utf-8", newline="")
     except OSError as exc:
         raise ReportError(f"cannot read {path}: {exc}") from exc
     with handle:
         reader = csv.reader(handle)
-        header = next(reader, None)
-        if header is None or "path" not in header:
-            raise ReportError(f"{path} has no header row")
-        for cells in reader:
-            yield dict(zip(header, cells, strict=False))
+        try:
+            header = next(reader, None)
+            if header is None or "path" not in header:
+                raise ReportError(f"{path} has no header row")
+            for cells in reader:
+                yield dict(zip(header, cells, strict=False))
+        except (csv.Error, UnicodeDecodeError) as exc:
+            # The engine writes UTF-8 CSV (undecodable names escaped): this file is damaged.
+            raise ReportError(f"{path}: line {reader.line_num + 1} is not readable: {exc}") \
+                from exc
 
 
 def _clean(value: str) -> str:

@@ -35,6 +35,8 @@ from ..model import HashEntry
 CHUNK_ROWS = 1 << 18
 HEAD_BYTES = 64 * 1024
 # Warnings kept in the manifest; the count of skipped rows is always exact.
+# No digest, category or name in a hash set comes near this; the csv module's own default.
+FIELD_LIMIT = 128 * 1024
 # Longer than any category name or code a scheme uses.
 MAX_CATEGORY = 64
 MAX_WARNINGS = 20
@@ -131,9 +133,20 @@ class ReadContext:
         return dict(self._mapper.map) if self._mapper else {}
 
 
+def oversized(cells: Sequence[str]) -> str:
+    """Why a row with a field over FIELD_LIMIT is refused, or "" when none is."""
+    longest = max((len(cell) for cell in cells), default=0)
+    if longest <= FIELD_LIMIT:
+        return ""
+    return f"a field larger than the {FIELD_LIMIT:,}-character limit ({longest:,})"
+
+
 def csv_rows(reader: Any, ctx: ReadContext, offset: int = 0) -> Iterator[list[str]]:
-    """The rows of a csv.reader; a row the csv module refuses (a field over its 128 KiB
-    limit, say) is a bad row, skipped and counted, and the reading goes on after it."""
+    """The rows of a csv.reader; a row the csv module refuses, or with a field over
+    FIELD_LIMIT, is a bad row, skipped and counted, and the reading goes on after it.
+
+    The limit is checked here as well as by the csv module, whose limit is one setting for
+    the whole process (another part of the program may have raised it)."""
     while True:
         try:
             row: list[str] = next(reader)
@@ -141,6 +154,9 @@ def csv_rows(reader: Any, ctx: ReadContext, offset: int = 0) -> Iterator[list[st
             return
         except csv.Error as exc:
             ctx.bad_row(reader.line_num + offset, f"not a readable CSV row: {exc}")
+            continue
+        if problem := oversized(row):
+            ctx.bad_row(reader.line_num + offset, problem)
             continue
         yield row
 

@@ -141,6 +141,9 @@ def _v2_block(data: bytes, first: int, ctx: ReadContext) -> tuple[Chunk | None, 
             except csv.Error as exc:  # a field over the csv module's 128 KiB limit
                 ctx.bad_row(first + i, f"not a readable RDS v2 row: {exc}")
                 continue
+            if problem := base.oversized(fields[:2]):
+                ctx.bad_row(first + i, problem)
+                continue
             if len(fields) < 2:
                 ctx.bad_row(first + i, "not an RDS v2 row (fewer than two fields)")
                 continue
@@ -246,14 +249,16 @@ class NsrlV3(HashSetFormat):
                 _columns(con)
             finally:
                 con.close()
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+            # UnicodeDecodeError: SQLite's message about a damaged file can quote bytes
+            # that are not UTF-8 (found by fuzzing).
             raise NotThisFormat(f"an SQLite database that cannot be read: {exc}") from None
 
     @classmethod
     def read(cls, path: Path, ctx: ReadContext) -> Iterator[Chunk]:
         try:
             con = _connect(path)
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
             raise ctx.error(None, f"cannot open the SQLite database: {exc}") from None
         try:
             try:
@@ -270,7 +275,7 @@ class NsrlV3(HashSetFormat):
                 done += len(rows)
                 if chunk is not None:
                     yield chunk
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
             raise ctx.error(None, f"the SQLite database is damaged: {exc}") from None
         finally:
             con.close()
@@ -282,7 +287,11 @@ def _row_label(first: int) -> Callable[[int], str]:
 
 def _connect(path: Path) -> sqlite3.Connection:
     # Read-only and immutable: never a journal or lock file beside the list being read.
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    # Text that is not UTF-8 (a damaged file; found by fuzzing) reads with replacement
+    # characters: a digest holding one is then a bad row, a table name no table.
+    con.text_factory = lambda raw: raw.decode("utf-8", "replace")
+    return con
 
 
 def _columns(con: sqlite3.Connection) -> tuple[str, ...]:

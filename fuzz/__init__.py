@@ -1,0 +1,1 @@
+"""Coverage-guided fuzz targets for every parser of the engine (docs/fuzzing.md)."""
