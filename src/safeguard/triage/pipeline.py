@@ -164,12 +164,20 @@ class _Sink:
         self.progress = progress
         self.invocation = invocation
         self.lock = threading.Lock()
+        self._unreported = 0
 
     def record(self, record: Record) -> None:
         self.batch.add(record)
-        self.progress.advance(files=1)
         with self.lock:
             self.invocation.examined += 1
+            self._unreported += 1
+
+    def report_progress(self) -> None:
+        """Tell the progress sink of the files done since last time, from the main thread
+        (a sink may stop the run from there: the platform's cancel button)."""
+        with self.lock:
+            files, self._unreported = self._unreported, 0
+        self.progress.advance(files=files)
 
     def warn(self, warning: TriageWarning) -> None:
         self.batch.warn(warning)
@@ -329,6 +337,7 @@ def _examine_all(
                 if not future.done():
                     # A large archive streams its records meanwhile: keep committing them.
                     wait([future], timeout=COMMIT_SECONDS)
+                    sink.report_progress()
                     if batch.due():
                         batch.flush(journal)
                     continue
@@ -340,6 +349,7 @@ def _examine_all(
                     infos[work.position] = info
                     journal.save_evidence(work.position, info)
                 block = False
+            sink.report_progress()
             if batch.due():
                 batch.flush(journal)
 

@@ -179,6 +179,9 @@ class WorkerTests(CaseTestCase):
             self.work()
         job.refresh_from_db()
         self.assertEqual(job.status, JobStatus.CANCELLED)
+        # Stopped during the walk (the engine reports progress from the thread that runs
+        # it), not after: no report was written.
+        self.assertFalse((Path(job.out_dir) / "report.json").exists())
         self.assertFalse(FileRecord.objects.filter(job=job).exists())
         self.assertFalse(TriageWarningRow.objects.filter(job=job).exists())
 
