@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import seeds
+from . import platform, seeds
 from .harness import CheckingSink, as_file, bytes_entry, examine, examiner, memory_image
 
 Target = Callable[[bytes], None]
@@ -178,4 +178,16 @@ TARGETS: dict[str, Spec] = {
     "journal": Spec(journal, seeds.journals),
     "files-csv": Spec(files_csv, seeds.files_csvs),
     "picture": Spec(picture, seeds.pictures),
+    # The platform's parsers of outside input (fuzz/platform.py).
+    "platform-referral": Spec(platform.referral, platform.referral_seeds),
+    "platform-sightings": Spec(platform.sightings, platform.sightings_seeds),
+    "platform-config-safeguarding": Spec(platform.configuration("safeguarding"),
+                                         platform.configuration_seeds("safeguarding")),
+    "platform-config-intelligence": Spec(platform.configuration("intelligence"),
+                                         platform.configuration_seeds("intelligence")),
+    "platform-config-review": Spec(platform.configuration("review"),
+                                   platform.configuration_seeds("review")),
+    "platform-concern-form": Spec(platform.concern_form, platform.concern_form_seeds),
 }
+# files.csv and every platform target run inside the web app (Django, tests' settings).
+PLATFORM = frozenset({"files-csv", *(name for name in TARGETS if name.startswith("platform-"))})

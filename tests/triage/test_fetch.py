@@ -226,3 +226,20 @@ def test_only_a_few_images_are_kept_open(evidence: list[Path], rows: list[dict],
     assert len(fetch._open_images) == 2
     fetch.close_open_images()
     assert not fetch._open_images
+
+
+def test_a_member_is_not_copied_past_the_size_asked(tmp_path: Path) -> None:
+    # An archive altered since the triage (here: a member of 3 MiB of zeros, a bomb in
+    # miniature) is refused as the copy passes the cap, before it is read whole.
+    inner = _zip({"big.bin": bytes(3 * 1024 * 1024)})
+    (tmp_path / "case").mkdir()
+    (tmp_path / "case" / "outer.zip").write_bytes(_zip({"inner.zip": inner}))
+    big = address_of(path="/big.bin", archive="/outer.zip!/inner.zip")
+    with pytest.raises(EvidenceError, match="more than 1,048,576 bytes"), \
+            open_content(tmp_path / "case", big, max_bytes=1024 * 1024):
+        pass
+    with pytest.raises(EvidenceError, match="more than 1,000 bytes"), \
+            open_content(tmp_path / "case", big, max_archive_bytes=1000):
+        pass
+    with open_content(tmp_path / "case", big, max_bytes=4 * 1024 * 1024) as stream:
+        assert len(stream.read()) == 3 * 1024 * 1024

@@ -14,6 +14,7 @@ _TEST_ENV = {
     "SAFEGUARD_SECRET_KEY": "tests-only-not-a-secret-" + "k" * 40,
     "SAFEGUARD_HOME": str(Path(tempfile.gettempdir()) / "safeguard-web-tests"),
     "SAFEGUARD_HTTPS": "false",
+    "SAFEGUARD_AUDIT_KEY": "tests-only-audit-key-" + "a" * 32,
 }
 _CLEARED = [
     name
@@ -32,6 +33,9 @@ finally:
     os.environ.update(_saved)
 
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.web.records"]
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # The live-server tests' flush must get past the audit tables' DELETE guard.
+    DATABASES["default"]["ENGINE"] = "tests.web.sqlite_backend"  # noqa: F405
 ROOT_URLCONF = "tests.web.urls"
 # Fast hashing in tests; the production list (Argon2 first) is checked in test_settings.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,19 +1,22 @@
 """What someone with write access to the database could do, for the verify tests.
 
-The database refuses UPDATE (and, on PostgreSQL, DELETE) of audit rows with a trigger;
-a person with the database's owner rights can lift it. These helpers do that inside the
-test's transaction, which rolls the trigger back in place afterwards.
+The database refuses UPDATE and DELETE of audit rows and any step back of the chain head
+with triggers; a person with the database's owner rights can lift them. These helpers do
+that inside the test's transaction, which puts the triggers back in place afterwards.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.db import connection
 
-TABLE = "audit_auditevent"
-TRIGGER = "audit_auditevent_append_only"
+TABLES = ("audit_auditevent", "audit_chainhead")
+SQLITE_TRIGGERS = importlib.import_module(
+    "safeguard.web.audit.migrations.0003_keyed_chain_and_guards"
+).SQLITE_TRIGGERS
 
 
 @contextmanager
@@ -22,10 +25,12 @@ def guard_lifted() -> Iterator[None]:
         if connection.vendor == "postgresql":
             # Deferred foreign-key checks of earlier inserts must run before an ALTER.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute(f"ALTER TABLE {TABLE} DISABLE TRIGGER {TRIGGER}")
+            for table in TABLES:
+                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         else:
-            cursor.execute(f"DROP TRIGGER IF EXISTS {TRIGGER}")
+            for trigger in SQLITE_TRIGGERS:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {trigger}")
     yield
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from safeguard.web import audit
+from safeguard.web import audit, policy
 from safeguard.web.accounts.models import Role
 from safeguard.web.audit.models import Action
 from safeguard.web.audit.views import access_log_url
@@ -89,3 +89,47 @@ class EventListTests(WebTestCase):
         self.login(self.alice)
         response = self.client.get("/audit/?action=login")
         self.assertTrue(all(e.action == "login" for e in response.context["page"]))
+
+
+class RefusedNamesTests(WebTestCase):
+    """A supervisor whose agency was refused a record never reads its name in the audit,
+    whether the row was written before refusals stopped carrying labels or after."""
+
+    def setUp(self) -> None:
+        self.secret = CaseNote.objects.create(owning_agency=self.owner_agency,
+                                              title="Chloe Example")
+        self.shared = CaseNote.objects.create(owning_agency=self.owner_agency,
+                                              title="Shared Example")
+        self.share_with(self.shared, self.outsider_agency)
+        self.set_role(self.charlie, Role.SUPERVISOR)
+
+    def test_the_audit_list_never_names_a_refused_record(self) -> None:
+        # An old row, written when refusals carried the record's label.
+        audit.record(None, Action.ACCESS_DENIED, self.secret, actor=self.charlie,
+                     reason="no access for this agency", status=404)
+        audit.record(None, Action.VIEW, self.shared, actor=self.charlie)
+        self.login(self.charlie)
+        self.client.get(f"/records/{self.secret.pk}/")  # a new refusal
+        self.client.get("/records/999999/")
+        response = self.client.get("/audit/?action=")
+        self.assertEqual(response.status_code, 200)
+        self.assertNotContains(response, "Chloe Example")
+        self.assertContains(response, "Shared Example")  # shared: readable, so named
+        reasons = {e.details.get("reason") for e in self.audit_events(Action.ACCESS_DENIED)
+                   if e.actor == self.charlie and e.details.get("status") == 404
+                   and e.sequence > 2}
+        self.assertEqual(reasons, {policy.NOT_FOUND_OR_NO_ACCESS})
+
+    def test_the_owners_supervisor_still_reads_the_names(self) -> None:
+        audit.record(None, Action.VIEW, self.secret, actor=self.alice)
+        sam = make_user("sam2", self.owner_agency, Role.SUPERVISOR)
+        self.login(sam)
+        self.assertContains(self.client.get("/audit/"), "Chloe Example")
+
+    def test_a_refusal_page_does_not_name_the_record(self) -> None:
+        self.login(self.charlie)
+        for url in (f"/records/{self.secret.pk}/", f"/records/{self.secret.pk}/edit/",
+                    f"/audit/log/records.casenote/{self.secret.pk}/"):
+            response = self.client.get(url)
+            self.assertEqual(response.status_code, 404)
+            self.assertNotContains(response, "Chloe Example", status_code=404)

@@ -55,7 +55,8 @@ class UserAdminTests(WebTestCase):
             # Ignored for an agency administrator:
             "agency": self.outsider_agency.pk, "manages_all_agencies": "on",
         })
-        self.assertEqual(response.status_code, 302, response.content.decode()[:2000])
+        self.assertEqual(response.status_code, 200, response.content.decode()[:2000])
+        self.assertContains(response, "/accounts/enrol/")  # the link, shown once
         erin = User.objects.get(username="erin")
         self.assertEqual(erin.agency, self.owner_agency)
         self.assertFalse(erin.manages_all_agencies)
@@ -92,17 +93,28 @@ class UserAdminTests(WebTestCase):
         self.assertEqual(self.alice.role, Role.ADMINISTRATOR)
         self.assertTrue(self.alice.is_active)
 
-    def test_it_resets_an_authenticator(self) -> None:
+    def test_it_resets_an_authenticator_and_shows_an_enrolment_link(self) -> None:
         self.login(self.alice)
         response = self.client.post(f"/accounts/admin/users/{self.dora.pk}/reset-authenticator/")
-        self.assertEqual(response.status_code, 302)
+        self.assertEqual(response.status_code, 200)
         self.assertFalse(TOTPDevice.objects.filter(user=self.dora).exists())
-        self.assertAudited(Action.UPDATE, self.dora, actor=self.alice,
-                           change="authenticator reset")
-        # Dora's next sign-in enrols a new one.
+        changes = [e.details.get("change") for e in self.audit_events(Action.UPDATE, self.dora)]
+        self.assertEqual(changes[-2:], ["authenticator reset", "enrolment link issued"])
+        link = response.context["url"]
+        self.assertIn("/accounts/enrol/", link)
+        # Dora enrols a new one through the link (and nowhere else).
         self.client.post("/accounts/logout/")
-        response = self.client.post("/accounts/login/", {"username": "dora", "password": PASSWORD})
-        self.assertRedirects(response, "/accounts/login/enrol/", fetch_redirect_response=False)
+        self.assertEqual(self.client.get(link.split("testserver", 1)[1]).status_code, 200)
+
+    def test_a_new_user_gets_an_enrolment_link_shown_once(self) -> None:
+        self.login(self.alice)
+        response = self.client.post("/accounts/admin/users/new/", {
+            "username": "fred", "first_name": "Fred", "last_name": "F", "email": "f@x.org",
+            "role": Role.PRACTITIONER, "is_active": "on", "password": NEW_PASSWORD})
+        self.assertEqual(response.status_code, 200, response.content.decode()[:500])
+        self.assertContains(response, "/accounts/enrol/")
+        token = response.context["url"].rstrip("/").rsplit("/", 1)[1]
+        self.assertNotContains(self.client.get("/accounts/admin/users/"), token)
 
     def test_a_reset_ends_the_sessions_that_used_the_old_device(self) -> None:
         self.login(self.dora)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import itertools
 
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
 from safeguard.web import audit
 from safeguard.web.audit.chain import GENESIS_HASH, compute_hash, verify_chain
@@ -54,6 +55,65 @@ class ChainTests(WebTestCase):
         self.assertEqual(result.sequence, 4)
         self.assertIn("does not link to row 3", result.problem)
 
+    def test_a_rewritten_chain_rehashed_without_the_key_is_caught(self) -> None:
+        # Everything from row 3 rewritten and re-linked, hashed with a key of the forger's
+        # own (they can read the database, not the key): the first forged row shows.
+        forger = {"AUDIT_KEY": b"the forger's own key, not the real one!"}
+        previous = AuditEvent.objects.get(sequence=2).hash
+        for event in AuditEvent.objects.filter(sequence__gte=3).order_by("sequence"):
+            event.justification = "rewritten"
+            event.previous_hash = previous
+            with self.settings(**forger):
+                event.hash = compute_hash(event)
+            sql("UPDATE audit_auditevent SET justification = %s, previous_hash = %s, "
+                "hash = %s WHERE sequence = %s",
+                [event.justification, event.previous_hash, event.hash, event.sequence])
+            previous = event.hash
+        sql("UPDATE audit_chainhead SET hash = %s", [previous])
+        result = verify_chain()
+        self.assertFalse(result.ok)
+        self.assertEqual(result.sequence, 3)
+        self.assertIn("hashed with another key", result.problem)
+
+    def test_an_unkeyed_row_after_keyed_ones_is_a_forgery(self) -> None:
+        # Plain SHA-256 needs no key: a forger could try to pass rows off as written
+        # before the chain was keyed.
+        event = AuditEvent.objects.get(sequence=5)
+        event.chain_version = 1
+        sql("UPDATE audit_auditevent SET chain_version = 1, hash = %s WHERE sequence = 5",
+            [compute_hash(event)])
+        result = verify_chain()
+        self.assertFalse(result.ok)
+        self.assertIn("forged without the key", result.problem)
+
+    def test_rows_written_before_the_chain_was_keyed_still_verify(self) -> None:
+        sql("DELETE FROM audit_auditevent")
+        previous = GENESIS_HASH
+        for n in (1, 2):
+            event = AuditEvent(sequence=n, at=timezone.now(), action=Action.LOGIN,
+                               actor_username="old", previous_hash=previous, chain_version=1)
+            event.details = {}
+            event.hash = compute_hash(event)
+            event.save()
+            previous = event.hash
+        sql("UPDATE audit_chainhead SET sequence = 2, hash = %s", [previous])
+        audit.record(None, Action.LOGIN, username="new")
+        result = verify_chain()
+        self.assertTrue(result.ok, result.summary())
+        self.assertEqual(result.legacy, 2)
+        self.assertIn("2 early events were written before the chain was keyed",
+                      result.summary())
+
+    def test_the_database_refuses_to_move_the_head(self) -> None:
+        for statement in ("UPDATE audit_chainhead SET sequence = 3",
+                          "UPDATE audit_chainhead SET sequence = 6, hash = 'x'",
+                          "DELETE FROM audit_chainhead",
+                          "INSERT INTO audit_chainhead (id, sequence, hash) VALUES (2, 0, 'x')"):
+            with self.subTest(statement=statement), self.assertRaises(DatabaseError), \
+                    transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(statement)
+        self.assertEqual(ChainHead.objects.get().sequence, 5)
+
     def test_it_detects_an_altered_timestamp(self) -> None:
         sql("UPDATE audit_auditevent SET at = %s WHERE sequence = 2",
             [AuditEvent.objects.get(sequence=1).at])
@@ -84,7 +144,7 @@ class ChainTests(WebTestCase):
     def test_an_anchor_catches_a_chain_rewritten_whole(self) -> None:
         anchor = verify_chain()
         sql("DELETE FROM audit_auditevent")
-        ChainHead.objects.update(sequence=0, hash=GENESIS_HASH)
+        sql("UPDATE audit_chainhead SET sequence = 0, hash = %s", [GENESIS_HASH])
         self.assertTrue(verify_chain().ok)  # an empty chain is a valid chain...
         result = verify_chain(anchor=(anchor.head_sequence, anchor.head_hash))
         self.assertFalse(result.ok)  # ...but not the one anchored earlier

@@ -83,3 +83,16 @@ def test_the_web_commands_are_documented() -> None:
         assert command in text, command
     for option in ("--host", "--port", "--threads", "--no-migrate", "--anchor"):
         assert f"`{option}" in text, option
+
+
+def test_demo_mode_refuses_to_serve_beyond_this_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("waitress.serve", lambda app, **options: None)
+    from django.test import override_settings
+
+    with override_settings(MODE="demo"):
+        for host in ("0.0.0.0", "192.0.2.10", "::"):
+            result = CliRunner().invoke(main, ["serve", "--host", host, "--no-migrate"])
+            assert result.exit_code == 2, (host, result.output)
+            assert "demo mode serves this machine only" in result.output
+        result = CliRunner().invoke(main, ["serve", "--host", "::1", "--no-migrate"])
+        assert result.exit_code == 0, result.output

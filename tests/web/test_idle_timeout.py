@@ -8,7 +8,7 @@ from django.conf import settings
 from django.test import override_settings
 
 from safeguard.web.audit.models import Action
-from safeguard.web.middleware import LAST_ACTIVITY_KEY
+from safeguard.web.middleware import LAST_ACTIVITY_KEY, SIGNED_IN_AT_KEY
 
 from .base import WebTestCase
 
@@ -57,3 +57,25 @@ class IdleTimeoutTests(WebTestCase):
         response = self.client.get("/")
         self.assertContains(response, 'data-idle-seconds="900"')
         self.assertContains(response, "/static/safeguard/js/idle.js")
+
+
+class LongestSessionTests(WebTestCase):
+    """A session ends SAFEGUARD_SESSION_MAX_HOURS after signing in, however active."""
+
+    def test_activity_does_not_extend_the_longest_session(self) -> None:
+        self.login_through_forms(self.alice)
+        self.assertEqual(self.client.get("/").status_code, 200)
+        session = self.client.session
+        session[SIGNED_IN_AT_KEY] -= settings.SESSION_COOKIE_AGE - 60
+        session.save()
+        # Busy right up to the end: still signed in a minute before the cap...
+        self.assertEqual(self.client.get("/").status_code, 200)
+        session = self.client.session
+        session[SIGNED_IN_AT_KEY] -= 61
+        session.save()
+        # ...and out after it, though the last request was a moment ago.
+        response = self.client.get("/")
+        self.assertEqual(response.status_code, 302)
+        self.assertAudited(Action.LOGOUT, actor=self.alice, reason="longest session reached")
+        self.assertContains(self.client.get("/accounts/login/"),
+                            "a session lasts 10 hours at most")

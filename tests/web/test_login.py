@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from django.test import override_settings
 
 from safeguard.web.accounts.models import Role
@@ -45,32 +46,50 @@ class LoginTests(WebTestCase):
         response = self.client.post("/accounts/login/code/", {"code": self.code_for(self.alice)})
         self.assertRedirects(response, "/", fetch_redirect_response=False)
 
-    def test_it_rejects_a_wrong_password(self) -> None:
-        response = self.client.post("/accounts/login/",
-                                    {"username": "alice", "password": "wrong-password-123"})
-        self.assertEqual(response.status_code, 200)
-        self.assertContains(response, "Wrong username or password.")
+    def attempt(self, username: str, password: str, code: str = "123456"
+                ) -> tuple[HttpResponse, HttpResponse]:
+        """Both steps of a sign-in: the password page's answer, then the code page's."""
+        first = self.client.post("/accounts/login/", {"username": username,
+                                                      "password": password})
+        return first, self.client.post("/accounts/login/code/", {"code": code}, follow=True)
+
+    def test_the_password_page_does_not_tell_a_right_password_from_a_wrong_one(self) -> None:
+        answers = []
+        for password in (PASSWORD, "wrong-password-123"):
+            self.client.logout()
+            response = self.client.post("/accounts/login/", {"username": "alice",
+                                                             "password": password})
+            answers.append((response.status_code, response["Location"]))
+            page = self.client.get("/accounts/login/code/")
+            self.assertContains(page, "Signing in as <strong>alice</strong>")
+        self.assertEqual(answers[0], answers[1])
+        self.assertEqual(answers[0], (302, "/accounts/login/code/"))
+
+    def test_it_rejects_a_wrong_password_at_the_end(self) -> None:
+        _, end = self.attempt("alice", "wrong-password-123", self.code_for(self.alice))
+        self.assertRedirects(end, "/accounts/login/")
+        self.assertContains(end, "The username, password or code was not right.")
         event = self.assertAudited(Action.LOGIN_FAILED, reason="wrong password")
         self.assertIsNone(event.actor)
         self.assertEqual(event.actor_username, "alice")
         self.assertNotIn("safeguard_pending_user", self.client.session)
+        self.assertEqual(self.client.get("/").status_code, 302)
 
     def test_it_rejects_an_unknown_user_the_same_way(self) -> None:
-        response = self.client.post("/accounts/login/",
-                                    {"username": "nobody", "password": "wrong-password-123"})
-        self.assertContains(response, "Wrong username or password.")
+        _, end = self.attempt("nobody", "wrong-password-123")
+        self.assertContains(end, "The username, password or code was not right.")
         self.assertAudited(Action.LOGIN_FAILED, reason="wrong password")
 
-    def test_it_rejects_a_wrong_code(self) -> None:
-        self.client.post("/accounts/login/", {"username": "alice", "password": PASSWORD})
+    def test_it_rejects_a_wrong_code_the_same_way(self) -> None:
         good = self.code_for(self.alice)
-        wrong = f"{(int(good) + 1) % 1_000_000:06d}"
-        response = self.client.post("/accounts/login/code/", {"code": wrong})
-        self.assertEqual(response.status_code, 200)
-        self.assertContains(response, "That code is not right.")
+        _, end = self.attempt("alice", PASSWORD, f"{(int(good) + 1) % 1_000_000:06d}")
+        self.assertRedirects(end, "/accounts/login/")
+        self.assertContains(end, "The username, password or code was not right.")
         self.assertAudited(Action.LOGIN_FAILED, actor=self.alice, reason="wrong code")
-        # Still not signed in: the home page sends us back.
+        # Still not signed in, and the sign-in starts again from the password.
         self.assertEqual(self.client.get("/").status_code, 302)
+        self.assertRedirects(self.client.get("/accounts/login/code/"), "/accounts/login/",
+                             fetch_redirect_response=False)
 
     def test_it_rejects_a_malformed_code(self) -> None:
         self.client.post("/accounts/login/", {"username": "alice", "password": PASSWORD})
@@ -82,9 +101,8 @@ class LoginTests(WebTestCase):
         code = self.code_for(self.alice)
         self.client.post("/accounts/login/code/", {"code": code})
         self.client.post("/accounts/logout/")
-        self.client.post("/accounts/login/", {"username": "alice", "password": PASSWORD})
-        response = self.client.post("/accounts/login/code/", {"code": code})
-        self.assertContains(response, "That code is not right.")
+        _, end = self.attempt("alice", PASSWORD, code)
+        self.assertContains(end, "The username, password or code was not right.")
 
     def test_it_gives_nothing_between_password_and_code(self) -> None:
         self.client.post("/accounts/login/", {"username": "alice", "password": PASSWORD})
@@ -107,10 +125,16 @@ class LoginTests(WebTestCase):
     def test_it_refuses_a_user_without_an_active_agency(self) -> None:
         self.owner_agency.active = False
         self.owner_agency.save()
-        response = self.client.post("/accounts/login/",
-                                    {"username": "alice", "password": PASSWORD})
-        self.assertContains(response, "not attached to an active agency")
+        _, end = self.attempt("alice", PASSWORD, self.code_for(self.alice))
+        self.assertContains(end, "not attached to an active agency")
         self.assertAudited(Action.LOGIN_FAILED, actor=self.alice, reason="no active agency")
+
+    def test_an_account_without_an_authenticator_is_refused_without_saying_so(self) -> None:
+        make_user("eve", self.owner_agency, Role.PRACTITIONER, enrolled=False)
+        first, end = self.attempt("eve", PASSWORD)
+        self.assertRedirects(first, "/accounts/login/code/", fetch_redirect_response=False)
+        self.assertContains(end, "The username, password or code was not right.")
+        self.assertAudited(Action.LOGIN_FAILED, reason="no authenticator enrolled")
 
     def test_it_signs_out_a_user_whose_agency_is_deactivated(self) -> None:
         self.login(self.alice)
@@ -121,9 +145,8 @@ class LoginTests(WebTestCase):
     def test_it_refuses_an_inactive_user(self) -> None:
         self.alice.is_active = False
         self.alice.save()
-        response = self.client.post("/accounts/login/",
-                                    {"username": "alice", "password": PASSWORD})
-        self.assertContains(response, "Wrong username or password.")
+        _, end = self.attempt("alice", PASSWORD, self.code_for(self.alice))
+        self.assertContains(end, "The username, password or code was not right.")
 
     @override_settings(SESSION_COOKIE_AGE=3600)
     def test_it_changes_the_session_key_at_sign_in(self) -> None:

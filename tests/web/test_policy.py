@@ -43,14 +43,24 @@ class RecordAccessTests(WebTestCase):
         self.login(self.charlie)
         self.assertEqual(self.client.get(self.edit_url).status_code, 404)
         self.assertEqual(self.client.get(f"/records/{self.note.pk}/").status_code, 404)
-        self.assertAudited(Action.ACCESS_DENIED, self.note, actor=self.charlie, status=404)
+        event = self.assertAudited(Action.ACCESS_DENIED, self.note, actor=self.charlie,
+                                   status=404)
+        # Neither the name of what was hidden nor a reason that tells it exists.
+        self.assertEqual(event.object_label, "")
+        self.assertEqual(event.details["reason"], policy.NOT_FOUND_OR_NO_ACCESS)
 
     def test_it_gives_404_for_a_record_that_does_not_exist(self) -> None:
         self.login(self.alice)
         self.assertEqual(self.client.get("/records/999999/").status_code, 404)
         event = self.last_event()
         self.assertEqual((event.action, event.object_id), (Action.ACCESS_DENIED, "999999"))
-        self.assertEqual(event.details["reason"], "not found")
+        self.assertEqual(event.details["reason"], policy.NOT_FOUND_OR_NO_ACCESS)
+
+    def test_a_refusal_to_a_partner_names_nothing(self) -> None:
+        self.login(self.bob)
+        self.client.get(self.edit_url)
+        event = self.assertAudited(Action.ACCESS_DENIED, self.note, actor=self.bob, status=403)
+        self.assertEqual(event.object_label, "")
 
     def test_it_checks_the_role_after_the_agency(self) -> None:
         self.set_role(self.alice, Role.ANALYST)

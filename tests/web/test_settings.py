@@ -97,13 +97,29 @@ def test_production_is_the_default_and_needs_a_secret_key(tmp_path: Path) -> Non
     assert "SAFEGUARD_SECRET_KEY (or SAFEGUARD_SECRET_KEY_FILE) is required" in result.stderr
 
 
-def test_production_takes_the_key_from_a_file(tmp_path: Path) -> None:
+def test_production_takes_the_keys_from_files(tmp_path: Path) -> None:
     key = tmp_path / "key"
     key.write_text("k" * 60)
-    result = load_settings(tmp_path, SAFEGUARD_SECRET_KEY_FILE=str(key))
+    audit_key = tmp_path / "audit-key"
+    audit_key.write_text("a" * 40)
+    result = load_settings(tmp_path, SAFEGUARD_SECRET_KEY_FILE=str(key),
+                           SAFEGUARD_AUDIT_KEY_FILE=str(audit_key))
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["production", "False", "True", "31536000",
                                      "__Host-safeguard-session"]
+
+
+def test_production_needs_an_audit_key_and_refuses_a_short_one(tmp_path: Path) -> None:
+    result = load_settings(tmp_path, SAFEGUARD_SECRET_KEY="k" * 60)
+    assert "SAFEGUARD_AUDIT_KEY (or SAFEGUARD_AUDIT_KEY_FILE) is required" in result.stderr
+    result = load_settings(tmp_path, SAFEGUARD_SECRET_KEY="k" * 60, SAFEGUARD_AUDIT_KEY="x")
+    assert "SAFEGUARD_AUDIT_KEY must be at least 32 characters" in result.stderr
+
+
+def test_demo_mode_keeps_its_audit_key_outside_the_database(tmp_path: Path) -> None:
+    assert load_settings(tmp_path, SAFEGUARD_MODE="demo").returncode == 0
+    key = tmp_path / "web" / "demo-audit-key"
+    assert len(key.read_text()) >= 32 and key.stat().st_mode & 0o077 == 0
 
 
 def test_production_refuses_a_short_key(tmp_path: Path) -> None:

@@ -20,11 +20,29 @@ EXIT_USAGE = 2
 EXIT_INPUT = 3  # the audit chain is broken: the data read is not what was written
 
 
+def migrate_database() -> None:
+    """Apply migrations: as the owner role when one is configured (PostgreSQL), granting
+    the platform's own role what it needs afterwards (dbroles.py)."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from .dbroles import OWNER_ALIAS, grant_platform_role, platform_role
+
+    if OWNER_ALIAS in settings.DATABASES:
+        call_command("migrate", database=OWNER_ALIAS, interactive=False, verbosity=0)
+        grant_platform_role(platform_role())
+    else:
+        call_command("migrate", interactive=False, verbosity=0)
+
+
 def setup_django() -> None:
     """Configure Django from the environment; a bad setting is one line and exit 2."""
     from .env import SettingError
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeguard.web.settings")
+    from django.apps import apps
+
+    first = not apps.ready  # not in a process that set Django up already (the tests)
     try:
         import django
 
@@ -32,6 +50,10 @@ def setup_django() -> None:
     except SettingError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
+    if first:
+        from .audit.anchors import export_at_exit
+
+        export_at_exit()  # a command that wrote audit events anchors the chain as it ends
 
 
 @click.command()
@@ -50,16 +72,23 @@ def serve(host: str, port: int, threads: int, no_migrate: bool, with_worker: boo
     """Serve the web platform (migrates the database first)."""
     setup_django()
     from django.conf import settings
-    from django.core.management import call_command
+    from django.db import connection
 
+    if settings.MODE == "demo" and not _loopback(host):
+        # Demo mode: plain-http cookies and one shared demo password for every login.
+        click.echo(f"Error: demo mode serves this machine only (127.0.0.1, ::1), not {host}: "
+                   "its cookies travel unencrypted and every demo login shares one password",
+                   err=True)
+        sys.exit(EXIT_USAGE)
     database = settings.DATABASES["default"]
-    if processes > 1 and database["ENGINE"].endswith("sqlite3"):
+    sqlite = connection.vendor == "sqlite"
+    if processes > 1 and sqlite:
         click.echo("Error: --processes needs PostgreSQL (DATABASE_URL): SQLite lets one "
                    "process write at a time.", err=True)
         sys.exit(EXIT_USAGE)
     if not no_migrate:
-        call_command("migrate", interactive=False, verbosity=0)
-    where = database["NAME"] if database["ENGINE"].endswith("sqlite3") else database["ENGINE"]
+        migrate_database()
+    where = database["NAME"] if sqlite else database["ENGINE"]
     click.echo(f"Safeguard web ({settings.MODE} mode), database {where}")
     if settings.MODE == "demo":
         click.echo("Demo mode: synthetic data only. Logins: safeguard web seed-demo")
@@ -68,6 +97,7 @@ def serve(host: str, port: int, threads: int, no_migrate: bool, with_worker: boo
     click.echo(f"Serving on http://{host}:{port}/ (Ctrl-C to stop)")
     from waitress import serve as waitress_serve
 
+    from .bodylimits import BodyLimits, server_factory
     from .wsgi import application
 
     worker = _start_worker() if with_worker else None
@@ -80,23 +110,36 @@ def serve(host: str, port: int, threads: int, no_migrate: bool, with_worker: boo
             raise KeyboardInterrupt
 
         signal.signal(signal.SIGTERM, stop)
+    # Request bodies are capped per request before they are read (bodylimits.py).
+    capped = server_factory(BodyLimits.from_settings())
     try:
         if processes == 1:
             waitress_serve(application, host=host, port=port, threads=threads,
-                           ident="Safeguard")
+                           ident="Safeguard", _server=capped)
         else:
             from .server import listening_socket, serve_forked
 
             click.echo(f"{processes} server processes, {threads} threads each.")
             status = serve_forked(
                 lambda sock: waitress_serve(application, sockets=[sock], threads=threads,
-                                            ident="Safeguard"),
+                                            ident="Safeguard", _server=capped),
                 listening_socket(host, port), processes)
             if status:
                 sys.exit(status)
     finally:
         if worker is not None:
             _stop_worker(worker)
+
+
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def _start_worker() -> subprocess.Popen[bytes]:
@@ -157,10 +200,12 @@ def audit() -> None:
 
 @audit.command("verify")
 @click.option("--anchor", default=None, metavar="SEQUENCE:HASH",
-              help="A head recorded earlier (printed by a previous verify): the row with "
-                   "that sequence must still have that hash.")
-def audit_verify(anchor: str | None) -> None:
-    """Walk the hash chain; report the first row altered or removed (exit 3)."""
+              help="Check against this head instead of the newest exported anchor.")
+@click.option("--anchor-file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Read the anchors from this copy (default: SAFEGUARD_AUDIT_ANCHOR_FILE).")
+def audit_verify(anchor: str | None, anchor_file: Path | None) -> None:
+    """Walk the keyed hash chain and check it against the newest exported anchor; report
+    the first row altered, forged or removed (exit 3)."""
     expected: tuple[int, str] | None = None
     if anchor is not None:
         sequence, _, digest = anchor.partition(":")
@@ -168,13 +213,36 @@ def audit_verify(anchor: str | None) -> None:
             raise click.UsageError("--anchor takes SEQUENCE:HASH, e.g. 1200:3f5a...")
         expected = (int(sequence), digest.lower())
     setup_django()
+    from .audit.anchors import AnchorError, latest_anchor
     from .audit.chain import verify_chain
 
+    if expected is None:
+        try:
+            newest = latest_anchor(anchor_file)
+        except AnchorError as exc:
+            click.echo(f"audit anchors damaged: {exc}")
+            sys.exit(EXIT_INPUT)
+        if newest is not None:
+            expected = (newest.sequence, newest.hash)
+            click.echo(f"checked against the anchor of {newest.at} (row {newest.sequence})")
+        else:
+            click.echo("no anchor exported yet: the chain is checked alone, which cannot "
+                       "show rows removed from its end together with its head")
     result = verify_chain(anchor=expected)
     click.echo(result.summary())
     if result.ok:
         click.echo(f"anchor: {result.head_sequence}:{result.head_hash}")
     sys.exit(0 if result.ok else EXIT_INPUT)
+
+
+@audit.command("anchor")
+def audit_anchor() -> None:
+    """Export the chain's head to the anchor file now (also done as events are written)."""
+    setup_django()
+    from .audit.anchors import export_head
+
+    anchor = export_head()
+    click.echo(f"anchored row {anchor.sequence}" if anchor else "nothing new to anchor")
 
 
 @click.group()
@@ -189,13 +257,12 @@ def web() -> None:
 def seed_demo(case_dir: Path | None) -> None:
     """Create the demo agencies and users and print their logins (demo mode only)."""
     setup_django()
-    from django.core.management import call_command
 
     from .demo import DEMO_PASSWORD, NotDemoMode, seed, seed_web_demo
     from .investigations.importer import ReportError
 
     try:
-        call_command("migrate", interactive=False, verbosity=0)
+        migrate_database()
         logins = seed() if case_dir is None else seed_web_demo(case_dir)
     except NotDemoMode as exc:
         click.echo(f"Error: {exc}", err=True)
@@ -241,13 +308,12 @@ def _seed_partnership_demo() -> None:
 def seed_safeguarding() -> None:
     """Fill the safeguarding register with synthetic demo data (demo mode only)."""
     setup_django()
-    from django.core.management import call_command
 
     from .demo import NotDemoMode
     from .safeguarding.demo import seed_safeguarding_demo
 
     try:
-        call_command("migrate", interactive=False, verbosity=0)
+        migrate_database()
         summary = seed_safeguarding_demo()
     except NotDemoMode as exc:
         click.echo(f"Error: {exc}", err=True)
@@ -280,13 +346,19 @@ def totp_code(username: str) -> None:
 @click.option("--kind", default="police", show_default=True,
               help="The agency's kind, if it is created.")
 @click.password_option(help="Password (asked if not given).")
-def create_admin(username: str, agency_name: str, kind: str, password: str) -> None:
-    """Create the first platform administrator (manages every agency)."""
+@click.option("--site", default="http://127.0.0.1:8000", show_default=True,
+              help="The platform's address, for the enrolment link printed.")
+def create_admin(username: str, agency_name: str, kind: str, password: str, site: str) -> None:
+    """Create the first platform administrator (manages every agency) and print their
+    single-use link to enrol an authenticator."""
     setup_django()
+    from django.conf import settings
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
     from django.db import transaction
+    from django.urls import reverse
 
+    from .accounts import enrolment
     from .accounts.models import Agency, AgencyKind, Role, User
     from .audit.events import record
     from .audit.models import Action
@@ -308,8 +380,12 @@ def create_admin(username: str, agency_name: str, kind: str, password: str) -> N
         user.set_password(password)
         user.save()
         record(None, Action.CREATE, user, username="command line", role=user.role)
-    click.echo(f"Created {username} ({agency.name}); they enrol an authenticator at first "
-               "sign-in.")
+        token = enrolment.issue(user, by=None)
+        record(None, Action.UPDATE, user, username="command line",
+               change="enrolment link issued", valid_hours=settings.ENROLMENT_LINK_HOURS)
+    link = site.rstrip("/") + reverse("accounts:enrol", args=[token])
+    click.echo(f"Created {username} ({agency.name}). Their authenticator is set up through "
+               f"this link, once, within {settings.ENROLMENT_LINK_HOURS} hours:\n{link}")
 
 
 @web.command("manage", context_settings={"ignore_unknown_options": True})

@@ -16,12 +16,15 @@ from django.utils.http import urlencode
 Handler = Callable[[HttpRequest], HttpResponse]
 
 LAST_ACTIVITY_KEY = "safeguard_last_activity"
+SIGNED_IN_AT_KEY = "safeguard_signed_in_at"
 
 # Paths reachable before the second factor: the login steps and the files they use, and
 # the one API that authenticates each request itself with a bearer token (no session).
 # The public concern form (partners:report) takes a business's access code, no account.
-_OPEN_URL_NAMES = ("accounts:login", "accounts:code", "accounts:enrol",
-                   "intelligence_api:referrals", "partners:report")
+_OPEN_URL_NAMES = ("accounts:login", "accounts:code", "intelligence_api:referrals",
+                   "partners:report")
+# Enrolment links (/accounts/enrol/<token>/): the token is the authority.
+_OPEN_PREFIXES = ("/accounts/enrol/",)
 
 
 class SecurityHeadersMiddleware:
@@ -46,9 +49,11 @@ def _open_paths() -> tuple[str, ...]:
 
 
 class IdleTimeoutMiddleware:
-    """Signs a user out after SAFEGUARD_IDLE_MINUTES without a request (default 15).
+    """Signs a user out after SAFEGUARD_IDLE_MINUTES without a request (default 15), and
+    after SAFEGUARD_SESSION_MAX_HOURS from signing in, active or not (default 10: one
+    shift). Django's own session age slides with every request; this cap does not.
 
-    The clock is the server's, kept in the session: a client cannot extend it.
+    The clocks are the server's, kept in the session: a client cannot extend them.
     """
 
     def __init__(self, get_response: Handler) -> None:
@@ -61,14 +66,14 @@ class IdleTimeoutMiddleware:
             last = request.session.get(LAST_ACTIVITY_KEY)
             limit = settings.IDLE_TIMEOUT.total_seconds()
             if last is not None and now - float(last) > limit:
-                from .audit import events
-                from .audit.models import Action
-
-                events.record(request, Action.LOGOUT, reason="idle timeout")
-                logout(request)
                 minutes = int(limit // 60)
-                messages.info(request, f"You were signed out after {minutes} minutes idle.")
-                return _to_login(request)
+                return _sign_out(request, "idle timeout",
+                                 f"You were signed out after {minutes} minutes idle.")
+            signed_in = request.session.setdefault(SIGNED_IN_AT_KEY, now)
+            if now - float(signed_in) > settings.SESSION_COOKIE_AGE:
+                hours = settings.SESSION_COOKIE_AGE // 3600
+                return _sign_out(request, "longest session reached",
+                                 f"You were signed out: a session lasts {hours} hours at most.")
             request.session[LAST_ACTIVITY_KEY] = now
         return self.get_response(request)
 
@@ -86,7 +91,8 @@ class RequireVerifiedMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         path = request.path_info
-        if path.startswith(self.static_prefix) or path in _open_paths():
+        if (path.startswith(self.static_prefix) or path in _open_paths()
+                or path.startswith(_OPEN_PREFIXES)):
             return self.get_response(request)
         user = request.user
         # is_verified() is installed on the user by django-otp's middleware.
@@ -102,6 +108,16 @@ class RequireVerifiedMiddleware:
         ):
             return HttpResponseRedirect(reverse("accounts:password"))
         return self.get_response(request)
+
+
+def _sign_out(request: HttpRequest, reason: str, message: str) -> HttpResponse:
+    from .audit import events
+    from .audit.models import Action
+
+    events.record(request, Action.LOGOUT, reason=reason)
+    logout(request)
+    messages.info(request, message)
+    return _to_login(request)
 
 
 def _to_login(request: HttpRequest) -> HttpResponse:

@@ -19,7 +19,8 @@ Rules (shared/design.md, "the boundary between people and evidence"):
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Literal, TypeVar
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol, TypeVar
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,19 +28,33 @@ from django.db import models, transaction
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
-from .accounts.models import Agency, Role, User
+from .accounts.models import Agency, AgencyKind, Role, User
 from .audit.events import Ref, record
 from .audit.models import Action
 from .core.models import AgencyOwned, Share
+from .core.params import record_id
 
 Need = Literal["read", "write"]
 Owned = TypeVar("Owned", bound=AgencyOwned)
 
+# The one reason every 404 refusal is recorded with: "not found" beside "no access"
+# would tell a reader of the audit log which ids exist.
+NOT_FOUND_OR_NO_ACCESS = "not found or no access"
+
+
+class AuditEventLike(Protocol):
+    object_type: str
+    object_id: str
+    agency_id: int | None
+
 
 class NoAccess(Http404):
-    """404: the object does not exist or the user's agency has no access to it."""
+    """404: the object does not exist or the user's agency has no access to it.
 
-    def __init__(self, ref: Ref | None, reason: str) -> None:
+    `reason` stays in the exception for the server's log; the audit records every 404
+    with NOT_FOUND_OR_NO_ACCESS, and a refusal never with the record's label."""
+
+    def __init__(self, ref: Ref | None, reason: str = NOT_FOUND_OR_NO_ACCESS) -> None:
         super().__init__("Not found")
         self.ref = ref
         self.reason = reason
@@ -89,15 +104,15 @@ def get_object_for(
     if not issubclass(model, AgencyOwned):
         raise TypeError(f"{model.__name__} is not agency-owned; the policy cannot judge it")
     user = signed_in_user(request)
+    # Never the label: a refusal is recorded, and the record must not name what it hides.
     ref = Ref(model._meta.label_lower, str(pk))
     try:
         obj = model._default_manager.select_related("owning_agency").get(pk=pk)
     except (model.DoesNotExist, ValueError, TypeError, ValidationError):
-        raise NoAccess(ref, "not found") from None
-    ref = Ref(ref.object_type, ref.object_id, str(obj))
+        raise NoAccess(ref) from None
     level = access_level(user, obj)
     if level is None:
-        raise NoAccess(ref, "no access for this agency")
+        raise NoAccess(ref)
     if need == "write" and level != "write":
         raise Forbidden(ref, "read-only: shared with this agency")
     if roles is not None and user.role not in set(roles):
@@ -133,6 +148,60 @@ def require_role(request: HttpRequest, *roles: str) -> User:
     return user
 
 
+# The platform's sections and who may open them: the one rule behind the home page's
+# cards and every section's pages. A section a user's agency or role may not use answers
+# 403 on each of its pages, recorded, and without looking up any record (so the answer
+# says nothing of what exists); inside an open section, records follow get_object_for.
+# Police sections open to police agencies, and to another agency only for what has been
+# shared with it.
+REGISTER_ROLES = frozenset({Role.PRACTITIONER, Role.SUPERVISOR, Role.INVESTIGATOR,
+                            Role.ANALYST})
+
+
+@dataclass(frozen=True)
+class Section:
+    label: str
+    roles: frozenset[str] | None = None  # None: every role
+    police: bool = False
+    shared: tuple[str, ...] = ()  # models whose shares open it to another agency
+
+
+SECTIONS = {
+    "register": Section("safeguarding register", REGISTER_ROLES),
+    "investigations": Section("investigations", police=True, shared=(
+        "investigations.investigation", "investigations.operation",
+        "investigations.exhibit", "investigations.suspect")),
+    "intelligence": Section("intelligence", frozenset({Role.ANALYST, Role.INVESTIGATOR,
+                                                       Role.SUPERVISOR}), police=True),
+    "partners": Section("partners", REGISTER_ROLES),
+    "statistics": Section("statistics", frozenset({Role.ANALYST, Role.SUPERVISOR})),
+    "audit": Section("audit log", frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR})),
+}
+
+
+def may_open(user: User, name: str) -> bool:
+    section = SECTIONS[name]
+    if not user.is_active or user.agency is None or user.agency_id is None:
+        return False
+    if section.roles is not None and user.role not in section.roles:
+        return False
+    if section.police and user.agency.kind != AgencyKind.POLICE:
+        return bool(section.shared) and Share.objects.active().filter(
+            agency_id=user.agency_id,
+            content_type__in=[ContentType.objects.get_by_natural_key(*label.split("."))
+                              for label in section.shared],
+        ).exists()
+    return True
+
+
+def require_section(request: HttpRequest, name: str) -> User:
+    """The user, if they may open section `name`; else 403 (recorded)."""
+    user = signed_in_user(request)
+    if not may_open(user, name):
+        raise Forbidden(None, f"the {SECTIONS[name].label} is not open to this agency or role")
+    return user
+
+
 def require_administrator(request: HttpRequest) -> User:
     return require_role(request, Role.ADMINISTRATOR)
 
@@ -152,11 +221,11 @@ def get_user_for_admin(request: HttpRequest, pk: int | str) -> User:
     try:
         target = User.objects.select_related("agency").get(pk=pk)
     except (User.DoesNotExist, ValueError, TypeError):
-        raise NoAccess(ref, "not found") from None
+        raise NoAccess(ref) from None
     if not admin.manages_all_agencies and (
         admin.agency_id is None or target.agency_id != admin.agency_id
     ):
-        raise NoAccess(ref, "another agency's user")
+        raise NoAccess(ref)
     return target
 
 
@@ -168,6 +237,49 @@ def manageable_users(request: HttpRequest) -> models.QuerySet[User]:
     if admin.agency is None:
         return users.none()
     return users.filter(agency=admin.agency)
+
+
+def readable_labels(user: User, events: Iterable[AuditEventLike]) -> set[tuple[str, str]]:
+    """The (object_type, object_id) of the events whose record `user` may read, so that
+    an audit page names only those (rows written before refusals stopped carrying labels
+    keep theirs: they are filtered here, since the chain forbids rewriting them).
+
+    Agency-owned records: the user's agency owns them or has them shared. Users and
+    agencies: the user's own agency's, or any for a platform administrator. Other
+    records (review items, jobs ...): events of the user's own agency. Types that are
+    not records at all ("api") carry no one's name.
+    """
+    from django.apps import apps
+
+    wanted: dict[str, set[str]] = {}
+    own_agency: set[tuple[str, str]] = set()
+    for event in events:
+        if not event.object_type:
+            continue
+        wanted.setdefault(event.object_type, set()).add(event.object_id)
+        if event.agency_id is not None and event.agency_id == user.agency_id:
+            own_agency.add((event.object_type, event.object_id))
+    readable: set[tuple[str, str]] = set()
+    for object_type, ids in wanted.items():
+        try:
+            model = apps.get_model(object_type)
+        except (LookupError, ValueError):
+            readable.update((object_type, i) for i in ids)  # not a record type
+            continue
+        keys = [key for i in ids if (key := record_id(i)) is not None]
+        found: models.QuerySet[Any]
+        if issubclass(model, AgencyOwned):
+            found = visible_to_user(user, model).filter(pk__in=keys)
+        elif model in (User, Agency):
+            found = model._default_manager.filter(pk__in=keys)
+            if not user.manages_all_agencies:
+                found = found.filter(**({"agency_id": user.agency_id} if model is User
+                                        else {"pk": user.agency_id}))
+        else:
+            readable.update(key for key in own_agency if key[0] == object_type)
+            continue
+        readable.update((object_type, str(pk)) for pk in found.values_list("pk", flat=True))
+    return readable
 
 
 def can_see_access_log(user: User, obj: AgencyOwned) -> bool:

@@ -74,6 +74,38 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 
+
+def _audit_key() -> bytes:
+    """The key of the audit chain's HMAC: never in the database, so that whoever can write
+    the database cannot re-hash a rewritten history (docs/web.md, "The audit log")."""
+    key = env_optional("SAFEGUARD_AUDIT_KEY")
+    if key is not None:
+        if len(key) < 32:
+            raise SettingError("SAFEGUARD_AUDIT_KEY must be at least 32 characters")
+        return key.encode("utf-8")
+    if PRODUCTION:
+        raise SettingError(
+            "SAFEGUARD_AUDIT_KEY (or SAFEGUARD_AUDIT_KEY_FILE) is required in production "
+            "mode: the audit chain is keyed with it; keep it away from the database"
+        )
+    path = HOME / "web" / "demo-audit-key"
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip().encode("utf-8")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    generated = secrets.token_urlsafe(48)
+    path.touch(mode=0o600)
+    path.write_text(generated, encoding="utf-8")
+    return generated.encode("utf-8")
+
+
+AUDIT_KEY = _audit_key()
+# Where the chain's head is written outside the database (append-only lines, each with
+# its own MAC), and how often: every AUDIT_ANCHOR_EVERY events, every AUDIT_ANCHOR_SECONDS
+# while events are written, and when a command that wrote events ends.
+AUDIT_ANCHOR_FILE = env_path("SAFEGUARD_AUDIT_ANCHOR_FILE", HOME / "web" / "audit-anchors.log")
+AUDIT_ANCHOR_EVERY = env_int("SAFEGUARD_AUDIT_ANCHOR_EVERY", 100, minimum=1)
+AUDIT_ANCHOR_SECONDS = env_int("SAFEGUARD_AUDIT_ANCHOR_SECONDS", 300, minimum=1)
+
 # TLS is terminated in front of the app in production (a reverse proxy or load balancer);
 # the demo serves plain http on loopback, where Secure cookies would never be sent back.
 HTTPS = env_bool("SAFEGUARD_HTTPS", PRODUCTION)
@@ -165,6 +197,16 @@ else:
         }
     }
 
+# PostgreSQL: the role that owns the tables, for migrations only; DATABASE_URL's role then
+# runs the platform without the owner's power over triggers (dbroles.py, docs/web.md).
+OWNER_DATABASE_URL = env_optional("SAFEGUARD_OWNER_DATABASE_URL")
+if OWNER_DATABASE_URL:
+    if not DATABASE_URL:
+        raise SettingError("SAFEGUARD_OWNER_DATABASE_URL needs DATABASE_URL (PostgreSQL)")
+    import dj_database_url
+
+    DATABASES["owner"] = dj_database_url.parse(OWNER_DATABASE_URL)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -240,12 +282,18 @@ CONTENT_SECURITY_POLICY = "; ".join(
 # TOTP (django-otp).
 OTP_TOTP_ISSUER = env_str("SAFEGUARD_TOTP_ISSUER", "Safeguard")
 OTP_TOTP_THROTTLE_FACTOR = 1
+# How long an enrolment link an administrator issues stays good (single use).
+ENROLMENT_LINK_HOURS = env_int("SAFEGUARD_ENROLMENT_LINK_HOURS", 72, minimum=1)
 
 # Lockout (django-axes): by username, since many users share a police network's address.
 AXES_FAILURE_LIMIT = env_int("SAFEGUARD_LOCKOUT_FAILURES", 5, minimum=1)
 _cooloff = env_int("SAFEGUARD_LOCKOUT_MINUTES", 30, minimum=0)
 AXES_COOLOFF_TIME = timedelta(minutes=_cooloff) if _cooloff else None
 AXES_LOCKOUT_PARAMETERS = ["username"]
+# Beside the lockout by username, a throttle by client address: failed sign-ins from one
+# address in 15 minutes beyond which it is refused (accounts/views_login.py), so that one
+# client cannot lock every account in turn.
+SIGNIN_FAILURES_PER_ADDRESS = env_int("SAFEGUARD_SIGNIN_FAILURES_PER_ADDRESS", 30, minimum=1)
 # axes.W006 asks for the address too; but a station behind one NAT address would lock
 # everyone out on a few typos, and a sprayed password alone gets nobody past the TOTP code.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
@@ -262,6 +310,12 @@ EVIDENCE_ROOTS = [
     str(Path(root).expanduser())
     for root in env_list("SAFEGUARD_EVIDENCE_ROOTS", [str(HOME / "evidence")])
 ]
+
+# Request bodies, capped by the server before they are read (bodylimits.py).
+MAX_BODY_ANONYMOUS = env_int("SAFEGUARD_MAX_BODY_ANONYMOUS_KB", 64, minimum=1) * 1024
+MAX_BODY_API = env_int("SAFEGUARD_MAX_BODY_API_KB", 2048, minimum=1) * 1024
+MAX_BODY_SIGNED_IN = env_int("SAFEGUARD_MAX_BODY_KB", 10240, minimum=1) * 1024
+MAX_UPLOAD = env_int("SAFEGUARD_MAX_UPLOAD_MB", 256, minimum=1) * 1024 * 1024
 
 # DPA 2018 s62: how long one justification covers further looks at the same record.
 JUSTIFICATION_WINDOW = timedelta(minutes=env_int("SAFEGUARD_JUSTIFICATION_MINUTES", 30, minimum=1))
@@ -285,6 +339,9 @@ _log_level = env_choice(
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # 403 and 404: one line each, not a traceback (logfilters.py).
+    "filters": {"routine_refusals": {"()": "safeguard.web.logfilters.RoutineRefusals"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["routine_refusals"]}},
     "root": {"handlers": ["console"], "level": _log_level},
 }

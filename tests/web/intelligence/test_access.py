@@ -96,15 +96,17 @@ class BoundaryTests(IntelTestCase):
                     self.assertEqual(event.object_id, str(record.pk))
                     self.assertEqual(event.justification, REASON)
 
-    def test_partners_and_outsiders_find_nothing(self) -> None:
+    def test_partners_and_outsiders_are_refused_the_section(self) -> None:
+        # The section is closed to their agencies: 403 on every page, the same for a
+        # record as for a list, and no record's name recorded (policy.SECTIONS).
         for page in PAGES:
             for user in (self.bob, self.charlie):
                 with self.subTest(page=page.name, user=user.username):
                     status, event = self.probe(page, user)
-                    self.assertEqual(status, 404)
+                    self.assertEqual(status, 403)
                     self.assertEqual((event.actor, event.action, event.details["status"]),
-                                     (user, Action.ACCESS_DENIED, 404))
-                    self.assertEqual(event.details["reason"], "intelligence is police-only")
+                                     (user, Action.ACCESS_DENIED, 403))
+                    self.assertEqual(event.object_label, "")
 
     def test_another_force_sees_its_own_lists_only(self) -> None:
         for page in PAGES:
@@ -170,7 +172,8 @@ class RevokeBoundaryTests(IntelTestCase):
                                         prefix=prefix, digest=digest)
         url = f"/intelligence/tokens/{token.pk}/revoke/"
         self.set_role(self.erin, Role.SUPERVISOR)
-        for user, status in ((self.bob, 404), (self.charlie, 404), (self.erin, 404),
+        # Partners: the section is closed to them (403); another force: not its token (404).
+        for user, status in ((self.bob, 403), (self.charlie, 403), (self.erin, 404),
                              (self.dora, 403)):
             self.client.logout()
             self.login(user)

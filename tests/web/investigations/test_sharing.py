@@ -92,3 +92,24 @@ class SharingPageTests(CaseTestCase):
         self.assertEqual(response.status_code, 400)   # not offered: its own agency
         self.assertEqual(self.client.get("/investigations/share/job/1/").status_code, 404)
         self.assertFalse(Share.objects.exists())
+
+
+class SharingReasonTests(CaseTestCase):
+    """The sharing page shows the record: for a suspect or an exhibit, whose own pages ask
+    why before they open, it asks too (DPA 2018 s62), and the view carries the reason."""
+
+    def test_a_suspects_sharing_page_asks_for_the_reason_first(self) -> None:
+        self.login(self.alice)
+        url = f"/investigations/share/suspect/{self.suspect.pk}/"
+        response = self.client.get(url)
+        self.assertContains(response, "Why do you need to open this record?")
+        self.assertNotAudited(Action.VIEW, self.suspect)
+        self.justify(self.suspect)
+        self.assertEqual(self.client.get(url).status_code, 200)
+        event = self.assertAudited(Action.VIEW, self.suspect, actor=self.alice, page="sharing")
+        self.assertTrue(event.justification)
+
+    def test_an_exhibits_sharing_page_asks_too(self) -> None:
+        self.login(self.alice)
+        response = self.client.get(f"/investigations/share/exhibit/{self.exhibit.pk}/")
+        self.assertContains(response, "Why do you need to open this record?")

@@ -176,6 +176,39 @@ class PublicFormTests(PartnersTestCase):
         self.assertEqual(response.status_code, 429)
         self.assertEqual(ConcernReport.objects.count(), 2)
 
+    @override_settings(PARTNERS_RATE_LIMITS={"per_address": 3, "per_code": 100,
+                                             "window": 3600})
+    def test_an_ipv6_client_is_counted_by_its_64(self) -> None:
+        for host in range(3):
+            response = self.client.post(URL, good(), REMOTE_ADDR=f"2001:db8:1:2::{host + 1}")
+            self.assertEqual(response.status_code, 303)
+        # Another address in the same /64 is the same customer: limited.
+        response = self.client.post(URL, good(), REMOTE_ADDR="2001:db8:1:2:ffff::9")
+        self.assertEqual(response.status_code, 429)
+        # Another /64 is someone else.
+        response = self.client.post(URL, good(), REMOTE_ADDR="2001:db8:1:3::1")
+        self.assertEqual(response.status_code, 303)
+
+    @override_settings(PARTNERS_RATE_LIMITS={"per_address": 100, "per_code": 100,
+                                             "window": 3600, "unknown_codes": 2})
+    def test_a_flood_of_unknown_codes_is_kept_but_held_out_of_the_queue(self) -> None:
+        answers = []
+        for number in range(4):
+            code = codes.grouped(codes.new_code())
+            answers.append(self.client.post(URL, good(code=code),
+                                            REMOTE_ADDR=f"198.51.100.{number + 1}"))
+        answers.append(self.client.post(URL, good()))  # a real card, during the flood
+        # Every sender gets the same answer, and every report is kept.
+        self.assertEqual({(a.status_code, a["Location"]) for a in answers},
+                         {(303, f"{URL}?sent=1")})
+        statuses = sorted(ConcernReport.objects.values_list("code_status", flat=True))
+        self.assertEqual(statuses, ["held", "held", "unknown", "unknown", "valid"])
+        self.login(self.alice)
+        queue = self.client.get("/partners/concerns/")
+        self.assertEqual(len(queue.context["page"]), 3)  # the held ones are not in it...
+        held = self.client.get("/partners/concerns/?code=held")
+        self.assertEqual(len(held.context["page"]), 2)  # ...but a filter away
+
     def test_only_get_and_post(self) -> None:
         self.assertEqual(self.client.put(URL).status_code, 405)
 

@@ -32,9 +32,23 @@ class DashboardTests(WebTestCase):
             response = self.client.get(URL + PERIOD)
             self.assertEqual(response.status_code, 200)
             self.assertContains(response, "1 January to 31 March 2026")
-            self.assertContains(response, "exact figures, not for publication")
-            self.assertAudited("view", actor=user, page="statistics", start="2026-01-01",
-                               end="2026-03-31", view="exact")
+
+    def test_exact_figures_are_for_the_police_over_four_weeks_or_more(self) -> None:
+        self.login(self.supervisor)
+        response = self.client.get(URL + PERIOD)
+        self.assertContains(response, "exact figures, not for publication")
+        self.assertAudited("view", actor=self.supervisor, page="statistics",
+                           start="2026-01-01", end="2026-03-31", view="exact")
+        # One day: a count someone could point at a person with. Published figures only.
+        response = self.client.get(URL + "?from=2026-02-04&to=2026-02-04&measure=arrests")
+        self.assertContains(response, "as they would be published")
+        self.assertAudited("view", actor=self.supervisor, view="published")
+        # A partner agency's analyst: published figures, whatever the period or the ask.
+        self.login(self.analyst)
+        response = self.client.get(URL + PERIOD + "&view=exact")
+        self.assertContains(response, "as they would be published")
+        self.assertNotContains(response, 'value="exact"')
+        self.assertAudited("view", actor=self.analyst, view="published")
 
     def test_other_roles_get_403(self) -> None:
         for user in (self.alice, self.bob, self.charlie):
@@ -43,7 +57,7 @@ class DashboardTests(WebTestCase):
             self.assertEqual(self.client.post(URL + "report/").status_code, 403)
 
     def test_it_shows_the_figures_the_map_and_the_previous_period(self) -> None:
-        self.login(self.analyst)
+        self.login(self.supervisor)
         response = self.client.get(URL + PERIOD + "&measure=missing_episodes")
         pub = response.context["pub"]
         self.assertEqual(pub.period, Q1)
@@ -90,3 +104,9 @@ class DashboardTests(WebTestCase):
         bad = self.client.post(URL + "report/", {"from": "x", "to": "y"})
         self.assertEqual(bad.status_code, 400)
         self.assertEqual(self.client.get(URL + "report/").status_code, 405)
+
+    def test_reports_are_limited_per_person(self) -> None:
+        self.login(self.supervisor)
+        form = {"from": "2026-01-01", "to": "2026-03-31", "format": "html"}
+        statuses = [self.client.post(URL + "report/", form).status_code for _ in range(13)]
+        self.assertEqual(statuses, [200] * 12 + [429])

@@ -134,6 +134,15 @@ def test_the_svg_is_safe_for_the_pages_policy() -> None:
     assert "&lt;b&gt;3&lt;/b&gt;" in svg and "A &amp; &lt;B&gt;" in svg
 
 
+def test_a_code_with_quotes_cannot_leave_its_attribute() -> None:
+    # Codes come from the force's configuration; an attribute must still hold whatever
+    # a code contains (xml.sax.saxutils.escape leaves the double quote as it is).
+    areas = [('E1" onload="x', "Somewhere"), ("E2", "Elsewhere")]
+    svg = render(maps.district_map(areas), {}, title="Referrals")
+    assert 'data-code=\'E1" onload="x\'' in svg
+    assert ' onload="x"' not in svg
+
+
 def test_a_bar_chart_draws_published_figures_only() -> None:
     svg = bars("Referrals", [("Stafford", Bar(12, "12"), Bar(None, "<5")),
                              ("Tamworth", Bar(None, "*"), Bar(30, "30"))],

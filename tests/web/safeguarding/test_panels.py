@@ -17,6 +17,7 @@ class PanelTests(RegisterTestCase):
         base = f"/safeguarding/panels/{self.panel.pk}"
         self.client.post(f"{base}/attendees/new/", {"agency": self.partner_agency.pk,
                                                     "name": "Sam Council", "role": "Team lead"})
+        # bob's agency attends now, so bob may own an action
         self.client.post(f"{base}/discussions/new/", {"child": self.child.pk,
                                                       "summary": "Two episodes.",
                                                       "decision": "Disruption plan."})
@@ -31,6 +32,26 @@ class PanelTests(RegisterTestCase):
         self.assertEqual(PanelAttendee.objects.get().agency, self.partner_agency)
         self.assertEqual(PanelDiscussion.objects.get().child, self.child)
         self.assertAudited(Action.UPDATE, self.panel, panel_action=action.pk)
+
+    def test_owners_are_offered_from_the_panels_agencies_only(self) -> None:
+        self.login(self.alice)
+        url = f"/safeguarding/panels/{self.panel.pk}/actions/new/"
+        self.justify(self.panel)
+        page = self.client.get(url)
+        owners = {u.username for u in page.context["forms"][0].fields["owner"].queryset}
+        self.assertIn("alice", owners)  # the panel's own agency
+        self.assertNotIn("bob", owners)  # the council is not at this panel
+        self.assertNotIn("charlie", owners)
+        PanelAttendee.objects.create(meeting=self.panel, agency=self.partner_agency,
+                                     name="Sam Council")
+        page = self.client.get(url)
+        owners = {u.username for u in page.context["forms"][0].fields["owner"].queryset}
+        self.assertIn("bob", owners)
+        self.assertNotIn("charlie", owners)
+        # A forged choice of someone else is refused.
+        response = self.client.post(url, {"description": "x", "owner": self.charlie.pk,
+                                          "due_on": "2026-03-20"})
+        self.assertEqual(response.status_code, 400)
 
     def test_overdue_actions_and_the_owners_caseload(self) -> None:
         self.share_with(self.panel)

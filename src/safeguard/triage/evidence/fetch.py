@@ -89,12 +89,16 @@ def address_of(
 
 @contextmanager
 def open_content(
-    evidence_path: str | os.PathLike[str], address: Address, *, deleted: bool = False
+    evidence_path: str | os.PathLike[str], address: Address, *, deleted: bool = False,
+    max_bytes: int | None = None, max_archive_bytes: int | None = None,
 ) -> Iterator[BinaryIO]:
     """A readable stream over the content at `address` in the evidence at `evidence_path`.
 
     `deleted`: the record was found deleted (a disk image's deleted file is then checked
-    for recoverable content first). Raises ContentNotFound when the address does not
+    for recoverable content first). `max_bytes`: the most a member inside an archive may
+    hold, and `max_archive_bytes` the most an archive inside an archive may, since each is
+    copied out to be read: past it, EvidenceError before more is copied (an altered
+    archive cannot fill the disk). Raises ContentNotFound when the address does not
     resolve, EvidenceError when the evidence cannot be opened or read. The stream is
     seekable; it is closed, and the evidence with it, when the block ends.
     """
@@ -105,8 +109,9 @@ def open_content(
         chain = (*address.archive[1:], address.path) if address.archive else ()
         where = Address(address.evidence, outer, address.partition, address.filesystem,
                         address.inode)
-        for member_path in chain:
-            stream = stack.enter_context(_open_member(stream, where, member_path))
+        for number, member_path in enumerate(chain, start=1):
+            cap = max_bytes if number == len(chain) else max_archive_bytes
+            stream = stack.enter_context(_open_member(stream, where, member_path, cap))
             where = where.member(member_path)
         yield stream
 
@@ -278,8 +283,10 @@ def _open_by_walk(source: Source, outer: str, address: Address) -> BinaryIO:
 
 
 @contextmanager
-def _open_member(stream: BinaryIO, where: Address, member_path: str) -> Iterator[BinaryIO]:
-    """The member `member_path` of the archive whose content is `stream`, copied out."""
+def _open_member(stream: BinaryIO, where: Address, member_path: str,
+                 cap: int | None) -> Iterator[BinaryIO]:
+    """The member `member_path` of the archive whose content is `stream`, copied out
+    (refused past `cap` bytes)."""
     seekable = _seekable_copy(stream)
     try:
         head = seekable.read(HEAD_SIZE)
@@ -296,7 +303,7 @@ def _open_member(stream: BinaryIO, where: Address, member_path: str) -> Iterator
                 copy = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115
                 try:
                     with entry.opener() as member:
-                        shutil.copyfileobj(member, copy, 1024 * 1024)
+                        _copy_at_most(member, copy, cap, where.member(member_path))
                 except BaseException:
                     copy.close()
                     raise
@@ -314,6 +321,16 @@ def _open_member(stream: BinaryIO, where: Address, member_path: str) -> Iterator
         yield cast(BinaryIO, copy)
     finally:
         copy.close()
+
+
+def _copy_at_most(source: BinaryIO, target: Any, cap: int | None, where: Address) -> None:
+    copied = 0
+    while chunk := source.read(1024 * 1024):
+        copied += len(chunk)
+        if cap is not None and copied > cap:
+            raise EvidenceError(f"{where}: holds more than {cap:,} bytes, more than is read "
+                                "back from an archive here: not read")
+        target.write(chunk)
 
 
 def _seekable_copy(stream: BinaryIO) -> BinaryIO:

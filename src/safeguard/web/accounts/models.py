@@ -75,3 +75,27 @@ class User(AbstractUser):
     @property
     def is_platform_administrator(self) -> bool:
         return self.is_administrator and self.manages_all_agencies
+
+
+class EnrolmentLink(models.Model):
+    """A single-use link an administrator gives a person to enrol their authenticator.
+
+    Enrolment is not offered after a password alone: that would tell anyone who tried a
+    password that it was right, and let whoever learnt a temporary password enrol a
+    device of their own. The link's token is shown once, to the administrator; only its
+    SHA-256 is kept. The link carries its own fresh secret (`device`), made when the link
+    is first opened.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="enrolment_links")
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    device = models.OneToOneField("otp_totp.TOTPDevice", on_delete=models.SET_NULL,
+                                  null=True, blank=True, related_name="+")
+
+    def __str__(self) -> str:
+        return f"enrolment link for {self.user.username}"

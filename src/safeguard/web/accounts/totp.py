@@ -1,4 +1,5 @@
-"""TOTP devices: enrolment, the QR code, and codes for the demo."""
+"""TOTP devices: the confirmed device, the QR code, and codes for the demo (enrolment
+is by link: enrolment.py)."""
 
 from __future__ import annotations
 
@@ -17,15 +18,6 @@ DEVICE_NAME = "authenticator"
 
 def confirmed_device(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("id").first()
-
-
-def enrolment_device(user: User) -> TOTPDevice:
-    """The unconfirmed device being enrolled: the same secret until it is confirmed, so
-    reloading the page does not invalidate a code already scanned."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("id").first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
-    return device
 
 
 def secret_base32(device: TOTPDevice) -> str:

@@ -1,13 +1,13 @@
 from django.urls import path
 
-from . import views_admin, views_login
+from . import views_admin, views_enrol, views_login
 
 app_name = "accounts"
 
 urlpatterns = [
     path("login/", views_login.login_view, name="login"),
     path("login/code/", views_login.code_view, name="code"),
-    path("login/enrol/", views_login.enrol_view, name="enrol"),
+    path("enrol/<str:token>/", views_enrol.enrol_view, name="enrol"),
     path("logout/", views_login.logout_view, name="logout"),
     path("password/", views_login.password_view, name="password"),
     path("admin/agencies/", views_admin.agency_list, name="agency_list"),
@@ -22,5 +22,7 @@ urlpatterns = [
         name="user_reset_authenticator",
     ),
     path("admin/users/<int:pk>/unlock/", views_admin.user_unlock, name="user_unlock"),
+    path("admin/users/<int:pk>/enrolment-link/", views_admin.user_enrolment_link,
+         name="user_enrolment_link"),
     path("admin/users/<int:pk>/password/", views_admin.user_set_password, name="user_password"),
 ]

@@ -8,24 +8,27 @@ recorded in the audit in the same transaction.
 from __future__ import annotations
 
 from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ..audit.events import record
 from ..audit.models import Action
+from ..core.params import record_id
 from ..policy import (
     get_user_for_admin,
     manageable_users,
     require_administrator,
     require_platform_administrator,
 )
-from . import totp
+from . import enrolment, totp
 from .forms import AgencyForm, SetPasswordForm, UserForm
-from .models import Agency
+from .models import Agency, User
 
 
 def agency_list(request: HttpRequest) -> HttpResponse:
@@ -53,7 +56,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
     admin = require_administrator(request)
     users = manageable_users(request).order_by("agency__name", "username")
     agency_id = request.GET.get("agency", "")
-    if admin.manages_all_agencies and agency_id.isdigit():
+    if admin.manages_all_agencies and record_id(agency_id) is not None:
         users = users.filter(agency_id=int(agency_id))
     enrolled = set(
         totp.TOTPDevice.objects.filter(confirmed=True, user__in=users).values_list(
@@ -81,10 +84,29 @@ def user_create(request: HttpRequest) -> HttpResponse:
         with transaction.atomic():
             user = form.save()
             record(request, Action.CREATE, user, role=user.role, agency=str(user.agency))
-        messages.success(request, f"Created {user.username}. They enrol an authenticator "
-                                  "at first sign-in and must change the password.")
-        return redirect("accounts:user_edit", pk=user.pk)
+        return _show_enrolment_link(request, admin, user, f"Created {user.username}.")
     return render(request, "accounts/admin/user_form.html", {"form": form, "target": None})
+
+
+def _show_enrolment_link(request: HttpRequest, admin: User, target: User,
+                         done: str) -> HttpResponse:
+    """Issue a single-use enrolment link for `target` and show it, once: only its digest
+    is kept, so it cannot be shown again (a new one can be issued)."""
+    with transaction.atomic():
+        token = enrolment.issue(target, by=admin)
+        record(request, Action.UPDATE, target, change="enrolment link issued",
+               valid_hours=settings.ENROLMENT_LINK_HOURS)
+    url = request.build_absolute_uri(reverse("accounts:enrol", args=[token]))
+    return render(request, "accounts/admin/enrolment_link.html", {
+        "target": target, "url": url, "done": done, "hours": settings.ENROLMENT_LINK_HOURS})
+
+
+@require_POST
+def user_enrolment_link(request: HttpRequest, pk: int) -> HttpResponse:
+    admin = require_administrator(request)
+    target = get_user_for_admin(request, pk)
+    return _show_enrolment_link(request, admin, target, "A new enrolment link: earlier "
+                                "unused links for this person no longer work.")
 
 
 @require_http_methods(["GET", "POST"])
@@ -110,13 +132,13 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def user_reset_authenticator(request: HttpRequest, pk: int) -> HttpResponse:
+    admin = require_administrator(request)
     target = get_user_for_admin(request, pk)
     with transaction.atomic():
         removed = totp.reset_devices(target)
         record(request, Action.UPDATE, target, change="authenticator reset", devices=removed)
-    messages.success(request, f"{target.username} will enrol a new authenticator at next "
-                              "sign-in; their current sessions no longer pass.")
-    return redirect("accounts:user_edit", pk=target.pk)
+    return _show_enrolment_link(request, admin, target, f"Reset the authenticator of "
+                                f"{target.username}: their sessions no longer pass.")
 
 
 @require_POST

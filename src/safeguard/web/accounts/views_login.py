@@ -1,13 +1,21 @@
-"""Sign-in in two steps (password, then a TOTP code), enrolment, sign-out, password.
+"""Sign-in in two steps (password, then a TOTP code), sign-out, password change.
 
-No session is signed in until both factors pass: after the password, the session only
-holds a pending user id for PENDING_SECONDS, which the code and enrolment pages accept.
-Wrong codes count towards the django-axes lockout like wrong passwords.
+No step tells which factor was wrong. After the password, right or wrong, the code page
+comes next; a failure at its end says only that the username, password or code was not
+right, and the sign-in starts again. (A password page that answered differently would
+confirm a guessed password without the code.) Enrolling an authenticator is not offered
+after a password either: it takes a single-use link from an administrator (views_enrol).
+
+Failures count towards django-axes' lockout of the username, and towards a throttle per
+client address (SAFEGUARD_SIGNIN_FAILURES_PER_ADDRESS in 15 minutes), so that one client
+cannot lock every account in turn. No session is signed in until both factors pass: in
+between, the session holds only a pending sign-in for PENDING_SECONDS.
 """
 
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
@@ -24,9 +32,10 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from ..audit.events import record
+from ..audit.context import client_ip
+from ..audit.events import record, record_anonymous
 from ..audit.models import Action
-from ..middleware import LAST_ACTIVITY_KEY
+from ..middleware import LAST_ACTIVITY_KEY, SIGNED_IN_AT_KEY
 from ..policy import signed_in_user
 from . import totp
 from .forms import CodeForm, LoginForm
@@ -34,14 +43,17 @@ from .lockout import lockout_response
 from .models import User
 
 PENDING_USER = "safeguard_pending_user"
+PENDING_NAME = "safeguard_pending_name"
 PENDING_AT = "safeguard_pending_at"
 PENDING_BACKEND = "safeguard_pending_backend"
 PENDING_NEXT = "safeguard_pending_next"
+_PENDING = (PENDING_USER, PENDING_NAME, PENDING_AT, PENDING_BACKEND, PENDING_NEXT)
 # Time between the password and the code: enough to open an authenticator app.
 PENDING_SECONDS = 300
+ADDRESS_WINDOW = 900
 
-WRONG_PASSWORD = "Wrong username or password."
-WRONG_CODE = "That code is not right. Enter the code your authenticator shows now."
+SIGN_IN_FAILED = "The username, password or code was not right. Please sign in again."
+NO_AGENCY = "Your account is not attached to an active agency. Ask your administrator."
 
 
 def _safe_next(request: HttpRequest, url: str | None) -> str:
@@ -52,24 +64,57 @@ def _safe_next(request: HttpRequest, url: str | None) -> str:
     return reverse(settings.LOGIN_REDIRECT_URL)
 
 
-def _pending_user(request: HttpRequest) -> User | None:
-    user_id = request.session.get(PENDING_USER)
+def _address_throttled(request: HttpRequest) -> bool:
+    from ..partners.ratelimit import peek
+
+    limit = settings.SIGNIN_FAILURES_PER_ADDRESS
+    return peek("sign-in-failures", client_ip(request), ADDRESS_WINDOW) >= limit
+
+
+def _count_address_failure(request: HttpRequest) -> None:
+    from ..partners.ratelimit import hit
+
+    hit("sign-in-failures", client_ip(request), settings.SIGNIN_FAILURES_PER_ADDRESS,
+        ADDRESS_WINDOW)
+
+
+def _throttled_response(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/throttled.html",
+                  {"minutes": ADDRESS_WINDOW // 60}, status=429)
+
+
+def _start_pending(request: HttpRequest, user: User | None, username: str) -> None:
+    next_url = _safe_next(request, request.GET.get("next"))
+    request.session.cycle_key()  # no session fixation across the sign-in
+    request.session[PENDING_USER] = user.pk if user is not None else None
+    request.session[PENDING_NAME] = username
+    request.session[PENDING_AT] = time.time()
+    request.session[PENDING_BACKEND] = getattr(user, "backend", "")
+    request.session[PENDING_NEXT] = next_url
+
+
+def _pending(request: HttpRequest) -> dict[str, Any] | None:
+    """The pending sign-in: {"user": User or None (wrong password), "username": ...}."""
     started = request.session.get(PENDING_AT)
-    if user_id is None or started is None:
-        return None
-    if time.time() - float(started) > PENDING_SECONDS:
+    if started is None or time.time() - float(started) > PENDING_SECONDS:
         _clear_pending(request)
         return None
-    return User.objects.select_related("agency").filter(pk=user_id, is_active=True).first()
+    user_id = request.session.get(PENDING_USER)
+    user = None
+    if user_id is not None:
+        user = User.objects.select_related("agency").filter(pk=user_id, is_active=True).first()
+    return {"user": user, "username": str(request.session.get(PENDING_NAME, ""))}
 
 
 def _clear_pending(request: HttpRequest) -> None:
-    for key in (PENDING_USER, PENDING_AT, PENDING_BACKEND, PENDING_NEXT):
+    for key in _PENDING:
         request.session.pop(key, None)
 
 
-def _start_again(request: HttpRequest) -> HttpResponse:
-    messages.info(request, "Your sign-in timed out. Please start again.")
+def _start_again(request: HttpRequest, message: str, level: int = messages.ERROR
+                 ) -> HttpResponse:
+    _clear_pending(request)
+    messages.add_message(request, level, message)
     return redirect("accounts:login")
 
 
@@ -87,45 +132,43 @@ def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"]
+        if _address_throttled(request):
+            record_anonymous(request, Action.LOGIN_FAILED, kind="sign-in", username=username,
+                             reason="too many failed sign-ins from this address")
+            return _throttled_response(request)
         credentials = {"username": username}
         was_locked = AxesProxyHandler.is_locked(request, credentials)
         user = authenticate(request, username=username, password=form.cleaned_data["password"])
         if user is None:
             if was_locked:
+                _clear_pending(request)
                 record(request, Action.LOGIN_FAILED, username=username, reason="account locked")
                 return lockout_response(request)
+            _count_address_failure(request)
             if getattr(request, "axes_locked_out", False):
+                _clear_pending(request)
                 record(request, Action.LOCKOUT, username=username, reason="wrong password")
                 return lockout_response(request)
-            record(request, Action.LOGIN_FAILED, username=username, reason="wrong password")
-            form.add_error(None, WRONG_PASSWORD)
-        elif not _has_active_agency(user):
-            record(request, Action.LOGIN_FAILED, actor=user, reason="no active agency")
-            form.add_error(None, "Your account is not attached to an active agency. "
-                                 "Ask your administrator.")
-        else:
-            request.session.cycle_key()  # no session fixation across the sign-in
-            request.session[PENDING_USER] = user.pk
-            request.session[PENDING_AT] = time.time()
-            request.session[PENDING_BACKEND] = user.backend  # type: ignore[attr-defined]
-            request.session[PENDING_NEXT] = _safe_next(request, request.GET.get("next"))
-            if totp.confirmed_device(user) is None:
-                return redirect("accounts:enrol")
-            return redirect("accounts:code")
+            record_anonymous(request, Action.LOGIN_FAILED, kind="sign-in", username=username,
+                             reason="wrong password")
+        # Right or wrong, the code comes next: the answer must not tell.
+        _start_pending(request, user, username)
+        return redirect("accounts:code")
     return render(request, "accounts/login.html", {"form": form})
 
 
-def _wrong_code(request: HttpRequest, user: User, form: CodeForm) -> HttpResponse | None:
-    """Count a wrong code like a wrong password; the lockout page once over the limit."""
+def _count_failure(request: HttpRequest, user: User, reason: str) -> HttpResponse | None:
+    """Count a failure after a right password like a wrong password (the lockout page
+    once over the limit)."""
+    _count_address_failure(request)
     user_login_failed.send(
         sender=__name__, credentials={"username": user.username}, request=request
     )
     if getattr(request, "axes_locked_out", False):
-        record(request, Action.LOCKOUT, actor=user, reason="wrong code")
+        record(request, Action.LOCKOUT, actor=user, reason=reason)
         _clear_pending(request)
         return lockout_response(request)
-    record(request, Action.LOGIN_FAILED, actor=user, reason="wrong code")
-    form.add_error("code", WRONG_CODE)
+    record(request, Action.LOGIN_FAILED, actor=user, reason=reason)
     return None
 
 
@@ -133,15 +176,20 @@ def _locked(request: HttpRequest, user: User) -> bool:
     return AxesProxyHandler.is_locked(request, {"username": user.username})
 
 
-def _complete_login(request: HttpRequest, user: User, device: TOTPDevice) -> HttpResponse:
-    next_url = request.session.get(PENDING_NEXT) or reverse(settings.LOGIN_REDIRECT_URL)
-    backend = request.session.get(PENDING_BACKEND)
+def complete_login(request: HttpRequest, user: User, device: TOTPDevice,
+                   next_url: str | None = None) -> HttpResponse:
+    """Sign the user in (both factors passed) and go on to `next_url`."""
+    next_url = next_url or request.session.get(PENDING_NEXT) or reverse(
+        settings.LOGIN_REDIRECT_URL)
+    backend = request.session.get(PENDING_BACKEND) or "django.contrib.auth.backends.ModelBackend"
     _clear_pending(request)
     # django-otp's user_logged_in handler stores this device in the session.
     user.otp_device = device  # type: ignore[attr-defined]
     with transaction.atomic():
         login(request, user, backend=backend)
-        request.session[LAST_ACTIVITY_KEY] = time.time()
+        now = time.time()
+        request.session[LAST_ACTIVITY_KEY] = now
+        request.session[SIGNED_IN_AT_KEY] = now  # the session's longest life runs from here
         record(request, Action.LOGIN, method="password and TOTP")
     return HttpResponseRedirect(next_url)
 
@@ -149,54 +197,29 @@ def _complete_login(request: HttpRequest, user: User, device: TOTPDevice) -> Htt
 @sensitive_post_parameters("code")
 @require_http_methods(["GET", "POST"])
 def code_view(request: HttpRequest) -> HttpResponse:
-    user = _pending_user(request)
-    if user is None:
-        return _start_again(request)
-    device = totp.confirmed_device(user)
-    if device is None:
-        return redirect("accounts:enrol")
-    if _locked(request, user):
+    pending = _pending(request)
+    if pending is None:
+        return _start_again(request, "Your sign-in timed out. Please start again.",
+                            messages.INFO)
+    user: User | None = pending["user"]
+    if user is not None and _locked(request, user):
         _clear_pending(request)
         return lockout_response(request)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["code"]):
-            return _complete_login(request, user, device)
-        if (locked := _wrong_code(request, user, form)) is not None:
-            return locked
-    return render(request, "accounts/code.html", {"form": form, "pending": user})
-
-
-@sensitive_post_parameters("code")
-@require_http_methods(["GET", "POST"])
-def enrol_view(request: HttpRequest) -> HttpResponse:
-    user = _pending_user(request)
-    if user is None:
-        return _start_again(request)
-    if totp.confirmed_device(user) is not None:
-        return redirect("accounts:code")
-    if _locked(request, user):
-        _clear_pending(request)
-        return lockout_response(request)
-    device = totp.enrolment_device(user)
-    form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["code"]):
-            with transaction.atomic():
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
-                record(request, Action.UPDATE, user, actor=user, change="authenticator enrolled")
-            return _complete_login(request, user, device)
-        if (locked := _wrong_code(request, user, form)) is not None:
-            return locked
-    context = {
-        "form": form,
-        "pending": user,
-        "qr": totp.qr_svg(device),
-        "secret": totp.grouped(totp.secret_base32(device)),
-        "issuer": settings.OTP_TOTP_ISSUER,
-    }
-    return render(request, "accounts/enrol.html", context)
+        device = totp.confirmed_device(user) if user is not None else None
+        if user is not None and device is not None and device.verify_token(
+                form.cleaned_data["code"]):
+            if not _has_active_agency(user):
+                record(request, Action.LOGIN_FAILED, actor=user, reason="no active agency")
+                return _start_again(request, NO_AGENCY)
+            return complete_login(request, user, device)
+        if user is not None:  # the password was right: the code was not
+            reason = "wrong code" if device is not None else "no authenticator enrolled"
+            if (locked := _count_failure(request, user, reason)) is not None:
+                return locked
+        return _start_again(request, SIGN_IN_FAILED)
+    return render(request, "accounts/code.html", {"form": form, "username": pending["username"]})
 
 
 @require_POST

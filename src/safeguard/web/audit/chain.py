@@ -1,32 +1,42 @@
 """The hash chain: canonical serialisation, append under a lock, and verification.
 
-hash(n) = SHA-256( canonical(row n without its hash, including previous_hash = hash(n-1)) )
+hash(n) = HMAC-SHA-256( key, canonical(row n without its hash, incl. previous_hash) )
+
+The key (settings.AUDIT_KEY) is held outside the database: whoever can write the
+database can remove or rewrite rows, but cannot give a rewritten row a hash that
+verifies (docs/web.md, "The audit log": what verify proves and what it cannot). Rows
+written before the chain was keyed (chain_version 1) carry a plain SHA-256 and are still
+verified as such, but only before the first keyed row: after it, an unkeyed row is a
+forgery.
 
 The canonical form is JSON with sorted keys, no spaces, UTF-8, the timestamp in UTC
-ISO 8601 with microseconds, and a format version, so that the same row gives the same
-bytes on SQLite and PostgreSQL and in any later release that still reads version 1.
+ISO 8601 with microseconds, and the row's format version, so that the same row gives the
+same bytes on SQLite and PostgreSQL and in any later release.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from .models import AuditEvent, ChainHead
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # what append() writes
+LEGACY_VERSION = 1  # SHA-256 without a key
 GENESIS_HASH = "0" * 64
 HEAD_PK = 1
 
 
 def canonical(event: AuditEvent) -> bytes:
     content: dict[str, Any] = {
-        "v": FORMAT_VERSION,
+        "v": event.chain_version,
         "sequence": event.sequence,
         "at": event.at.astimezone(UTC).isoformat(timespec="microseconds"),
         "actor_id": event.actor_id,
@@ -46,7 +56,9 @@ def canonical(event: AuditEvent) -> bytes:
 
 
 def compute_hash(event: AuditEvent) -> str:
-    return hashlib.sha256(canonical(event)).hexdigest()
+    if event.chain_version == LEGACY_VERSION:
+        return hashlib.sha256(canonical(event)).hexdigest()
+    return hmac.new(settings.AUDIT_KEY, canonical(event), hashlib.sha256).hexdigest()
 
 
 def normalise_details(details: dict[str, Any]) -> dict[str, Any]:
@@ -80,10 +92,14 @@ def append(event: AuditEvent) -> AuditEvent:
         head = _locked_head()
         event.sequence = head.sequence + 1
         event.previous_hash = head.hash
+        event.chain_version = FORMAT_VERSION
         event.details = normalise_details(event.details or {})
         event.hash = compute_hash(event)
         event.save()
         ChainHead.objects.filter(pk=HEAD_PK).update(sequence=event.sequence, hash=event.hash)
+        from .anchors import after_append
+
+        after_append(event.sequence)
     return event
 
 
@@ -95,10 +111,15 @@ class Verification:
     head_hash: str
     problem: str = ""
     sequence: int | None = None  # the first row found wrong or missing
+    legacy: int = 0  # rows written before the chain was keyed
 
     def summary(self) -> str:
         if self.ok:
-            return f"audit chain intact: {self.checked} events, head {self.head_hash}"
+            text = f"audit chain intact: {self.checked} events, head {self.head_hash}"
+            if self.legacy:
+                text += (f" ({self.legacy} early events were written before the chain was "
+                         "keyed: only an anchor proves them)")
+            return text
         return f"audit chain broken at row {self.sequence}: {self.problem}"
 
 
@@ -113,12 +134,24 @@ def verify_chain(
     expected = 1
     previous = GENESIS_HASH
     checked = 0
+    legacy = 0
+    keyed = False
 
     def broken(sequence: int, problem: str) -> Verification:
         return Verification(False, checked, expected - 1, previous, problem, sequence)
 
     events = AuditEvent.objects.order_by("sequence").iterator(chunk_size=chunk_size)
     for event in events:
+        if event.chain_version == LEGACY_VERSION:
+            if keyed:
+                return broken(expected, f"row {expected} carries an unkeyed hash after keyed "
+                              "rows: it was forged without the key")
+            legacy += 1
+        elif event.chain_version == FORMAT_VERSION:
+            keyed = True
+        else:
+            return broken(expected, f"row {expected} names chain version "
+                          f"{event.chain_version}, which no release writes")
         if event.sequence != expected:
             gap = (
                 f"row {expected} is missing"
@@ -134,7 +167,7 @@ def verify_chain(
             )
         if compute_hash(event) != event.hash:
             return broken(expected, f"row {expected} was altered (its content no longer "
-                          "matches its hash)")
+                          "matches its hash, or it was hashed with another key)")
         if anchor is not None and event.sequence == anchor[0] and event.hash != anchor[1]:
             return broken(expected, f"row {expected} does not match the anchor: the chain "
                           "was rewritten from here or before")
@@ -158,4 +191,4 @@ def verify_chain(
         )
     if head.sequence != last or head.hash != previous:
         return broken(last, "the chain head does not match the last row")
-    return Verification(True, checked, last, previous)
+    return Verification(True, checked, last, previous, legacy=legacy)

@@ -2,6 +2,11 @@
 
 It runs in process_exception, after the view's own transaction has rolled back, so the
 record of a refusal survives the refusal.
+
+A refusal is recorded by the refused object's type and id only, never its label (the
+audit list is read by the refused agency's supervisors: a label would give them the name
+of a child they may not see), and every 404 with one reason, so that the log does not
+tell an id that exists from one that does not.
 """
 
 from __future__ import annotations
@@ -22,15 +27,18 @@ class AccessDeniedMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> None:
-        from ..policy import Forbidden, NoAccess
-        from .events import record
+        from ..policy import NOT_FOUND_OR_NO_ACCESS, Forbidden, NoAccess
+        from .events import Ref, record
 
         if isinstance(exception, NoAccess | Forbidden):
+            ref = exception.ref
+            bare = Ref(ref.object_type, ref.object_id) if ref is not None else None
             record(
                 request,
                 Action.ACCESS_DENIED,
-                exception.ref,
-                reason=exception.reason,
+                bare,
+                reason=NOT_FOUND_OR_NO_ACCESS if isinstance(exception, NoAccess)
+                else exception.reason,
                 path=request.path,
                 method=request.method,
                 status=404 if isinstance(exception, NoAccess) else 403,

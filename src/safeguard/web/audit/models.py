@@ -1,14 +1,18 @@
 """The audit log: append-only, hash-chained.
 
 Each AuditEvent carries a sequence number (1, 2, 3, ... without gaps), the hash of the
-event before it, and its own hash: SHA-256 over a canonical serialisation of its content
-and that previous hash (chain.py). Altering a row breaks its hash; removing one leaves a
+event before it, and its own hash: an HMAC-SHA-256, with a key held outside the database,
+over a canonical serialisation of its content and that previous hash (chain.py; rows
+written before the chain was keyed carry a plain SHA-256, chain_version 1). Altering a
+row breaks its hash, and without the key it cannot be re-hashed; removing one leaves a
 gap in the sequence and a broken link; removing rows from the end shows against
-ChainHead, the single row every append locks and moves forward.
+ChainHead, the single row every append locks and moves forward, and against the anchors
+exported outside the database (anchors.py).
 
 The application has no update or delete path: save() refuses an existing row, delete()
-and the queryset's update()/delete() raise. On PostgreSQL a trigger refuses UPDATE and
-DELETE as well (migration 0002), so a bug elsewhere cannot rewrite history either.
+and the queryset's update()/delete() raise. The database refuses UPDATE and DELETE as
+well, and lets the chain head move only forward, to the newest row (migrations 0002 and
+0003), so a bug elsewhere cannot rewrite history either.
 """
 
 from __future__ import annotations
@@ -78,6 +82,8 @@ class AuditEvent(models.Model):
     details = models.JSONField(default=dict, blank=True)
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # 1: SHA-256 (before the chain was keyed); 2: HMAC-SHA-256 with settings.AUDIT_KEY.
+    chain_version = models.PositiveSmallIntegerField(default=1)
 
     objects = AuditEventQuerySet.as_manager()
 

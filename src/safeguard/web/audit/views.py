@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.apps import apps
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from ..accounts.models import Role
+from ..accounts.models import Role, User
 from ..core.models import AgencyOwned
 from .events import Ref, access_log_for, record
 from .models import Action, AuditEvent
@@ -21,15 +23,25 @@ def access_log_url(obj: AgencyOwned) -> str:
     return reverse("audit:access_log", args=[obj._meta.label_lower, obj.pk])
 
 
+def _name_only_readable(user: User, events: Sequence[AuditEvent]) -> None:
+    """Blank the label of every event whose record the viewer may not read."""
+    from ..policy import readable_labels
+
+    readable = readable_labels(user, events)
+    for event in events:
+        if event.object_type and (event.object_type, event.object_id) not in readable:
+            event.object_label = ""
+
+
 def access_log(request: HttpRequest, model: str, pk: str) -> HttpResponse:
     from ..policy import NoAccess, get_object_for
 
     try:
         model_class = apps.get_model(model)
     except (LookupError, ValueError):
-        raise NoAccess(Ref(model, pk), "no such record type") from None
+        raise NoAccess(Ref(model, pk)) from None
     if not issubclass(model_class, AgencyOwned):
-        raise NoAccess(Ref(model, pk), "not an agency-owned record")
+        raise NoAccess(Ref(model, pk))
     # Owner agency only (a partner gets 403), and only its supervisors and administrators.
     obj = get_object_for(
         request, model_class, pk, need="write", roles=[Role.SUPERVISOR, Role.ADMINISTRATOR]
@@ -41,9 +53,9 @@ def access_log(request: HttpRequest, model: str, pk: str) -> HttpResponse:
 
 def event_list(request: HttpRequest) -> HttpResponse:
     """Recent events of the user's agency (every agency for a platform administrator)."""
-    from ..policy import require_role
+    from ..policy import require_section
 
-    user = require_role(request, Role.SUPERVISOR, Role.ADMINISTRATOR)
+    user = require_section(request, "audit")
     events = AuditEvent.objects.select_related("actor", "agency").order_by("-sequence")
     if not user.is_platform_administrator:
         events = events.filter(agency=user.agency)
@@ -51,6 +63,9 @@ def event_list(request: HttpRequest) -> HttpResponse:
     if action in Action.values:
         events = events.filter(action=action)
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    events_shown = list(page.object_list)
+    _name_only_readable(user, events_shown)
+    page.object_list = events_shown
     record(request, Action.VIEW, page="audit events", action_filter=action)
     return render(
         request,

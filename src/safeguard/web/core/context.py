@@ -16,7 +16,12 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         isinstance(user, User) and user.is_authenticated and is_verified and is_verified()
     )
     member = user if signed_in and isinstance(user, User) else None
+    from ..policy import SECTIONS, may_open
+
     return {
+        # Which sections the home page offers: the access policy's one rule.
+        "sections": {name: member is not None and may_open(member, name)
+                     for name in SECTIONS} if member is not None else {},
         "signed_in": signed_in,
         "nav_admin": member is not None and member.is_administrator,
         "nav_platform_admin": member is not None and member.is_platform_administrator,

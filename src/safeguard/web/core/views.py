@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from ..audit.events import record
+from ..audit.events import record, record_anonymous
 from ..audit.models import Action
 from ..policy import signed_in_user
 
@@ -16,7 +18,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    # A forged or stale form: refused and recorded, like any other refusal.
-    record(request, Action.ACCESS_DENIED, reason=f"CSRF check failed: {reason}"[:200],
-           path=request.path, method=request.method, status=403)
+    # A forged or stale form: refused and recorded, like any other refusal (for a client
+    # that is not signed in, rate-limited per address: anyone can send these).
+    details: dict[str, Any] = {"reason": f"CSRF check failed: {reason}"[:200],
+                               "path": request.path, "method": request.method, "status": 403}
+    if request.user.is_authenticated:
+        record(request, Action.ACCESS_DENIED, **details)
+    else:
+        record_anonymous(request, Action.ACCESS_DENIED, kind="csrf", **details)
     return render(request, "403_csrf.html", status=403)

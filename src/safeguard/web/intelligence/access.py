@@ -1,8 +1,9 @@
 """Who may do what with intelligence, on top of safeguard.web.policy.
 
-- Intelligence is police-only: a user of any other kind of agency gets 404 for every
-  page (the section does not exist for them), recorded as access_denied. A subject,
-  referral or token belongs to its police agency; another force gets 404 too.
+- Intelligence is police-only: a user of any other kind of agency gets 403 for every
+  page, recorded as access_denied, without any record being looked up (the platform's
+  one rule for sections: policy.SECTIONS). A subject, referral or token belongs to its
+  police agency; another force gets 404.
 - Analysts, investigators and supervisors read it and work it (decisions, merges,
   splits, links to the register); analysts and supervisors import; investigators and
   supervisors open investigations from it; supervisors and administrators manage the
@@ -19,7 +20,7 @@ from django.http import HttpRequest
 from ..accounts.models import AgencyKind, Role, User
 from ..audit.events import Ref
 from ..core.models import AgencyOwned
-from ..policy import Forbidden, Need, NoAccess, get_object_for, signed_in_user
+from ..policy import Forbidden, Need, get_object_for, signed_in_user
 
 READ_ROLES = (Role.ANALYST, Role.INVESTIGATOR, Role.SUPERVISOR)
 WORK_ROLES = READ_ROLES
@@ -42,7 +43,7 @@ def require_intelligence(request: HttpRequest, roles: Iterable[str] = READ_ROLES
                          ref: Ref | None = None) -> User:
     user = signed_in_user(request)
     if not is_police(user):
-        raise NoAccess(ref, "intelligence is police-only")
+        raise Forbidden(ref, "the intelligence is not open to this agency or role")
     if user.role not in set(roles):
         raise Forbidden(ref, f"role {user.role} may not do this in intelligence")
     return user

@@ -27,9 +27,8 @@ from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from .. import audit
 from ..accounts.models import AgencyKind
-from ..audit.events import Ref
+from ..audit.events import Ref, record_anonymous
 from ..audit.models import Action
 from .areas import build_resolver
 from .auditing import Actor, record
@@ -57,8 +56,9 @@ def _refuse(request: HttpRequest, status: int, code: str, message: str,
     if token is not None:
         record(_actor(request, token), Action.ACCESS_DENIED, token, **details)
     else:
-        audit.record(request, Action.ACCESS_DENIED, Ref("intelligence.apitoken", ""),
-                     username="api (no valid token)", **details)
+        # No valid token: anyone can send these as fast as they like (rate-limited rows).
+        record_anonymous(request, Action.ACCESS_DENIED, Ref("intelligence.apitoken", ""),
+                         kind="api", username="api (no valid token)", **details)
     return _error(status, code, message, **headers)
 
 

@@ -163,13 +163,12 @@ def rematch_command() -> None:
 def seed_demo_command() -> None:
     """Synthetic referrals and sightings over the demo districts (demo mode only)."""
     _setup()
-    from django.core.management import call_command
-
+    from ..commands import migrate_database
     from ..demo import NotDemoMode
     from .demo import seed_intelligence_demo
 
     try:
-        call_command("migrate", interactive=False, verbosity=0)
+        migrate_database()
         summary = seed_intelligence_demo()
     except NotDemoMode as exc:
         click.echo(f"Error: {exc}", err=True)

@@ -17,7 +17,7 @@ from django.http import HttpRequest
 from ..accounts.models import Agency, AgencyKind, Role, User
 from ..audit.events import Ref
 from ..core.models import AgencyOwned
-from ..policy import Forbidden, Need, NoAccess, get_object_for, signed_in_user
+from ..policy import Forbidden, Need, NoAccess, get_object_for, require_section, signed_in_user
 from .models import ConcernReport
 
 Owned = TypeVar("Owned", bound=AgencyOwned)
@@ -34,10 +34,8 @@ def is_police(user: User) -> bool:
 
 
 def require_reader(request: HttpRequest) -> User:
-    user = signed_in_user(request)
-    if user.role not in READ_ROLES:
-        raise Forbidden(None, f"role {user.role} may not open partners' records")
-    return user
+    """403 unless the partners section is open to the user (policy.SECTIONS)."""
+    return require_section(request, "partners")
 
 
 def require_writer(request: HttpRequest) -> User:

@@ -18,6 +18,9 @@ class RateLimits:
     per_address: int
     per_code: int
     window: int = WINDOW_SECONDS
+    # Reports with codes nobody issued, from all addresses together, before the rest are
+    # held out of the open queue (each is still kept, and answered like any other).
+    unknown_codes: int = 100
 
 
 @cache
@@ -25,6 +28,7 @@ def _from_environment() -> RateLimits:
     return RateLimits(
         per_address=env_int("SAFEGUARD_CONCERN_LIMIT_PER_ADDRESS", 10, minimum=1),
         per_code=env_int("SAFEGUARD_CONCERN_LIMIT_PER_CODE", 20, minimum=1),
+        unknown_codes=env_int("SAFEGUARD_CONCERN_LIMIT_UNKNOWN_CODES", 100, minimum=1),
     )
 
 

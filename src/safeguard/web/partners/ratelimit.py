@@ -34,12 +34,23 @@ class Hit:
         return self.count > self.limit
 
 
+def _key(kind: str, what: str, window: int, now: float) -> tuple[str, int]:
+    start = int(now // window) * window
+    ident = hashlib.sha256(what.encode("utf-8", "replace")).hexdigest()[:32]
+    return f"{kind}:{ident}:{start}", start
+
+
+def peek(kind: str, what: str, window: int) -> int:
+    """How many were counted for (`kind`, `what`) in the current window, counting none."""
+    key, _ = _key(kind, what, window, time.time())
+    row = RateCount.objects.filter(key=key).values_list("count", flat=True).first()
+    return int(row or 0)
+
+
 def hit(kind: str, what: str, limit: int, window: int) -> Hit:
     """Count one request for (`kind`, `what`) in the current window."""
     now = time.time()
-    start = int(now // window) * window
-    ident = hashlib.sha256(what.encode("utf-8", "replace")).hexdigest()[:32]
-    key = f"{kind}:{ident}:{start}"
+    key, start = _key(kind, what, window, now)
     expires = datetime.fromtimestamp(start + window + 5, tz=UTC)
     table = RateCount._meta.db_table
     adapt = connection.ops.adapt_datetimefield_value

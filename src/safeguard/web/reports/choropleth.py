@@ -96,7 +96,7 @@ def render(dmap: DistrictMap, values: Mapping[str, MapValue], *, title: str,
         else:
             fill = f"url(#{uid}-hatch)" if value is not None else NO_FIGURE
         text = value.text if value is not None else "no figure"
-        out.append(f'<g class="district" data-code="{escape(code)}">'
+        out.append(f'<g class="district" data-code={quoteattr(code)}>'
                    f'<title>{escape(shape.name)}: {escape(text)}</title>'
                    f'<path d="{shape.fill}" fill={quoteattr(fill)} stroke={quoteattr(fill)} '
                    f'stroke-width="0.6"/></g>')

@@ -1,8 +1,12 @@
 """The statistics dashboard and the committee report button.
 
 Figures are aggregated across every agency's records, so only analysts and supervisors
-(of any agency) open them (ROLES); the dashboard shows exact figures, or the figures as
-they would be published (suppressed). The report is always suppressed.
+(of any agency) open them (ROLES). The dashboard shows the figures as they would be
+published (suppressed) to everyone; exact figures only to police analysts and
+supervisors, and only for periods of at least MIN_EXACT_DAYS: many of the measures come
+from police records, and exact counts for one day, differenced day by day with local
+knowledge, could point at a person (security review). The report is always suppressed,
+and its PDF (seconds of CPU each) is limited per person.
 """
 
 from __future__ import annotations
@@ -15,9 +19,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from .. import audit
-from ..accounts.models import Role
+from ..accounts.models import AgencyKind, Role, User
 from ..audit.models import Action
-from ..policy import require_role
+from ..policy import require_section
 from ..safeguarding.clock import today
 from . import committee
 from .figures import BY_KEY, MEASURES, compute
@@ -28,6 +32,12 @@ from .publication import publish
 
 ROLES = (Role.ANALYST, Role.SUPERVISOR)
 DEFAULT_MEASURE = "children_at_risk"
+MIN_EXACT_DAYS = 28
+REPORTS_PER_HOUR = 12
+
+
+def may_see_exact(user: User) -> bool:
+    return user.agency is not None and user.agency.kind == AgencyKind.POLICE
 
 
 def presets(day: date) -> list[tuple[str, Period]]:
@@ -52,9 +62,10 @@ def _period(data: Any) -> tuple[Period, str]:
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
-    require_role(request, *ROLES)
+    user = require_section(request, "statistics")
     period, problem = _period(request.GET)
-    published = request.GET.get("view") == "published"
+    exact_allowed = may_see_exact(user) and period.days >= MIN_EXACT_DAYS
+    published = request.GET.get("view") == "published" or not exact_allowed
     key = request.GET.get("measure", DEFAULT_MEASURE)
     if key not in BY_KEY or not BY_KEY[key].by_district:
         key = DEFAULT_MEASURE
@@ -69,17 +80,28 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "map_title": period_title(pub, key),
         "choices": [(m.key, f"{m.group}: {m.label}") for m in MEASURES if m.by_district],
         "presets": presets(today()),
+        "exact_allowed": exact_allowed, "police": may_see_exact(user),
+        "min_exact_days": MIN_EXACT_DAYS,
     }, status=400 if problem else 200)
 
 
 @require_POST
 def report(request: HttpRequest) -> HttpResponse:
     """The committee report for the period, as a download (PDF or HTML)."""
-    require_role(request, *ROLES)
+    user = require_section(request, "statistics")
     try:
         period = parse(str(request.POST.get("from", ""))[:10], str(request.POST.get("to", ""))[:10])
     except PeriodError as exc:
         return HttpResponse(f"{exc}\n", status=400, content_type="text/plain; charset=utf-8")
+    from ..partners.ratelimit import hit
+
+    made = hit("committee-report", str(user.pk), REPORTS_PER_HOUR, 3600)
+    if made.exceeded:
+        response = HttpResponse(f"At most {REPORTS_PER_HOUR} reports an hour: try again in "
+                                f"{made.retry_after // 60 + 1} minutes.\n", status=429,
+                                content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = str(made.retry_after)
+        return response
     kind = "html" if request.POST.get("format") == "html" else "pdf"
     html = committee.render_html(committee.build(period))
     name = f"{committee.file_stem(period)}.{kind}"

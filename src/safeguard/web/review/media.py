@@ -44,6 +44,10 @@ BLUR_CELLS = 12
 FRAME_SHEET = (4, 3)  # columns, rows of the frames sheet
 MAX_DECODED_FRAMES = 20_000  # a bound on decoding a damaged or endless video
 SPOOL_IN_MEMORY = 16 * 1024 * 1024
+# An archive inside an archive is copied out to reach the item in it: at most this much
+# (the item itself at most the review's largest item), so that an archive altered since
+# the triage cannot fill the disk before the digests show the change.
+MAX_ARCHIVE_COPY = 4 * 1024**3
 
 
 class MediaRefused(Exception):
@@ -89,7 +93,9 @@ def verified_content(exhibit: Exhibit, record: FileRecord, max_bytes: int) -> It
         sha1, md5 = hashlib.sha1(), hashlib.md5()
         total = 0
         try:
-            with open_content(evidence, address, deleted=record.deleted) as stream:
+            with open_content(evidence, address, deleted=record.deleted,
+                              max_bytes=max_bytes,
+                              max_archive_bytes=MAX_ARCHIVE_COPY) as stream:
                 while chunk := stream.read(1024 * 1024):
                     total += len(chunk)
                     if total > max_bytes:

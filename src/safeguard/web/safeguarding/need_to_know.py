@@ -22,7 +22,7 @@ from django.db import models
 from django.http import HttpRequest
 
 from ..accounts.models import AgencyKind, Role, User
-from ..policy import Forbidden, Need, get_object_for, signed_in_user, visible_to
+from ..policy import Forbidden, Need, get_object_for, require_section, signed_in_user, visible_to
 from .models import AdultOfConcern, Arrest, Child, Recorded
 
 R = TypeVar("R", bound=Recorded)
@@ -62,10 +62,8 @@ def require_writer(request: HttpRequest) -> User:
 
 
 def require_reader(request: HttpRequest) -> User:
-    user = signed_in_user(request)
-    if user.role not in READ_ROLES:
-        raise Forbidden(None, f"role {user.role} may not open the register")
-    return user
+    """403 unless the register section is open to the user (policy.SECTIONS)."""
+    return require_section(request, "register")
 
 
 def require_police_writer(request: HttpRequest) -> User:

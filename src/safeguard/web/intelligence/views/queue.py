@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from ... import audit
 from ...audit.models import Action
+from ...core.params import page_number, record_id
 from ...safeguarding.models import Area
 from ..access import CASE_ROLES, require_intelligence
 from ..clock import now
@@ -59,8 +60,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         status = "all"
         subjects = subjects.exclude(status=SubjectStatus.MERGED)
     district = request.GET.get("district", "")
-    if district.isdigit():
-        subjects = subjects.filter(district_id=int(district))
+    if (district_id := record_id(district)) is not None:
+        subjects = subjects.filter(district_id=district_id)
     elif district == "none":
         subjects = subjects.filter(district=None)
     text = request.GET.get("q", "").strip()[:300]
@@ -89,7 +90,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 def _page_number(text: str) -> int:
-    return max(1, min(int(text), 10_000)) if text.isdigit() else 1
+    return page_number(text)
 
 
 def _row(rank: int, subject: Subject, explanation: Explanation, url: str) -> dict[str, Any]:
@@ -119,7 +120,7 @@ def live(request: HttpRequest) -> HttpResponse:
     user = require_intelligence(request)
     rules = intel_rules()
     district = request.GET.get("district", "")
-    key = int(district) if district.isdigit() else (0 if district == "none" else None)
+    key = record_id(district) if district != "none" else 0
     picture = live_picture(user.agency_id or 0, now(), rules.live_chart_hours, key)
     name = "every district"
     if key:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from ... import audit
 from ...audit.models import Action
+from ...core.params import record_id
 from ...safeguarding.models import Area
 from ..access import IMPORT_ROLES, open_record, require_intelligence
 from ..forms import ReferralUploadForm, SightingUploadForm
@@ -36,8 +37,8 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     if text:
         referrals = referrals.filter(report_id__icontains=text)
     district = request.GET.get("district", "")
-    if district.isdigit():
-        referrals = referrals.filter(district_id=int(district))
+    if (district_id := record_id(district)) is not None:
+        referrals = referrals.filter(district_id=district_id)
     page = Paginator(referrals.order_by("-incident_at", "-pk"), PAGE_SIZE).get_page(
         request.GET.get("page"))
     audit.record(request, Action.VIEW, page="referrals", q=text, district=district)

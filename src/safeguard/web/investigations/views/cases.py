@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from ... import audit
 from ...audit.models import Action
-from ...policy import get_object_for, signed_in_user, visible_to
+from ...policy import get_object_for, require_section, signed_in_user, visible_to
 from ...safeguarding.models import AdultOfConcern
 from ...safeguarding.need_to_know import READ_ROLES as REGISTER_READ_ROLES
 from ...safeguarding.need_to_know import is_police
@@ -21,7 +21,7 @@ from .common import create_page, edit_page
 
 
 def investigation_list(request: HttpRequest) -> HttpResponse:
-    user = signed_in_user(request)
+    user = require_section(request, "investigations")
     investigations = visible_to(request, Investigation).select_related(
         "operation", "officer_in_charge", "owning_agency")
     status = request.GET.get("status", "")
@@ -68,7 +68,7 @@ def investigation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def operation_list(request: HttpRequest) -> HttpResponse:
-    user = signed_in_user(request)
+    user = require_section(request, "investigations")
     operations = visible_to(request, Operation).select_related("lead_officer", "owning_agency")
     audit.record(request, Action.VIEW, list="operations")
     return render(request, "investigations/operation_list.html", {

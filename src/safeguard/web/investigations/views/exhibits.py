@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from ... import audit
 from ...audit.models import Action
-from ...policy import get_object_for, signed_in_user, visible_to
+from ...policy import get_object_for, require_section, signed_in_user, visible_to
 from ..access import EDITOR_ROLES, TRIAGE_ROLES, can_edit, can_triage
 from ..forms import ExhibitForm, RunTriageForm
 from ..models import Exhibit, Investigation, JobStatus, TriageJob, check_evidence_path
@@ -30,6 +30,7 @@ REVIEW_PANEL_TEMPLATE = "review/_exhibit_panel.html"
 
 
 def exhibit_list(request: HttpRequest) -> HttpResponse:
+    require_section(request, "investigations")
     exhibits = visible_to(request, Exhibit).select_related("investigation", "seized_by")
     exhibit_type = request.GET.get("type", "")
     if exhibit_type:

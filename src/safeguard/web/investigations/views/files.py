@@ -17,6 +17,7 @@ from django.utils.http import urlencode
 
 from ... import audit
 from ...audit.models import Action
+from ...core.params import record_id
 from ..access import get_job_for
 from ..forms import FileFilterForm
 from ..models import FileRecord, TriageSummary
@@ -102,4 +103,4 @@ def _page_url(base: str, key: str, value: int | None) -> str | None:
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return record_id(value)

@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
+from ... import audit
 from ...core.models import AgencyOwned
 from ...policy import get_object_for, signed_in_user
 from ...sharing import ShareForm, SharingPages
@@ -37,6 +38,17 @@ def _parts(request: HttpRequest, obj: Any) -> Sequence[AgencyOwned]:
             *Suspect.objects.filter(investigations=obj, owning_agency_id=agency_id)]
 
 
+def _ask_first(request: HttpRequest, obj: Any) -> HttpResponse | None:
+    """The reason first, for the records whose own pages ask for it (a suspect; an
+    exhibit, whose triage pages ask): the sharing page shows the record too (DPA s62)."""
+    if isinstance(obj, Suspect | Exhibit) and (
+        asked := audit.require_justification(request, obj)
+    ) is not None:
+        return asked
+    audit.record(request, audit.Action.VIEW, obj, page="sharing")
+    return None
+
+
 PAGES = SharingPages(
     namespace="investigations",
     template="investigations/shares.html",
@@ -54,4 +66,5 @@ PAGES = SharingPages(
     else ShareForm,
     parts=_parts,
     parts_field="with_parts",
+    ask_first=_ask_first,
 )

@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from ... import audit
 from ...audit.models import Action
-from ...policy import get_object_for, signed_in_user, visible_to
+from ...core.params import record_id
+from ...policy import get_object_for, require_section, signed_in_user, visible_to
 from ..access import EDITOR_ROLES, can_create, can_edit, require_police_editor
 from ..forms import SuspectForm
 from ..models import Exhibit, Investigation, Suspect
@@ -16,7 +17,7 @@ from .common import create_page, edit_page
 
 
 def suspect_list(request: HttpRequest) -> HttpResponse:
-    user = signed_in_user(request)
+    user = require_section(request, "investigations")
     suspects = visible_to(request, Suspect).select_related("owning_agency")
     audit.record(request, Action.VIEW, list="suspects")
     return render(request, "investigations/suspect_list.html", {
@@ -41,8 +42,8 @@ def suspect_create(request: HttpRequest) -> HttpResponse:
     user = require_police_editor(request)
     assert user.agency is not None
     initial = {}
-    if (linked := request.GET.get("investigation", "")).isdigit():
-        initial["investigations"] = [int(linked)]
+    if (linked := record_id(request.GET.get("investigation", ""))) is not None:
+        initial["investigations"] = [linked]
     form = SuspectForm(request.POST or None, agency=user.agency, initial=initial)
     return create_page(request, form, title="New suspect",
                        detail="investigations:suspect_detail",

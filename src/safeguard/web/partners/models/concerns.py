@@ -52,6 +52,9 @@ class CodeStatus(models.TextChoices):
     VALID = "valid", "Valid code"
     REVOKED = "revoked", "Revoked code"
     UNKNOWN = "unknown", "Code not recognised"
+    # Beyond the hourly cap on unrecognised codes (a flood from many addresses): kept, but
+    # out of the open queue until someone looks (partners/views/public.py).
+    HELD = "held", "Code not recognised, held (many at once)"
 
 
 class ConcernStatus(models.TextChoices):

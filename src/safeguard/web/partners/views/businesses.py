@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from ... import audit
 from ...audit.models import Action
 from ...audit.views import access_log_url
+from ...core.params import record_id
 from ...policy import access_level, can_see_access_log, signed_in_user, visible_to
 from ...safeguarding.models import Area
 from .. import codes
@@ -36,7 +37,7 @@ def business_list(request: HttpRequest) -> HttpResponse:
         last_trained=Max("attendances__session__held_on"))
     filters = {key: request.GET.get(key, "").strip()[:100]
                for key in ("district", "sector", "trained", "q")}
-    if filters["district"].isdigit():
+    if record_id(filters["district"]) is not None:
         businesses = businesses.filter(district_id=int(filters["district"]))
     if filters["sector"] in Sector.values:
         businesses = businesses.filter(sector=filters["sector"])

@@ -6,8 +6,11 @@ What it promises the people who use it, and what it keeps from everyone else:
   and a valid, a revoked and an unknown code get the same answer (a redirect to the same
   thank-you page). Reports sent with a revoked or unknown code are kept, marked so, in
   the police queue: a concern is never lost because a card was out of date.
-- It is rate limited (ratelimit.py) per client address and per code: 429 with
-  Retry-After beyond the limit (conf.py, SAFEGUARD_CONCERN_LIMIT_*).
+- It is rate limited (ratelimit.py) per client address (an IPv6 client by its /64, the
+  block one customer is given) and per code: 429 with Retry-After beyond the limit
+  (conf.py, SAFEGUARD_CONCERN_LIMIT_*). Reports with codes nobody issued are also capped
+  per hour from all addresses together: beyond it they are kept but held out of the open
+  queue, and answered like any other (the answer never tells a code's standing).
 - It is validated (public_form.py), refuses bodies over MAX_BODY bytes with 413, has a
   honeypot field, and CSRF protection on the form page (session-held token, as
   everywhere on the site).
@@ -16,6 +19,7 @@ What it promises the people who use it, and what it keeps from everyone else:
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 
 from django.db import transaction
@@ -58,7 +62,7 @@ def report(request: HttpRequest) -> HttpResponse:
         return render(request, "partners/public_refused.html",
                       {"reason": "That report is too long to send."}, status=413)
     limits = rate_limits()
-    by_address = ratelimit.hit("address", client_ip(request) or "unknown",
+    by_address = ratelimit.hit("address", sender(client_ip(request)),
                                limits.per_address, limits.window)
     if by_address.exceeded:
         return _too_many(request, by_address)
@@ -75,6 +79,21 @@ def report(request: HttpRequest) -> HttpResponse:
         return render(request, "partners/public_refused.html", {
             "reason": "Reports cannot be taken here at the moment."}, status=503)
     return _thanks()
+
+
+def sender(address: str) -> str:
+    """What the per-address limit counts: an IPv4 address, or an IPv6 client's /64 (one
+    customer's block: counting single addresses there would let a client rotate through
+    2^64 of them)."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address or "unknown"
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)
 
 
 def _body_length(request: HttpRequest) -> int:
@@ -102,7 +121,9 @@ def _store(request: HttpRequest, code: str, form: ConcernForm) -> ConcernReport 
              .filter(code_hash=codes.digest(code)).first())
     business = found.business if found is not None else None
     if found is None:
-        status = CodeStatus.UNKNOWN
+        limits = rate_limits()
+        flood = ratelimit.hit("unknown-codes", "all", limits.unknown_codes, limits.window)
+        status = CodeStatus.HELD if flood.exceeded else CodeStatus.UNKNOWN
     elif found.revoked_at is not None:
         status = CodeStatus.REVOKED
     else:

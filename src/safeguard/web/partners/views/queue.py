@@ -48,6 +48,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         "business__district", "assigned_to")
     if status == "open":
         reports = reports.filter(status__in=OPEN).order_by("received_at", "pk")
+        if code_status != CodeStatus.HELD:  # a flood of unrecognised codes: on request
+            reports = reports.exclude(code_status=CodeStatus.HELD)
     elif status in ConcernStatus.values:
         reports = reports.filter(status=status).order_by("-received_at", "-pk")
     else:

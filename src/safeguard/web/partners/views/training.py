@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from ... import audit
 from ...audit.models import Action
+from ...core.params import record_id
 from ...policy import access_level, visible_to
 from ...safeguarding.clock import today
 from ...safeguarding.models import Area
@@ -31,7 +32,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
     sessions = visible_to(request, TrainingSession).select_related("district").annotate(
         businesses=Count("attendances"), staff=Sum("attendances__staff_count"))
     filters = {key: request.GET.get(key, "").strip()[:20] for key in ("district", "sector")}
-    if filters["district"].isdigit():
+    if record_id(filters["district"]) is not None:
         sessions = sessions.filter(district_id=int(filters["district"]))
     if filters["sector"] in Sector.values:
         sessions = sessions.filter(sector=filters["sector"])

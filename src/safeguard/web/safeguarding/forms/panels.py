@@ -55,10 +55,15 @@ class ActionForm(forms.ModelForm):
         fields = ["description", "owner", "owner_name", "owner_agency", "due_on"]
         widgets = {"due_on": DateInput(), "description": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, meeting: PanelMeeting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Owners from the panel's own agency and the agencies attending it only: a list of
+        # every platform user would name every agency's staff, police included, to any
+        # register writer anywhere (security review). Others are named in owner_name.
+        agencies = {meeting.owning_agency_id, *meeting.attendees.exclude(
+            agency=None).values_list("agency_id", flat=True)}
         set_queryset(self, "owner", User.objects.filter(
-            is_active=True, agency__active=True
+            is_active=True, agency__active=True, agency_id__in=agencies,
         ).select_related("agency").order_by("agency__name", "first_name", "username"))
         self.fields["owner"].label_from_instance = (  # type: ignore[attr-defined]
             lambda user: f"{user.get_full_name() or user.username} ({user.agency})"

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from ... import audit
 from ...audit.models import Action
+from ...core.params import record_id
 from ...policy import signed_in_user
 from ..clock import local_date, today
 from ..conf import local_rules
@@ -49,8 +50,8 @@ def notice_create(request: HttpRequest) -> HttpResponse:
     user = require_police_writer(request)
     adults = visible_records(request, AdultOfConcern)
     initial: dict[str, object] = {"served_by_name": user.get_full_name()}
-    if (adult_id := request.GET.get("adult", "")).isdigit():
-        initial["adult"] = int(adult_id)
+    if (adult_id := record_id(request.GET.get("adult", ""))) is not None:
+        initial["adult"] = adult_id
     form = NoticeForm(request.POST or None, adults=adults,
                       children=visible_children(request).select_related("district"),
                       initial=initial)

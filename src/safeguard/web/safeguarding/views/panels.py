@@ -71,7 +71,7 @@ def _add_to_meeting(request: HttpRequest, pk: int, title: str, form_class: Any,
     if request.method == "GET" and (asked := open_for_view(request, meeting)) is not None:
         return asked
     form = form_class(request.POST or None, **{
-        key: value(request) for key, value in form_kwargs.items()})
+        key: value(request, meeting) for key, value in form_kwargs.items()})
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             row = form.save(commit=False)
@@ -93,13 +93,14 @@ def attendee_add(request: HttpRequest, pk: int) -> HttpResponse:
 def discussion_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _add_to_meeting(
         request, pk, "Child or adult discussed, and the decision", DiscussionForm,
-        "discussion", children=visible_children,
-        adults=lambda r: visible_records(r, AdultOfConcern))
+        "discussion", children=lambda r, _: visible_children(r),
+        adults=lambda r, _: visible_records(r, AdultOfConcern))
 
 
 @require_http_methods(["GET", "POST"])
 def action_add(request: HttpRequest, pk: int) -> HttpResponse:
-    return _add_to_meeting(request, pk, "Action", ActionForm, "panel_action")
+    return _add_to_meeting(request, pk, "Action", ActionForm, "panel_action",
+                           meeting=lambda _, meeting: meeting)
 
 
 @require_POST

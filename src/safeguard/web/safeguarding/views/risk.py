@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from ...core.params import record_id
 from ...policy import NoAccess, signed_in_user
 from ..clock import today
 from ..conf import local_rules
@@ -27,7 +28,7 @@ def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
         return asked
     tools = ScreeningTool.objects.filter(active=True).order_by("slug")
     chosen = request.GET.get("tool") or request.POST.get("tool")
-    tool = tools.filter(pk=chosen).first() if chosen and chosen.isdigit() else tools.first()
+    tool = tools.filter(pk=key).first() if (key := record_id(chosen)) else tools.first()
     if tool is None:
         raise NoAccess(None, "no screening tool is loaded")
     form = AssessmentForm(request.POST or None, tool=tool,
