@@ -83,6 +83,9 @@ def _mbr(img: Any, size: int) -> list[TablePartition]:
     volume = pyvsmbr.volume()
     try:
         volume.open_file_object(_ImageFile(img, size))
+    except OSError:
+        return []  # not a table libvsmbr can read (found by fuzzing: close() then fails)
+    try:
         sector = int(volume.bytes_per_sector) or SECTOR
         found = []
         for index in range(int(volume.number_of_partitions)):
