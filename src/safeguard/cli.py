@@ -21,6 +21,7 @@ from .triage.expansion import ExpansionLimits, parse_size
 from .triage.hashing import parse_digests
 from .triage.perceptual import PerceptualOptions
 from .triage.pipeline import EXIT_INPUT, EXIT_USAGE, TriageOptions, triage
+from .triage.shared_folders import DEFAULT_PATTERNS, SharedFolders
 from .web import commands as web_commands
 
 
@@ -49,18 +50,15 @@ main.add_command(web_commands.intel)
 def print_summary(console: Console, summary: dict[str, object], out_dir: Path) -> None:
     table = Table(title="Triage summary", show_lines=False)
     table.add_column("category")
-    for column in ("images", "unique images", "videos", "unique videos", "deleted"):
+    keys = ("images", "unique_images", "videos", "unique_videos", "deleted",
+            "in_shared_location_images", "in_shared_location_videos")
+    for column in ("images", "unique images", "videos", "unique videos", "deleted",
+                   "shared location (images)", "shared location (videos)"):
         table.add_column(column, justify="right")
     categories = summary.get("categories") or {}
     assert isinstance(categories, dict)
     for name, figures in categories.items():
-        table.add_row(
-            str(name),
-            *(
-                str(figures.get(key, 0))
-                for key in ("images", "unique_images", "videos", "unique_videos", "deleted")
-            ),
-        )
+        table.add_row(str(name), *(str(figures.get(key, 0)) for key in keys))
     console.print(table)
     for key in (
         "files",
@@ -126,6 +124,10 @@ def print_summary(console: Console, summary: dict[str, object], out_dir: Path) -
 @click.option("--expansion-ratio", type=click.IntRange(1, 1_000_000),
               default=ExpansionLimits.ratio, show_default=True,
               help="A nested archive may expand to this many times its size (64 MiB at least).")
+@click.option("--shared-folder", "extra_shared", multiple=True, metavar="FOLDER",
+              help="Also count files below FOLDER (e.g. 'Users/*/Videos/share', any case) as "
+                   "in a shared location, beside the file-sharing programs' default folders "
+                   "(docs/report-format.md). Repeatable.")
 def triage_command(
     evidence: tuple[str, ...],
     out_dir: Path,
@@ -142,6 +144,7 @@ def triage_command(
     archive_depth: int,
     expansion_bytes: str,
     expansion_ratio: int,
+    extra_shared: tuple[str, ...],
 ) -> None:
     """Triage seized EVIDENCE (folders, archives, raw or E01 disk images)."""
     err = Console(stderr=True)
@@ -149,6 +152,7 @@ def triage_command(
         chosen = parse_digests(digests)
         limits = ExpansionLimits(depth=archive_depth, bytes=parse_size(expansion_bytes),
                                  ratio=expansion_ratio)
+        folders = SharedFolders((*DEFAULT_PATTERNS, *extra_shared)).patterns
     except UsageError as exc:
         raise click.UsageError(str(exc)) from exc
     try:
@@ -175,6 +179,7 @@ def triage_command(
         if no_perceptual
         else PerceptualOptions(distance=pdq_distance, dihedral=not no_dihedral),
         limits=limits,
+        shared_folders=folders,
     )
     if progress is not None:
         options.progress = progress

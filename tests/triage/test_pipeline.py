@@ -115,6 +115,34 @@ def test_it_counts_known_bad_per_category_and_sets_known_good_aside(tmp_path, se
     assert len(vics["value"][0]["Media"]) == 6  # 7 images, one duplicate
 
 
+def test_it_counts_files_in_a_file_sharing_programs_folder(tmp_path, seized, home):
+    incoming = seized / "Users" / "sam" / "Downloads" / "eMule" / "Incoming"
+    incoming.mkdir(parents=True)
+    (incoming / "p0.jpg").write_bytes(picture_bytes(0))
+    (seized / "share").mkdir()
+    (seized / "share" / "p1.jpg").write_bytes(picture_bytes(1))
+    import_set(tmp_path, "bad", "known-bad",
+               f"md5,category\n{md5(picture_bytes(0))},A\n{md5(picture_bytes(1))},C\n", ".csv")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["triage", str(seized), "--out", str(out), "--hashset",
+                                       "bad", "--shared-folder", "SHARE"])
+    assert result.exit_code == 0, result.output
+    report = json.loads((out / "report.json").read_text())
+    a, c = (report["summary"]["categories"][name] for name in "AC")
+    # p0: two copies in /photos, one in eMule's Incoming folder; p1: the examiner's folder.
+    assert (a["images"], a["in_shared_location_images"]) == (3, 1)
+    assert (c["images"], c["in_shared_location_images"]) == (2, 1)
+    folders = report["options"]["shared_folders"]
+    assert folders[0] == "eMule/Incoming" and folders[-1] == "SHARE"
+    shared = {r["path"] for r in csv.DictReader((out / "files.csv").open())
+              if r["shared_location"] == "true"}
+    assert shared == {"/Users/sam/Downloads/eMule/Incoming/p0.jpg", "/share/p1.jpg"}
+    refused = CliRunner().invoke(main, ["triage", str(seized), "--out", str(tmp_path / "o2"),
+                                        "--shared-folder", "*"])
+    assert refused.exit_code == 2 and "shared folder" in refused.output
+    assert not (tmp_path / "o2").exists()
+
+
 def test_it_exits_3_naming_a_missing_evidence_item_and_still_reports_the_rest(
     tmp_path, seized, home
 ):

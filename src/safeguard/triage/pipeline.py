@@ -34,6 +34,7 @@ from .perceptual import PerceptualOptions
 from .records import FileEntry, Record, TriageWarning
 from .results import TriageResult
 from .resume import check_digest, check_identity
+from .shared_folders import DEFAULT_PATTERNS, SharedFolders
 
 if TYPE_CHECKING:
     from .hashsets import HashSet
@@ -78,6 +79,9 @@ class TriageOptions:
     # None turns perceptual hashing and matching off (digests only, the fastest run).
     perceptual: PerceptualOptions | None = field(default_factory=PerceptualOptions)
     limits: ExpansionLimits = field(default_factory=ExpansionLimits)
+    # Folders whose files count as "in a shared location" (shared_folders.py). Only the
+    # reports use them, so a resumed run may give other folders than the interrupted one.
+    shared_folders: tuple[str, ...] = DEFAULT_PATTERNS
 
 
 @dataclass
@@ -202,6 +206,8 @@ def triage(evidence_paths: Sequence[str], options: TriageOptions) -> TriageOutco
     """Run triage over the evidence and write the reports into options.out_dir."""
     if not evidence_paths:
         raise UsageError("no evidence given")
+    # Checked now, not after hours of examining: only the reports use them.
+    SharedFolders(options.shared_folders)
     out_dir = options.out_dir
     for path in evidence_paths:
         p = Path(path)
@@ -459,7 +465,8 @@ def _report(
         warnings=warnings,
         digests=options.digests,
         options={"case_number": options.case_number, "digests": list(options.digests),
-                 "expansion_limits": options.limits.describe()},
+                 "expansion_limits": options.limits.describe(),
+                 "shared_folders": list(options.shared_folders)},
     )
     outputs = write_reports(options.out_dir, result)
     summary = json.loads((options.out_dir / "report.json").read_text())["summary"]

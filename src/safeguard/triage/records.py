@@ -160,6 +160,8 @@ class Record:
     hashset: str = ""
     category: str = ""
     series: str = ""
+    # The hash set's IsDistributed flag: the picture is known to circulate. It says
+    # nothing of what was done on this device (that is `shared_location`).
     distributed: bool = False
     victim_identified: bool = False
     media_id: str = ""
@@ -174,6 +176,9 @@ class Record:
     pdq_variants: tuple[str, ...] = ()
     vpdq: str = ""
     group: str = ""
+    # Found below a file-sharing program's shared or download folder (shared_folders.py):
+    # decided when the reports are written, from the run's folder patterns.
+    shared_location: bool = False
     # The entry's fingerprint when it was examined (FileEntry.fingerprint), journalled for
     # resume; not part of any report.
     fingerprint: str = ""

@@ -10,7 +10,8 @@ from safeguard.triage.results import TriageResult
 
 from .report_fixtures import HOSTILE_NAME, RECORD_COUNT
 
-# The order the format documents; issue 3 appends pdq, pdq_quality and group.
+# The order the format documents; issue 3 appends pdq, pdq_quality and group; the
+# shared-location court figure appends shared_location.
 DOCUMENTED = [
     "evidence",
     "partition",
@@ -43,6 +44,7 @@ DOCUMENTED = [
     "pdq",
     "pdq_quality",
     "group",
+    "shared_location",
 ]
 
 

@@ -97,21 +97,37 @@ def test_it_loads_and_links_nothing(page: tuple[str, Tables]) -> None:
 
 def test_it_shows_the_category_figures(page: tuple[str, Tables]) -> None:
     _, tables = page
-    # Category, still total/unique, moving total/unique, deleted, distributed.
-    assert row(tables, "A") == ["A", "2", "1", "1", "1", "1", "2"]
-    assert row(tables, "B") == ["B", "1", "1", "0", "0", "0", "0"]
-    assert row(tables, "C") == ["C", "3", "2", "0", "0", "0", "0"]
-    assert row(tables, "uncategorised") == ["uncategorised", "1", "1", "0", "0", "0", "0"]
+    # Category, still total/unique, moving total/unique, deleted, in a shared location
+    # still/moving (none of the fixture's paths is a file-sharing program's folder).
+    assert row(tables, "A") == ["A", "2", "1", "1", "1", "1", "0", "0"]
+    assert row(tables, "B") == ["B", "1", "1", "0", "0", "0", "0", "0"]
+    assert row(tables, "C") == ["C", "3", "2", "0", "0", "0", "0", "0"]
+    assert row(tables, "uncategorised") == ["uncategorised", "1", "1", "0", "0", "0", "0", "0"]
     assert tables.rows.index(row(tables, "A")) < tables.rows.index(row(tables, "C"))
+
+
+def test_the_court_figures_never_show_the_hash_sets_distributed_flag(
+    page: tuple[str, Tables],
+) -> None:
+    text, tables = page
+    court_head = next(r for r in tables.rows if r and r[0] == "Category" and "Deleted" in r)
+    assert "In a shared location" in court_head
+    assert not any("istribut" in cell for cell in court_head)
+    assert not any("Distributed" in cell for r in tables.rows for cell in r)
+    assert "Folders counted as shared locations: <code>eMule/Incoming</code>" in text
 
 
 def test_it_separates_exact_from_perceptual(page: tuple[str, Tables]) -> None:
     text, tables = page
     assert "visually similar, not an identical file" in text
-    header = next(r for r in tables.rows if r and r[0] == "Category" and len(r) == 3)
+    header = next(r for r in tables.rows if r and r[0] == "Category" and len(r) == 4)
     assert header[1].startswith("Exact") and header[2].startswith("Perceptual")
+    # The hash sets' IsDistributed flag, labelled as what it is, beside the matches.
+    assert header[3] == "Known to circulate (per hash set)"
+    assert "not a court figure" in text
     totals = [r for r in tables.rows if r and r[0] == "Total"]
-    assert ["Total", "7", "1"] in totals
+    assert ["Total", "7", "1", "2"] in totals
+    assert [r for r in tables.rows if r[:1] == ["A"] and len(r) == 4] == [["A", "3", "0", "2"]]
 
 
 def test_it_shows_review_and_known_good_figures(page: tuple[str, Tables]) -> None:

@@ -68,12 +68,26 @@ class ImportTests(CaseTestCase):
         self.assertEqual(summary.files, 3)
         self.assertEqual(summary.categories, {"A": {
             "images": 3, "videos": 0, "unique_images": 1, "unique_videos": 0, "deleted": 1,
-            "distributed": 0, "exact": 3, "perceptual": 0}})
+            "in_shared_location_images": 0, "in_shared_location_videos": 0,
+            "exact": 3, "perceptual": 0, "known_to_circulate": 0, "distributed": 0}})
         self.assertEqual(summary.warnings, 1)
         self.assertEqual([e["path"] for e in summary.evidence], ["/evidence/laptop.E01"])
         self.assertEqual(FileRecord.objects.filter(job=self.target).count(), 3)
         self.assertEqual(TriageWarningRow.objects.get(job=self.target).message, "l")
         self.assertEqual(report["summary"]["files"], 11)
+
+    def test_a_recount_keeps_the_engines_shared_location_and_circulation_flags(self) -> None:
+        rows = [row(f"/home/u/{name}.jpg", evidence="/evidence/laptop.E01", md5=f"{n:032x}",
+                    sha1=f"{n:040x}", match="exact", category="B", **flags)
+                for n, (name, flags) in enumerate([
+                    ("shared", {"shared_location": True}),
+                    ("circulating", {"distributed": True}),
+                    ("neither", {})])]
+        write_run(self.out, [*sample_rows(), *rows])
+        summary = import_run(self.target, self.out, evidence="/evidence/laptop.E01")
+        figures = summary.categories["B"]
+        self.assertEqual((figures["images"], figures["in_shared_location_images"],
+                          figures["known_to_circulate"]), (3, 1, 1))
 
     def test_hostile_values_are_kept_readable_and_within_bounds(self) -> None:
         write_run(self.out, [row("/a\x00b.jpg", mime="x" * 500, modified="not a time",

@@ -19,9 +19,17 @@ class JobPageTests(CaseTestCase):
         self.justify(self.exhibit)
         page = self.client.get(f"/investigations/jobs/{self.job.pk}/")
         self.assertContains(page, 'id="category-figures"')
-        # A: two copies, both exact, one deleted; C: one perceptual match.
+        # A: two copies, both exact, one deleted, none in a shared location; C: one
+        # perceptual match.
         self.assertContains(page, '<th scope="row">A</th>\n    <td>2</td><td>2</td><td>0</td>'
-                                  '<td>0</td>\n    <td>1</td><td>0</td><td>2</td><td>0</td>')
+                                  '<td>0</td>\n    <td>1</td>\n'
+                                  '    <td class="shared-images">0</td>\n'
+                                  '    <td class="shared-videos">0</td>\n'
+                                  '    <td>2</td><td>0</td>\n'
+                                  '    <td class="informational known-to-circulate">0</td>')
+        # The hash set's IsDistributed flag under its true name, never "Distributed".
+        self.assertContains(page, "Known to circulate (per hash set)")
+        self.assertNotContains(page, ">Distributed<")
         self.assertContains(page, '<th scope="row">Total</th>')
         self.assertContains(page, "truncated JPEG")
         self.assertContains(page, "Browse the 8 files")
@@ -29,6 +37,23 @@ class JobPageTests(CaseTestCase):
         event = self.assertAudited(Action.VIEW, self.exhibit, actor=self.alice,
                                    page="triage job", job=self.job.pk)
         self.assertTrue(event.justification)
+
+    def test_a_summary_from_before_the_shared_location_figure_reads_rightly(self) -> None:
+        summary = self.job.summary
+        summary.categories = {"A": {"images": 2, "videos": 0, "unique_images": 2,
+                                    "unique_videos": 0, "deleted": 1, "distributed": 2,
+                                    "exact": 2, "perceptual": 0}}
+        summary.save(update_fields=["categories"])
+        self.login(self.alice)
+        self.justify(self.exhibit)
+        page = self.client.get(f"/investigations/jobs/{self.job.pk}/")
+        # Not counted then: a dash, not a zero; the old count under its true name.
+        self.assertContains(page, '<td class="shared-images">—</td>', count=2)  # A, Total
+        self.assertContains(page, '<td class="informational known-to-circulate">2</td>',
+                            count=2)
+        self.assertNotContains(page, ">Distributed<")
+        exhibit_page = self.client.get(f"/investigations/exhibits/{self.exhibit.pk}/")
+        self.assertContains(exhibit_page, '<td class="shared-images">—</td>')
 
     def test_a_running_job_polls_its_progress(self) -> None:
         job = TriageJob.objects.create(exhibit=self.exhibit, status=JobStatus.RUNNING,

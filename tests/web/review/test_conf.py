@@ -17,6 +17,7 @@ def test_the_shipped_rules() -> None:
     assert rules.vics_category_codes == {"A": 1, "B": 2, "C": 3}
     assert rules.max_media_bytes == 256 * 1024 * 1024
     assert rules.correction_roles == {"forensic_examiner"}
+    assert rules.senior_roles == {"forensic_examiner"}
 
 
 def test_a_forces_file_overrides_key_by_key(tmp_path: Path,
@@ -39,6 +40,8 @@ def test_a_forces_file_overrides_key_by_key(tmp_path: Path,
     ({"colour": True}, "unknown key(s) colour"),
     ({"vics_category_codes": {"A": -1}}, "negative"),
     ({"correction_roles": ["analyst"]}, "correction_roles = .'analyst'.: a list of"),
+    ({"senior_roles": ["analyst"]}, "senior_roles = .'analyst'.: a list of"),
+    ({"senior_roles": "forensic_examiner"}, "senior_roles = 'forensic_examiner': a list of"),
 ])
 def test_a_bad_value_fails_loudly(change: dict, message: str) -> None:
     data = {**conf.CONFIG.read(conf.SHIPPED), **change}

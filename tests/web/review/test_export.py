@@ -28,6 +28,11 @@ class ExportTests(ReviewTestCase):
         for user in (self.dora, self.fred):
             self.sign_in_to_review(user)
             self.post_grade(self.video, "C")
+        # Not final either: a third grader dissented, and nobody has settled it yet.
+        self.thumb = self.item("/AppData/Cache/thumb_3.jpg")
+        for user, category in ((self.dora, "A"), (self.fred, "A"), (self.erin, "B")):
+            self.sign_in_to_review(user)
+            self.post_grade(self.thumb, category)
 
     def export(self) -> dict:
         response = self.client.post(f"/review/exhibits/{self.review_exhibit.pk}/export/")
@@ -45,7 +50,8 @@ class ExportTests(ReviewTestCase):
         self.assertEqual(case["SourceApplicationName"], "Safeguard")
         media = case["Media"]
         # The group's two files (two contents) in B, the zip member in A; not the
-        # "not indecent" drawing, not the video without agreement.
+        # "not indecent" drawing, not the video without agreement, not the disputed
+        # thumbnail (A, A, B: a majority is not a final category).
         self.assertEqual(len(media), 3)
         by_file = {entry["MediaFiles"][0]["FileName"]: entry for entry in media}
         self.assertEqual(set(by_file), {"IMG_0001.JPG", "img_0001_small.jpg", "photo_5.jpg"})
@@ -56,7 +62,9 @@ class ExportTests(ReviewTestCase):
             self.assertIs(entry["IsPrecategorized"], False)
             self.assertIs(entry["IsSuspected"], False)
             self.assertIn("3 of 3 agree", entry["Comments"])
-            self.assertIn("final when 3 independent graders agree", entry["Comments"])
+            self.assertIn("final when 3 independent graders agree and none dissents",
+                          entry["Comments"])
+            self.assertNotIn("Disputed", entry["Comments"])
 
     def test_it_carries_digests_and_addresses(self) -> None:
         media = self.export()["value"][0]["Media"]

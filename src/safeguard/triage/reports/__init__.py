@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..results import TriageResult
+from ..shared_folders import shared_folders
 from .csv_report import COLUMNS, FIELDNAMES, CsvReport, csv_row
 from .html_report import render_html, write_html
 from .json_report import report_dict, write_json
@@ -30,14 +31,19 @@ def write_reports(out_dir: Path, result: TriageResult) -> dict[str, Path]:
     """Write every report into `out_dir` (created if missing); return their paths by kind.
 
     Each file appears under its name only once complete. The options are checked before
-    any record is read, so a bad `vics_category_codes` fails fast, not after the pass.
+    any record is read, so a bad `vics_category_codes` or `shared_folders` fails fast, not
+    after the pass. Whether a record lies in a file-sharing program's folder is decided
+    here, from `options["shared_folders"]` (default: shared_folders.DEFAULT_PATTERNS), so
+    that files.csv, report.json and report.html cannot disagree about it.
     """
     codes = category_codes(result.options)
+    folders = shared_folders(result.options)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {kind: out_dir / name for kind, name in OUTPUTS.items()}
     builder = SummaryBuilder()
     with CsvReport(paths["csv"]) as csv_out, VicsCollector(out_dir, codes) as vics:
         for record in result.records:
+            record.shared_location = record.shared_location or folders.holds(record.address)
             csv_out.write(record)
             builder.add(record)
             vics.add(record)

@@ -1,7 +1,8 @@
 """files.csv: one row per record, written as the records stream past.
 
 The columns are one constant, `COLUMNS`, pairing each header with how its cell is read
-from a Record: a new column (pdq, pdq_quality, group...) is one more line at the end, and
+from a Record: a new column (pdq, pdq_quality, group, shared_location...) is one more line
+at the end, and
 the header and rows cannot drift apart.
 
 Cells are the values as found. In particular a path beginning with "=" is *not* altered
@@ -58,6 +59,7 @@ COLUMNS: tuple[Column, ...] = (
     ("pdq", lambda r: r.pdq),
     ("pdq_quality", lambda r: "" if r.pdq_quality is None else str(r.pdq_quality)),
     ("group", lambda r: r.group),
+    ("shared_location", lambda r: flag(r.shared_location)),
 )
 
 FIELDNAMES: tuple[str, ...] = tuple(name for name, _ in COLUMNS)

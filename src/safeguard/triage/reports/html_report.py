@@ -18,6 +18,7 @@ from string import Template
 
 from ..evidence.base import EvidenceInfo
 from ..results import TriageResult
+from ..shared_folders import shared_folders
 from ._common import atomic_text
 from .json_report import sorted_warnings
 from .summary import CategoryFigures, Summary
@@ -113,16 +114,25 @@ def _categories(summary: Summary) -> str:
             "<thead><tr>"
             '<th rowspan="2">Category</th>'
             '<th colspan="2">Still images</th><th colspan="2">Moving images</th>'
-            '<th rowspan="2" class="n">Deleted</th><th rowspan="2" class="n">Distributed</th>'
+            '<th rowspan="2" class="n">Deleted</th><th colspan="2">In a shared location</th>'
             "</tr><tr>"
             '<th class="n">Total</th><th class="n">Unique</th>'
             '<th class="n">Total</th><th class="n">Unique</th>'
+            '<th class="n">Still</th><th class="n">Moving</th>'
             "</tr></thead><tbody>",
         ]
     )
 
     def cells(name: str, f: CategoryFigures) -> str:
-        values = (f.images, f.unique_images, f.videos, f.unique_videos, f.deleted, f.distributed)
+        values = (
+            f.images,
+            f.unique_images,
+            f.videos,
+            f.unique_videos,
+            f.deleted,
+            f.in_shared_location_images,
+            f.in_shared_location_videos,
+        )
         return f"<td>{_e(name)}</td>" + "".join(_num(v).render() for v in values)
 
     rows = [f"<tr>{cells(name, f)}</tr>" for name, f in summary.categories.items()]
@@ -141,10 +151,21 @@ def _sum_figures(figures: Iterable[CategoryFigures]) -> CategoryFigures:
         unique_images=sum(f.unique_images for f in items),
         unique_videos=sum(f.unique_videos for f in items),
         deleted=sum(f.deleted for f in items),
-        distributed=sum(f.distributed for f in items),
+        in_shared_location_images=sum(f.in_shared_location_images for f in items),
+        in_shared_location_videos=sum(f.in_shared_location_videos for f in items),
         exact=sum(f.exact for f in items),
         perceptual=sum(f.perceptual for f in items),
+        known_to_circulate=sum(f.known_to_circulate for f in items),
     )
+
+
+def _shared_folders(result: TriageResult) -> str:
+    """The folders the run counted as shared locations, so the figure can be checked."""
+    patterns = shared_folders(result.options).patterns
+    if not patterns:
+        return "<p class=\"note\">No folder was counted as a shared location in this run.</p>"
+    listed = ", ".join(f"<code>{_e(pattern)}</code>" for pattern in patterns)
+    return f'<p class="note">Folders counted as shared locations: {listed}.</p>'
 
 
 def _matches(summary: Summary) -> str:
@@ -154,11 +175,14 @@ def _matches(summary: Summary) -> str:
         _Cell("Category"),
         _Cell("Exact (identical file)", "n"),
         _Cell("Perceptual (visually similar, not an identical file)", "n"),
+        _Cell("Known to circulate (per hash set)", "n"),
     ]
     rows = [
-        [_Cell(name), _num(f.exact), _num(f.perceptual)] for name, f in summary.categories.items()
+        [_Cell(name), _num(f.exact), _num(f.perceptual), _num(f.known_to_circulate)]
+        for name, f in summary.categories.items()
     ]
-    total = [_Cell("Total"), _num(summary.exact), _num(summary.perceptual)]
+    circulating = sum(f.known_to_circulate for f in summary.categories.values())
+    total = [_Cell("Total"), _num(summary.exact), _num(summary.perceptual), _num(circulating)]
     return _table(head, rows, total=total)
 
 
@@ -175,6 +199,7 @@ def _figures(summary: Summary) -> str:
         ("Deleted files", summary.deleted),
         ("Carved files", summary.carved),
         ("Files inside archives", summary.in_archives),
+        ("Files in a shared location (any kind, matched or not)", summary.in_shared_location),
         ("Warnings", summary.warnings),
     ]
     head = [_Cell("Figure"), _Cell("Count", "n")]
@@ -228,6 +253,7 @@ def render_html(result: TriageResult, summary: Summary) -> str:
         meta=_meta(result),
         evidence=_evidence(result.evidence),
         categories=_categories(summary),
+        shared_folders=_shared_folders(result),
         matches=_matches(summary),
         figures=_figures(summary),
         hashsets=_hashsets(result),

@@ -57,8 +57,11 @@ class CategoryFigures:
     """The figures for one category, over the records that matched into it.
 
     `images`/`videos` count matched records of that file type; `unique_*` count distinct
-    content among them. `deleted`, `distributed`, `exact` and `perceptual` count every
-    matched record of the category, whatever its file type.
+    content among them; `in_shared_location_*` count those found in a file-sharing
+    program's folder (a court figure, like the others). `deleted`, `exact`, `perceptual`
+    and `known_to_circulate` count every matched record of the category, whatever its
+    file type. `known_to_circulate` is the hash set's IsDistributed flag: information
+    about the picture, never a finding about the device, so never a court figure.
     """
 
     images: int = 0
@@ -66,9 +69,11 @@ class CategoryFigures:
     unique_images: int = 0
     unique_videos: int = 0
     deleted: int = 0
-    distributed: int = 0
+    in_shared_location_images: int = 0
+    in_shared_location_videos: int = 0
     exact: int = 0
     perceptual: int = 0
+    known_to_circulate: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return {
@@ -77,9 +82,14 @@ class CategoryFigures:
             "unique_images": self.unique_images,
             "unique_videos": self.unique_videos,
             "deleted": self.deleted,
-            "distributed": self.distributed,
+            "in_shared_location_images": self.in_shared_location_images,
+            "in_shared_location_videos": self.in_shared_location_videos,
             "exact": self.exact,
             "perceptual": self.perceptual,
+            "known_to_circulate": self.known_to_circulate,
+            # The same number under its earlier, misleading name, for readers of reports
+            # from before (docs/report-format.md: deprecated).
+            "distributed": self.known_to_circulate,
         }
 
 
@@ -98,6 +108,7 @@ class Summary:
     deleted: int = 0
     carved: int = 0
     in_archives: int = 0
+    in_shared_location: int = 0
     warnings: int = 0
     exact: int = 0
     perceptual: int = 0
@@ -118,6 +129,7 @@ class Summary:
             "deleted": self.deleted,
             "carved": self.carved,
             "in_archives": self.in_archives,
+            "in_shared_location": self.in_shared_location,
             "warnings": self.warnings,
             "matches": {"exact": self.exact, "perceptual": self.perceptual},
             "categories": {name: figures.as_dict() for name, figures in self.categories.items()},
@@ -128,12 +140,14 @@ class _CategoryTally:
     """The mutable counts behind one CategoryFigures while the pass runs."""
 
     __slots__ = (
+        "circulate",
         "deleted",
-        "distributed",
         "exact",
         "image_ids",
         "images",
         "perceptual",
+        "shared_images",
+        "shared_videos",
         "video_ids",
         "videos",
     )
@@ -144,7 +158,9 @@ class _CategoryTally:
         self.image_ids: set[str] = set()
         self.video_ids: set[str] = set()
         self.deleted = 0
-        self.distributed = 0
+        self.shared_images = 0
+        self.shared_videos = 0
+        self.circulate = 0
         self.exact = 0
         self.perceptual = 0
 
@@ -155,9 +171,11 @@ class _CategoryTally:
             unique_images=len(self.image_ids),
             unique_videos=len(self.video_ids),
             deleted=self.deleted,
-            distributed=self.distributed,
+            in_shared_location_images=self.shared_images,
+            in_shared_location_videos=self.shared_videos,
             exact=self.exact,
             perceptual=self.perceptual,
+            known_to_circulate=self.circulate,
         )
 
 
@@ -176,6 +194,7 @@ class SummaryBuilder:
         self.deleted = 0
         self.carved = 0
         self.in_archives = 0
+        self.in_shared_location = 0
         self.exact = 0
         self.perceptual = 0
         self._categories: dict[str, _CategoryTally] = {}
@@ -186,6 +205,7 @@ class SummaryBuilder:
         self.deleted += record.deleted
         self.carved += record.carved
         self.in_archives += record.address.in_archive
+        self.in_shared_location += record.shared_location
         self.known_good += record.known_good
         kind = record.file_type
         if kind is FileType.IMAGE:
@@ -216,13 +236,15 @@ class SummaryBuilder:
             self.perceptual += 1
             tally.perceptual += 1
         tally.deleted += record.deleted
-        tally.distributed += record.distributed
+        tally.circulate += record.distributed
         if kind is FileType.IMAGE:
             tally.images += 1
             tally.image_ids.add(content_identity(record))
+            tally.shared_images += record.shared_location
         elif kind is FileType.VIDEO:
             tally.videos += 1
             tally.video_ids.add(content_identity(record))
+            tally.shared_videos += record.shared_location
 
     def finish(self, warnings: int) -> Summary:
         """The figures so far, with `warnings` (counted by the caller: they are not records)."""
@@ -238,6 +260,7 @@ class SummaryBuilder:
             deleted=self.deleted,
             carved=self.carved,
             in_archives=self.in_archives,
+            in_shared_location=self.in_shared_location,
             warnings=warnings,
             exact=self.exact,
             perceptual=self.perceptual,

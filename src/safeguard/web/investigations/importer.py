@@ -273,5 +273,6 @@ def engine_record(row: dict[str, str]) -> Record:
         known_good=row.get("known_good") == "true",
         category=row.get("category", ""),
         distributed=row.get("distributed") == "true",
+        shared_location=row.get("shared_location") == "true",
         match=match,
     )

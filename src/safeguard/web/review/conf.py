@@ -2,7 +2,8 @@
 Django setting.
 
     rules = review_rules()
-    rules.graders_needed        # 3: agreeing graders before a category is final
+    rules.graders_needed        # 3: agreeing graders, none dissenting, before it is final
+    rules.senior_roles          # who settles a dispute: forensic examiners
 
 Sources, later ones winning key by key: `review.toml` beside this module; the TOML file
 named by SAFEGUARD_REVIEW_CONFIG; the Django setting REVIEW_OVERRIDES (tests only). A
@@ -24,8 +25,10 @@ from ..localconf import LocalConfig
 SHIPPED = Path(__file__).resolve().parent / "review.toml"
 CONFIG_VARIABLE = "SAFEGUARD_REVIEW_CONFIG"
 KEYS = {"graders_needed", "break_minutes", "thumbnail_px", "reveal_px", "max_media_mb",
-        "page_size", "vics_category_codes", "correction_roles"}
-# The roles that review at all (access.REVIEW_ROLES): correction is given to some of them.
+        "page_size", "vics_category_codes", "correction_roles", "senior_roles"}
+# The roles that review at all (access.REVIEW_ROLES): correcting a final category and
+# settling a dispute are given to some of them.
+ROLE_KEYS = ("correction_roles", "senior_roles")
 REVIEWING_ROLES = ("forensic_examiner", "image_reviewer")
 # (minimum, maximum) of each whole-number key.
 LIMITS = {
@@ -48,6 +51,7 @@ class ReviewRules:
     page_size: int
     vics_category_codes: dict[str, int]
     correction_roles: frozenset[str] = frozenset({"forensic_examiner"})
+    senior_roles: frozenset[str] = frozenset({"forensic_examiner"})
 
     @property
     def max_media_bytes(self) -> int:
@@ -71,11 +75,15 @@ def _build(data: dict[str, Any]) -> ReviewRules:
         codes = category_codes({"vics_category_codes": data.get("vics_category_codes", {})})
     except UsageError as exc:
         raise SettingError(f"{CONFIG_VARIABLE}: {exc}") from None
-    roles = data.get("correction_roles", ["forensic_examiner"])
-    if not isinstance(roles, list) or any(role not in REVIEWING_ROLES for role in roles):
-        raise SettingError(f"{CONFIG_VARIABLE}: correction_roles = {roles!r}: a list of "
-                           f"{', '.join(REVIEWING_ROLES)}")
-    return ReviewRules(vics_category_codes=codes, correction_roles=frozenset(roles), **numbers)
+    roles: dict[str, frozenset[str]] = {}
+    for key in ROLE_KEYS:
+        given = data.get(key, ["forensic_examiner"])
+        if not isinstance(given, list) or any(role not in REVIEWING_ROLES for role in given):
+            raise SettingError(f"{CONFIG_VARIABLE}: {key} = {given!r}: a list of "
+                               f"{', '.join(REVIEWING_ROLES)}")
+        roles[key] = frozenset(given)
+    return ReviewRules(vics_category_codes=codes, correction_roles=roles["correction_roles"],
+                       senior_roles=roles["senior_roles"], **numbers)
 
 
 CONFIG = LocalConfig(SHIPPED, CONFIG_VARIABLE, "REVIEW_OVERRIDES", _build)

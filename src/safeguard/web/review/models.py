@@ -71,6 +71,12 @@ class ReviewItem(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     # The final category was corrected by a senior reviewer (Correction, corrections.py).
     corrected = models.BooleanField(default=False)
+    # The graders disagreed: no vote makes the category final any more, and a senior
+    # grader settles it (grading.py, settlement.py). It stays set once settled, so the
+    # export can say the category was disputed.
+    disputed = models.BooleanField(default=False)
+    # The final category is a senior grader's settlement of a dispute (Settlement).
+    settled = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-priority", "id"]
@@ -79,10 +85,17 @@ class ReviewItem(models.Model):
             # so that any page is an index range read (keyset on priority, id).
             models.Index("job", models.F("priority").desc(), "id", condition=Q(is_lead=True),
                          name="reviewitem_queue"),
-            # The "to grade" list: leads without a final category, so that the final ones
-            # (graded from the top of the queue down) are not read past on every page.
+            # The "to grade" list: leads without a final category and not disputed, so
+            # that the final ones (graded from the top of the queue down) are not read past
+            # on every page.
             models.Index("job", models.F("priority").desc(), "id",
-                         condition=Q(is_lead=True, final_category=""), name="reviewitem_todo"),
+                         condition=Q(is_lead=True, final_category="", disputed=False),
+                         name="reviewitem_todo"),
+            # The disputes awaiting a senior grader: every item, not only leads (a group
+            # graded with G can leave a copy disputed while its lead is not).
+            models.Index("job", models.F("priority").desc(), "id",
+                         condition=Q(disputed=True, final_category=""),
+                         name="reviewitem_disputed"),
             # A group's copies.
             models.Index(fields=["job", "group", "id"], name="reviewitem_group"),
             # Counts and the export: the items with a final category.
@@ -131,15 +144,13 @@ class Grade(models.Model):
         return f"{self.category} for item {self.item_id} by {self.grader_id}"
 
 
-class Correction(models.Model):
-    """A senior reviewer's correction of a final category, with the reason. The graders'
-    grades stay as they were; the item's final category is the correction's."""
+class SeniorDecision(models.Model):
+    """A senior's final category for an item, with the reason: a correction of a final
+    category, or the settlement of a dispute. The graders' grades stay as they were."""
 
-    item = models.ForeignKey(ReviewItem, on_delete=models.CASCADE, related_name="corrections")
+    item: models.ForeignKey[ReviewItem, ReviewItem]  # each kind names its reverse relation
     job = models.ForeignKey(TriageJob, on_delete=models.CASCADE, related_name="+",
                             db_index=False)
-    # The item's final category before ("" for a copy of the content not yet final).
-    previous = models.CharField(max_length=1, choices=Category.choices, blank=True)
     category = models.CharField(max_length=1, choices=Category.choices)
     reason = models.TextField()
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -148,11 +159,33 @@ class Correction(models.Model):
                                      blank=True, related_name="+")
 
     class Meta:
+        abstract = True
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["job", "item"], name="correction_job_item")]
+        indexes = [models.Index(fields=["job", "item"], name="%(class)s_job_item")]
+
+
+class Correction(SeniorDecision):
+    """A correction of a final category; the item's final category is the correction's."""
+
+    item = models.ForeignKey(ReviewItem, on_delete=models.CASCADE, related_name="corrections")
+    # The item's final category before ("" for a copy of the content not yet final).
+    previous = models.CharField(max_length=1, choices=Category.choices, blank=True)
 
     def __str__(self) -> str:
         return f"{self.previous} to {self.category} for item {self.item_id}"
+
+
+class Settlement(SeniorDecision):
+    """A senior grader's decision of a disputed category; the item's final category is
+    the settlement's."""
+
+    item = models.ForeignKey(ReviewItem, on_delete=models.CASCADE, related_name="settlements")
+    # The graders' votes when it was settled, e.g. "A 2, B 1" (empty for a copy of the
+    # content that was not graded itself).
+    votes = models.CharField(max_length=100, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.category} settled for item {self.item_id} ({self.votes})"
 
 
 class ReviewerPreferences(models.Model):

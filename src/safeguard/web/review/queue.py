@@ -24,7 +24,7 @@ from .models import INDECENT, Category, Grade, ReviewItem, ReviewQueue
 from .ordering import score
 
 BATCH = 5000
-SHOW = ("todo", "all", "final")
+SHOW = ("todo", "all", "final", "disputed")
 
 
 def ensure_items(job: TriageJob) -> ReviewQueue:
@@ -104,14 +104,17 @@ def _parse(cursor: str) -> tuple[int, int] | None:
 
 
 def leads(job: TriageJob, user: User, show: str) -> QuerySet[ReviewItem]:
-    """The group leads to list: `todo` (not final, not yet graded by this user), `all`,
-    or `final`."""
+    """The group leads to list: `todo` (not final, not disputed, not yet graded by this
+    user), `all`, or `final`; or `disputed`: every item awaiting a senior grader's
+    settlement, lead or copy (a group graded at once can leave a copy disputed alone)."""
+    if show == "disputed":
+        return ReviewItem.objects.filter(job=job, disputed=True, final_category="")
     items = ReviewItem.objects.filter(job=job, is_lead=True)
     if show == "final":
         return items.exclude(final_category="")
     if show == "todo":
         graded = Grade.objects.filter(item=OuterRef("pk"), grader=user)
-        return items.filter(final_category="").exclude(Exists(graded))
+        return items.filter(final_category="", disputed=False).exclude(Exists(graded))
     return items
 
 
@@ -180,9 +183,10 @@ class Counts:
     rows: list[CategoryCount]
     not_indecent: int
     final: int
-    awaiting: int
+    awaiting: int  # a grade or agreement
     items: int
     built: bool
+    disputed: int = 0  # awaiting a senior grader's settlement
 
 
 def graded_counts(job: TriageJob, summary: TriageSummary | None = None,
@@ -216,8 +220,9 @@ def graded_counts(job: TriageJob, summary: TriageSummary | None = None,
     if queue is None:
         queue = ReviewQueue.objects.filter(job=job).first()
     waiting = summary.awaiting_review if summary is not None else 0
+    disputed = ReviewItem.objects.filter(job=job, disputed=True, final_category="").count()
     return Counts(
         rows=list(rows.values()), not_indecent=not_indecent, final=final,
-        awaiting=max(waiting - final, 0), items=queue.items if queue else waiting,
-        built=bool(queue and queue.built_at),
+        awaiting=max(waiting - final - disputed, 0), items=queue.items if queue else waiting,
+        built=bool(queue and queue.built_at), disputed=disputed,
     )

@@ -10,6 +10,7 @@ urlpatterns = [
     path("items/<int:pk>/", queue.item_group, name="item_group"),
     path("items/<int:pk>/grade/", grading.grade, name="grade"),
     path("items/<int:pk>/correct/", grading.correct_category, name="correct"),
+    path("items/<int:pk>/settle/", grading.settle_dispute, name="settle"),
     path("items/<int:pk>/<str:view>.jpg", media.item_media, name="item_media"),
     path("preferences/", preferences.preferences, name="preferences"),
 ]

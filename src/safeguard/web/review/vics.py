@@ -7,7 +7,9 @@ items whose category is final and indecent (A, B or C): one Media per unique con
 
 - `IsPrecategorized` is false: the category comes from people, not from a hash set
   (`IsSuspected` false too: it is not a machine's suggestion either);
-- `Comments` says who decided: how many graders agreed, and the rule in force;
+- `Comments` says who decided: how many graders agreed, and the rule in force; a category
+  the graders disputed and a senior grader settled says so (CAID admits new images on
+  undisputed votes: the receiving team must be able to tell);
 - copies graded apart that ended in different categories take the most serious one, and
   the comment says so.
 """
@@ -89,8 +91,12 @@ def build_media(items: Iterable[ReviewItem], codes: dict[str, int],
         lead = next(item for item in copies if item.final_category == chosen)
         comments = [
             f"New material graded by Safeguard's review: {lead.agreement or 'final'}, "
-            f"Category {chosen}; final when {needed} independent graders agree."
+            f"Category {chosen}; final when {needed} independent graders agree and none "
+            "dissents."
         ]
+        if any(item.settled for item in copies):
+            comments.append("Disputed: the graders disagreed, and a senior grader settled the "
+                            "category (the votes and the reason are on record with the case).")
         if lead.corrected:
             comments.append("The graders' final category was corrected by a senior reviewer "
                             "(the reason is on record with the case).")

@@ -55,7 +55,10 @@ class TriageSummary(models.Model):
     exact_matches = models.BigIntegerField(default=0)
     perceptual_matches = models.BigIntegerField(default=0)
     # {"A": {"images", "videos", "unique_images", "unique_videos", "deleted",
-    #        "distributed", "exact", "perceptual"}, ...} in report order (A, B, C, ...).
+    #        "in_shared_location_images", "in_shared_location_videos", "exact",
+    #        "perceptual", "known_to_circulate", "distributed"}, ...} in report order
+    # (A, B, C, ...), as report.json has them; a triage from before the shared-location
+    # figure has neither it nor known_to_circulate (views/jobs.py reads both shapes).
     categories = models.JSONField(default=dict, blank=True)
     # From report.json: the evidence as read (digests, verification), the sets used.
     evidence = models.JSONField(default=list, blank=True)

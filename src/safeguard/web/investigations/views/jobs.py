@@ -46,12 +46,22 @@ def category_rows(summary: TriageSummary | None) -> list[dict[str, Any]]:
     """The court figures, one row per category in report order, and a total row."""
     if summary is None:
         return []
-    rows = [{"name": name, **figures} for name, figures in summary.categories.items()]
+    rows = [{"name": name, **_figures(figures)} for name, figures in summary.categories.items()]
     if rows:
         keys = [key for key in rows[0] if key != "name"]
         rows.append({"name": "Total", "total": True,
                      **{key: sum(int(row.get(key, 0)) for row in rows) for key in keys}})
     return rows
+
+
+def _figures(stored: dict[str, Any]) -> dict[str, Any]:
+    """A category's figures as the page shows them. Summaries imported before the engine
+    renamed the hash set's IsDistributed count hold it only as `distributed`: it is shown
+    under its true name, and never under the old one (it reads as the suspect's act)."""
+    figures = dict(stored)
+    distributed = figures.pop("distributed", 0)
+    figures.setdefault("known_to_circulate", distributed)
+    return figures
 
 
 def job_progress(request: HttpRequest, pk: int) -> JsonResponse:

@@ -43,6 +43,11 @@ def may_correct(user: User, rules: ReviewRules | None = None) -> bool:
     return user.role in (rules or review_rules()).correction_roles
 
 
+def may_settle(user: User, rules: ReviewRules | None = None) -> bool:
+    """Whether the user's role may settle a disputed category (review.toml)."""
+    return user.role in (rules or review_rules()).senior_roles
+
+
 def welfare_context(request: HttpRequest, user: User) -> dict[str, Any]:
     rules = review_rules()
     prefs = preferences_of(user, rules)
@@ -52,6 +57,7 @@ def welfare_context(request: HttpRequest, user: User) -> dict[str, Any]:
         "exposure_key": exposure_key(request),
         "grade_keys": GRADE_KEYS,
         "may_correct": may_correct(user, rules),
+        "may_settle": may_settle(user, rules),
         # Where a card's plain grade form comes back to (not revealing anything again).
         "here": request.path + _query_without(request, "reveal"),
     }

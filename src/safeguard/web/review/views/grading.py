@@ -1,5 +1,5 @@
-"""Grading an item or its whole group, correcting a final category, and exporting the
-final categories as VICS.
+"""Grading an item or its whole group, settling a disputed category, correcting a final
+category, and exporting the final categories as VICS.
 
 A grade is posted by the page's script (JSON back: the grader's own grade, the agreement
 now that they have graded, the exhibit's counts) or by the card's plain form (a redirect
@@ -7,6 +7,9 @@ back to the page). Each grade, and each export, is recorded in the same transact
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
@@ -27,8 +30,9 @@ from ..corrections import CorrectionError, correct
 from ..grading import grade_items
 from ..models import Category, ReviewItem
 from ..queue import graded_counts
+from ..settlement import SettlementError, settle
 from ..vics import export_case
-from .common import may_correct
+from .common import may_correct, may_settle
 from .media import no_store
 
 SCOPES = ("item", "group")
@@ -51,6 +55,10 @@ def grade(request: HttpRequest, pk: int) -> HttpResponse:
         return _answer(request, wants_json, item, 409,
                        f"This item's category is already final "
                        f"({item.get_final_category_display()}).")
+    if scope == "item" and item.disputed:
+        return _answer(request, wants_json, item, 409,
+                       "The graders disagreed on this item: a senior grader settles it, and "
+                       "it takes no more grades.")
     rules = review_rules()
     with transaction.atomic():
         targets = (list(ReviewItem.objects.filter(job_id=item.job_id, group=item.group))
@@ -60,10 +68,13 @@ def grade(request: HttpRequest, pk: int) -> HttpResponse:
         changed = [outcome.item.pk for outcome in outcomes if outcome.changed]
         finals = {outcome.item.pk: outcome.item.final_category for outcome in outcomes
                   if outcome.item.final_category}
+        disputed = [outcome.item.pk for outcome in outcomes
+                    if outcome.item.disputed and not outcome.was_disputed]
         audit.record(request, Action.CREATE, exhibit, page="review grade", job=item.job_id,
                      item=item.pk, category=category, scope=scope,
                      graded=len(changed), items=changed[:AUDIT_ITEMS],
-                     final=dict(list(finals.items())[:AUDIT_ITEMS]))
+                     final=dict(list(finals.items())[:AUDIT_ITEMS]),
+                     disputed=disputed[:AUDIT_ITEMS])
     this = next(outcome for outcome in outcomes if outcome.item.pk == item.pk)
     text = (f"Graded {Category(category).label}"
             + (f" for {len(changed)} item(s) of the group" if scope == "group" else "")
@@ -78,8 +89,10 @@ def grade(request: HttpRequest, pk: int) -> HttpResponse:
         "scope": scope,
         "graded": len(changed),
         "skipped_final": sum(outcome.was_final for outcome in outcomes),
+        "skipped_disputed": sum(outcome.was_disputed for outcome in outcomes),
         "agreement": this.agreement.text,
         "final": this.item.final_category,
+        "disputed": this.item.disputed,
         "message": text,
         "counts_html": render_to_string("review/_counts.html", {"counts": counts}, request),
     })
@@ -104,20 +117,38 @@ def _back(request: HttpRequest, item: ReviewItem) -> HttpResponse:
 @require_POST
 def correct_category(request: HttpRequest, pk: int) -> HttpResponse:
     """A senior reviewer corrects an item's final category, with the reason."""
+    return _senior_decision(request, pk, may=may_correct, what="correct a final category",
+                            decide=correct, failure=CorrectionError, page="review correction",
+                            detail="previous")
+
+
+@require_POST
+def settle_dispute(request: HttpRequest, pk: int) -> HttpResponse:
+    """A senior grader settles a disputed item's category, with the reason."""
+    return _senior_decision(request, pk, may=may_settle, what="settle a disputed category",
+                            decide=settle, failure=SettlementError, page="review settlement",
+                            detail="votes")
+
+
+def _senior_decision(request: HttpRequest, pk: int, *, may: Callable[[Any], bool], what: str,
+                     decide: Callable[..., list[Any]], failure: type[Exception], page: str,
+                     detail: str) -> HttpResponse:
+    """A senior's category for an item and its copies (a correction or a settlement):
+    refused to other roles, audited with the reason and what it replaced."""
     item = get_item_for(request, pk)
     exhibit = item.job.exhibit
     user = signed_in_user(request)
-    if not may_correct(user):
-        raise Forbidden(ref_for(exhibit), f"role {user.role} may not correct a final category")
+    if not may(user):
+        raise Forbidden(ref_for(exhibit), f"role {user.role} may not {what}")
     category = request.POST.get("category", "").upper()
     try:
         with transaction.atomic():
-            made = correct(item, user, category, request.POST.get("reason", ""))
-            audit.record(request, Action.UPDATE, exhibit, page="review correction",
-                         job=item.job_id, item=item.pk, previous=made[0].previous,
-                         category=category, reason=made[0].reason,
-                         items=[c.item_id for c in made][:AUDIT_ITEMS])
-    except CorrectionError as exc:
+            made = decide(item, user, category, request.POST.get("reason", ""))
+            audit.record(request, Action.UPDATE, exhibit, page=page, job=item.job_id,
+                         item=item.pk, category=category, reason=made[0].reason,
+                         items=[m.item_id for m in made][:AUDIT_ITEMS],
+                         **{detail: getattr(made[0], detail)})
+    except failure as exc:
         messages.error(request, str(exc))
         return _back(request, item)
     copies = f" and {len(made) - 1} cop{'y' if len(made) == 2 else 'ies'} of it" \

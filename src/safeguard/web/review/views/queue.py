@@ -2,7 +2,8 @@
 
 Both pages show blurred greyscale previews only; revealing one item is a separate,
 recorded request (views/media.py). Agreement between graders is shown on a card only to
-someone who has graded it, or once its category is final (no anchoring).
+someone who has graded it, or once its category is final or disputed (no anchoring: a
+disputed item takes no more grades).
 """
 
 from __future__ import annotations
@@ -49,7 +50,8 @@ def exhibit_queue(request: HttpRequest, pk: int) -> HttpResponse:
         "counts": graded_counts(job, queue=queue),
         "next_url": _url(show, "after", page.next_after),
         "previous_url": _url(show, "before", page.previous_before),
-        "shows": [("todo", "To grade"), ("all", "All groups"), ("final", "Final")],
+        "shows": [("todo", "To grade"), ("all", "All groups"), ("final", "Final"),
+                  ("disputed", "Disputed")],
         **reveal_context(request),
     })
     return render(request, "review/queue.html", context)
@@ -96,7 +98,8 @@ def cards(page: Page) -> list[dict[str, Any]]:
             "item": item,
             "file": item.file,
             "mine": mine,
-            "agreement": item.agreement if (mine or item.final_category) else "",
+            "agreement": (item.agreement
+                          if (mine or item.final_category or item.disputed) else ""),
             "reasons": [REASONS.get(reason, reason) for reason in item.reason_list],
             "group_url": base,
             "grade_url": f"{base}grade/",

@@ -110,6 +110,7 @@
       card.querySelector(".grade-status").textContent = "Your grade: " + data.mine + ". " + data.agreement;
       card.classList.add("graded");
       if (data.final) { card.classList.add("final"); }
+      else if (data.disputed) { card.classList.add("disputed"); }
       var box = document.getElementById("review-counts-box");
       if (box && data.counts_html) { box.innerHTML = data.counts_html; }
       say(data.message);
