@@ -36,6 +36,9 @@ INSTALLED_APPS = [*INSTALLED_APPS, "tests.web.records"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # The live-server tests' flush must get past the audit tables' DELETE guard.
     DATABASES["default"]["ENGINE"] = "tests.web.sqlite_backend"  # noqa: F405
+    # In memory, as Django gives the stock engine: pytest-django recognises only that
+    # engine's name and would give each xdist worker a file beside the home folder.
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}  # noqa: F405
 ROOT_URLCONF = "tests.web.urls"
 # Fast hashing in tests; the production list (Argon2 first) is checked in test_settings.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

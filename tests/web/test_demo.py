@@ -22,7 +22,7 @@ class SeedTests(WebTestCase):
         self.assertIn("Stoke-on-Trent City Council (demo)", names)
         kinds = set(Agency.objects.filter(name__endswith="(demo)").values_list("kind", flat=True))
         self.assertTrue({AgencyKind.POLICE, AgencyKind.HEALTH, AgencyKind.EDUCATION,
-                         AgencyKind.VOLUNTARY_SECTOR} <= kinds)
+                         AgencyKind.VOLUNTARY_SECTOR, AgencyKind.LICENSING_AUTHORITY} <= kinds)
         demo_users = User.objects.filter(agency__name__endswith="(demo)")
         self.assertEqual(set(demo_users.values_list("role", flat=True)), set(Role.values))
         self.assertEqual(len(logins), demo_users.count())

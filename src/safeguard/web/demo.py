@@ -55,6 +55,10 @@ AGENCIES = (
                AgencyKind.EDUCATION, (Role.PRACTITIONER,)),
     DemoAgency("voluntary", "Moorlands Young People's Trust (demo)",
                AgencyKind.VOLUNTARY_SECTOR, (Role.PRACTITIONER,)),
+    # Last, so that the Faker names of the agencies above stay the same per seed. One
+    # district's licensing authority stands for the eight of two-tier Staffordshire.
+    DemoAgency("licensing", "Stafford Borough Council Licensing (demo)",
+               AgencyKind.LICENSING_AUTHORITY, (Role.PRACTITIONER,)),
 )
 
 # Short usernames: they are typed at every demo sign-in.

@@ -20,9 +20,10 @@ SIGNED_IN_AT_KEY = "safeguard_signed_in_at"
 
 # Paths reachable before the second factor: the login steps and the files they use, and
 # the one API that authenticates each request itself with a bearer token (no session).
-# The public concern form (partners:report) takes a business's access code, no account.
+# The public concern form (partners:report) takes a business's access code, no account;
+# its privacy notice (partners:report_privacy) is read before anything is sent.
 _OPEN_URL_NAMES = ("accounts:login", "accounts:code", "intelligence_api:referrals",
-                   "partners:report")
+                   "partners:report", "partners:report_privacy")
 # Enrolment links (/accounts/enrol/<token>/): the token is the authority.
 _OPEN_PREFIXES = ("/accounts/enrol/",)
 

@@ -7,13 +7,15 @@ import time
 import pytest
 from django.test import Client, override_settings
 
-from safeguard.web.partners.demo import BUSINESSES, seed_partners_demo
+from safeguard.web.accounts.models import AgencyKind
+from safeguard.web.partners.demo import BUSINESSES, LICENSING_DISTRICT, seed_partners_demo
 from safeguard.web.partners.models import (
     AccessCode,
     Attendance,
     Business,
     CodeStatus,
     ConcernReport,
+    Sector,
     TrainingSession,
 )
 from safeguard.web.safeguarding.demo import seed_safeguarding_demo
@@ -37,6 +39,13 @@ def test_it_seeds_quickly_and_idempotently() -> None:
     assert all(s.attendances.exists() for s in TrainingSession.objects.all())
     assert Attendance.objects.filter(staff_names__gt="").exists()
     assert AccessCode.objects.filter(revoked_at__isnull=True).count() >= 10
+    # Taxi firms in the licensing authority's district are its records; none elsewhere.
+    licensed = Business.objects.filter(owning_agency__kind=AgencyKind.LICENSING_AUTHORITY)
+    assert licensed.exists()
+    assert {(b.sector, b.district.ons_code) for b in licensed} == {
+        (Sector.TAXI, LICENSING_DISTRICT)}
+    assert not Business.objects.filter(
+        owning_agency__kind=AgencyKind.CHILDRENS_SOCIAL_CARE).exists()
     statuses = set(ConcernReport.objects.values_list("code_status", flat=True))
     assert statuses == {CodeStatus.VALID, CodeStatus.REVOKED, CodeStatus.UNKNOWN}
     again = seed_partners_demo()

@@ -111,15 +111,15 @@ class World:
         MissingEpisode.objects.create(
             owning_agency=child.owning_agency, child=child, missing_from=MissingFrom.HOME,
             reported_at=local(reported), returned_at=local(returned) if returned else None,
-            interview_status=status, interview_on=date.fromisoformat(held) if held else None)
+            interview_status=status, interview_at=local(held) if held else None)
 
     def episodes(self) -> None:
-        # Due 14 January 10:00; held on the 14th: in time.
+        # Due 14 January 10:00; held at 10:00 that day, the 72nd hour: in time.
         self.episode(self.c1, "2026-01-10T20:00", "2026-01-11T10:00", InterviewStatus.DONE,
-                     "2026-01-14")
+                     "2026-01-14T10:00")
         # Due 14 February 09:00; held on the 15th: late.
         self.episode(self.c1, "2026-02-10T20:00", "2026-02-11T09:00", InterviewStatus.DONE,
-                     "2026-02-15")
+                     "2026-02-15T11:00")
         self.episode(self.c3, "2026-03-30T20:00", "2026-04-01T10:00")  # returned after
         # Reported in Q4, returned in Q1: due in Q1; declined.
         self.episode(self.c2, "2025-12-30T22:00", "2026-01-02T08:00", InterviewStatus.DECLINED)
@@ -132,8 +132,10 @@ class World:
             served_by_name="PC Test", review_due=date(2027, 1, 1), status=status,
             status_changed_on=date.fromisoformat(changed) if changed else None)
         for child in children:
-            NoticeChild.objects.create(notice=notice, child=child, basis="caa1984_s2",
-                                       age_when_served=14)
+            link = NoticeChild(notice=notice, child=child, basis="caa1984_s2",
+                               age_when_served=14)
+            link.set_protection()  # the stored lapse (protection_ends) the models now need
+            link.save()
         return notice
 
     def breach(self, notice: WarningNotice, when: str, child: Child | None) -> None:

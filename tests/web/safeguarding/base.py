@@ -28,6 +28,7 @@ from safeguard.web.safeguarding.models import (
     FgmDetail,
     HarmKind,
     LegalStatus,
+    LegalStatusChange,
     MissingEpisode,
     MissingFrom,
     NoticeChild,
@@ -62,8 +63,14 @@ def make_child(agency: Agency, **fields: Any) -> Child:
         "gender": "female", "district": Area.objects.get(ons_code="E06000021"),
         "legal_status": LegalStatus.CHILD_IN_NEED, "placement": Placement.HOME,
     }
+    history = fields.pop("history", True)
     values.update(fields)
-    return Child.objects.create(owning_agency=agency, **values)
+    child = Child.objects.create(owning_agency=agency, **values)
+    if history:
+        # The status since birth, unless a test needs a history that starts later.
+        LegalStatusChange.objects.create(child=child, status=child.legal_status,
+                                         since=child.date_of_birth)
+    return child
 
 
 def make_adult(agency: Agency, **fields: Any) -> AdultOfConcern:
@@ -104,7 +111,8 @@ class RegisterTestCase(WebTestCase):
         cls.concern = Concern.objects.create(
             owning_agency=owner, child=cls.child, kind=HarmKind.FGM,
             identified_on=date(2026, 2, 26), summary="Known FGM disclosed to the school nurse.")
-        FgmDetail.objects.create(concern=cls.concern)
+        FgmDetail.objects.create(concern=cls.concern, how_known="disclosed",
+                                 reporter_name="School nurse", reporter_profession="health")
         cls.referral = Referral.objects.create(
             owning_agency=owner, child=cls.child, received_at=aware("2026-02-27T15:00"),
             referrer="School", concern="Older associates", rag=Rag.AMBER,
@@ -112,8 +120,10 @@ class RegisterTestCase(WebTestCase):
         cls.notice = WarningNotice.objects.create(
             owning_agency=owner, adult=cls.adult, served_at=aware("2025-06-01T12:00"),
             served_by=cls.alice, served_by_name="PC Test 1234", review_due=date(2025, 12, 1))
-        NoticeChild.objects.create(notice=cls.notice, child=cls.child, basis="caa1984_s2",
-                                   age_when_served=14)
+        link = NoticeChild(notice=cls.notice, child=cls.child, basis="caa1984_s2",
+                           age_when_served=14)
+        link.set_protection()  # the stored lapse (protection_ends) the models now need
+        link.save()
         cls.panel = PanelMeeting.objects.create(owning_agency=owner, title="MACE North",
                                                 held_on=date(2026, 2, 1))
         cls.action = PanelAction.objects.create(

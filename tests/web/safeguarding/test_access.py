@@ -16,6 +16,7 @@ from django.urls import URLPattern, get_resolver
 
 from safeguard.web.accounts.models import Role
 from safeguard.web.audit.models import Action
+from safeguard.web.safeguarding.models import Referral
 
 from .base import NOW, RegisterTestCase
 
@@ -25,6 +26,7 @@ WRITE = "write"      # changes a record: owner 200, partner 403, outsider 404
 ADD = "add"          # adds a record about a child the user may read: partner too
 NEW = "new"          # a new record not tied to another: any writer
 POLICE = "police"    # police writers only
+BOARD = "board"      # supervisors and analysts only: all three (investigator, practitioners) 403
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ PAGES = [
     Page("caseload", lambda t: "/safeguarding/work/caseload/", LIST),
     Page("overdue", lambda t: "/safeguarding/work/overdue/", LIST),
     Page("grades", lambda t: "/safeguarding/work/grades/", LIST),
+    Page("board", lambda t: "/safeguarding/work/board/", BOARD),
     Page("child_list", lambda t: "/safeguarding/children/", LIST),
     Page("referral_list", lambda t: "/safeguarding/referrals/", LIST),
     Page("adult_list", lambda t: "/safeguarding/adults/", LIST),
@@ -84,6 +87,10 @@ PAGES = [
          lambda t: t.concern),
     Page("referral_decide", lambda t: f"/safeguarding/referrals/{t.referral.pk}/decide/", WRITE,
          child, lambda t: t.referral),
+    Page("referral_child_protection", lambda t: _strategy_referral(t), WRITE, child,
+         lambda t: t.referral),
+    Page("legal_status_add", lambda t: f"/safeguarding/children/{t.child.pk}/legal-status/new/",
+         WRITE),
     Page("shares", lambda t: f"/safeguarding/share/child/{t.child.pk}/", WRITE),
     Page("assessment_create", lambda t: f"/safeguarding/children/{t.child.pk}/risk/new/", ADD,
          child, child),
@@ -94,6 +101,15 @@ PAGES = [
     Page("referral_create", lambda t: f"/safeguarding/children/{t.child.pk}/referrals/new/",
          ADD, child, child),
 ]
+
+
+def _strategy_referral(t: Any) -> str:
+    """The child protection steps page of a referral decided "strategy discussion" (it
+    sends any other referral back to its page)."""
+    Referral.objects.filter(pk=t.referral.pk).update(outcome="strategy_discussion")
+    return f"/safeguarding/referrals/{t.referral.pk}/child-protection/"
+
+
 # POST-only actions, probed in their own tests (test_panels, test_sharing).
 POST_ONLY = {"action_done", "unshare"}
 
@@ -111,6 +127,7 @@ class BoundaryTests(RegisterTestCase):
     def record_of(self, page: Page) -> Any:
         """The record a page opens or changes (the reason is asked for it)."""
         for prefix, attr in (("child", "child"), ("person", "child"), ("involvement", "child"),
+                             ("legal", "child"),
                              ("shares", "child"), ("adult", "adult"), ("arrest", "adult"),
                              ("notice", "notice"), ("breach", "notice"), ("panel", "panel"),
                              ("attendee", "panel"), ("discussion", "panel"),
@@ -120,6 +137,8 @@ class BoundaryTests(RegisterTestCase):
         raise AssertionError(f"no record for {page.name}")
 
     def expected(self, page: Page, user: Any) -> int:
+        if page.kind == BOARD:
+            return 403  # test_board.py opens it as a supervisor and an analyst
         if user == self.charlie:
             return 403 if page.kind == POLICE else (200 if page.kind in (LIST, NEW) else 404)
         if user == self.bob:

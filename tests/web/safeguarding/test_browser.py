@@ -75,7 +75,7 @@ def test_a_child_a_screening_with_an_override_and_an_overdue_interview(
     assert child.district.ons_code == "E07000199"
 
     # A risk screening: two indicators (score 4, low), overridden to high with a reason.
-    page.click("text=New risk screening")
+    page.click("text=New screening: CSE screening tool")
     page.check("input[name=indicators][value=residential-care]")
     page.check("input[name=indicators][value=school-absence]")
     page.select_option("#id_override_grade", "high")
@@ -95,7 +95,7 @@ def test_a_child_a_screening_with_an_override_and_an_overdue_interview(
     page.click(f"a:has-text('{child}')")
     page.click("text=Report a missing episode")
     page.select_option("#id_missing_from", "care_placement")
-    page.select_option("#id_episode_type", "away_without_authorisation")
+    page.select_option("#id_episode_type", "missing")
     page.fill("#id_reported_at", "2026-03-02T22:00")
     page.select_option("#id_police_risk_grade", "medium")
     page.click("button[type=submit]:has-text('Save')")
@@ -104,8 +104,8 @@ def test_a_child_a_screening_with_an_override_and_an_overdue_interview(
     page.fill("#id_where_found", "A retail park")
     page.fill("#id_returned_at", "2026-03-03T09:00")
     page.click("button[type=submit]:has-text('Save')")
-    page.wait_for_selector("#interview")
-    assert "due by 6 March 2026 09:00" in page.locator("#interview").inner_text()
+    page.wait_for_selector("#interview-due")
+    assert "Friday 6 March 2026 09:00" in page.locator("#interview-due").inner_text()
     assert page.locator("#interview-overdue").count() == 0
     episode = MissingEpisode.objects.get()
 

@@ -42,6 +42,23 @@ def test_a_forces_own_file_replaces_keys(fresh: None, tmp_path: Path,
     assert [a.name for a in rules.areas] == ["Northtown"]
 
 
+def test_a_forces_bank_holidays_lie_on_the_package(fresh: None, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # The coronation repeats a date the package has (as local.toml once shipped it); the
+    # other two are a force's own move of the 2027 spring holiday.
+    local = tmp_path / "rules.toml"
+    local.write_text("moved_bank_holidays = [2027-05-31]\n"
+                     '[[extra_bank_holidays]]\ndate = 2023-05-08\nname = "Coronation"\n'
+                     '[[extra_bank_holidays]]\ndate = 2027-06-04\nname = "Spring (moved)"\n')
+    monkeypatch.setenv("SAFEGUARD_SAFEGUARDING_CONFIG", str(local))
+    working = conf.local_rules().working
+    assert working.is_holiday(date(2023, 5, 8))
+    assert working.is_holiday(date(2027, 6, 4))
+    assert not working.is_holiday(date(2027, 5, 31))
+    assert working.is_holiday(date(2022, 9, 19))               # the package's, untouched
+    assert working.add_working_days(date(2023, 5, 5), 1) == date(2023, 5, 9)
+
+
 @pytest.mark.parametrize(("text", "message"), [
     ("risk_review_months = 0\n", "risk_review_months=0"),
     ("risk_review_months = 'three'\n", "risk_review_months='three'"),

@@ -93,6 +93,8 @@ class HarmTests(RegisterTestCase):
         self.login(self.alice)
         response = self.client.post(f"/safeguarding/concerns/{self.concern.pk}/edit/", {
             "status": "open", "identified_on": "2026-02-26", "summary": "Known FGM.",
+            "detail-case_type": "known", "detail-how_known": "disclosed",
+            "detail-reporter_name": "School nurse", "detail-reporter_profession": "health",
             "detail-reported_to_police_on": "2026-02-27", "detail-protection_order": "none"})
         self.assertEqual(response.status_code, 302)
         event = self.assertAudited(Action.UPDATE, self.concern, actor=self.alice)

@@ -4,12 +4,25 @@ status, breaches."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.test import override_settings
 
 from safeguard.web.accounts.models import AgencyKind
 from safeguard.web.audit.models import Action
-from safeguard.web.safeguarding.models import LegalStatus, NoticeBreach, WarningNotice
+from safeguard.web.reports.figures import compute
+from safeguard.web.reports.periods import Period
+from safeguard.web.safeguarding.models import (
+    Child,
+    LegalStatus,
+    LegalStatusChange,
+    LinkedPerson,
+    NoticeBreach,
+    NoticeChild,
+    Relationship,
+    WarningNotice,
+)
+from safeguard.web.safeguarding.rules import NoticeBasis
 
 from .base import NOW, RegisterTestCase, make_child
 
@@ -113,3 +126,95 @@ class NoticeTests(RegisterTestCase):
 
     def test_the_protection_ends_when_the_last_child_reaches_the_limit(self) -> None:
         self.assertEqual(self.notice.protection_ends(), date(2027, 6, 1))  # Ava turns 16
+
+
+@override_settings(SAFEGUARDING_NOW=NOW)
+class NoticeLawTests(RegisterTestCase):
+    """The basis on the date served (legal-status history), CAA 1984 s2(2) connected
+    persons, and the lapse at the age limit or on leaving care."""
+
+    def serve(self, *children: Child, served_at: str = "2026-03-02T11:00") -> Any:
+        return self.client.post("/safeguarding/notices/new/", {
+            "adult": self.adult.pk, "served_at": served_at, "served_by_name": "PC Test 1234",
+            "children": [c.pk for c in children]})
+
+    def sixteen_in_care_from(self, since: date, history_from: date | None = None) -> Child:
+        child = make_child(self.owner_agency, first_name="Sixteen", history=False,
+                           date_of_birth=date(2009, 5, 1), legal_status=LegalStatus.CARE_ORDER)
+        if history_from is not None:
+            LegalStatusChange.objects.create(child=child, status=LegalStatus.ACCOMMODATED,
+                                             since=history_from)
+        LegalStatusChange.objects.create(child=child, status=LegalStatus.CARE_ORDER, since=since)
+        return child
+
+    def test_a_notice_served_before_and_after_a_care_order(self) -> None:
+        child = self.sixteen_in_care_from(date(2026, 2, 1), history_from=date(2020, 1, 1))
+        self.login(self.alice)
+        response = self.serve(child, served_at="2026-01-31T12:00")
+        self.assertContains(response, "is 16 and not in care on the date served",
+                            status_code=400)
+        self.assertEqual(self.serve(child, served_at="2026-02-01T12:00").status_code, 302)
+        link = NoticeChild.objects.get(child=child)
+        self.assertEqual(link.basis, NoticeBasis.CHILDREN_ACT_S49)
+        self.assertEqual(link.protection_ends, date(2027, 5, 1))  # 18
+
+    def test_a_status_the_history_does_not_reach_is_asked_for(self) -> None:
+        child = self.sixteen_in_care_from(date(2026, 2, 1))
+        self.login(self.alice)
+        response = self.serve(child, served_at="2026-01-15T12:00")
+        self.assertContains(response, "record the legal status from that date",
+                            status_code=400)
+        # Entered late, the earlier status decides.
+        self.client.post(f"/safeguarding/children/{child.pk}/legal-status/new/", {
+            "status": LegalStatus.CARE_ORDER, "since": "2025-11-01",
+            "note": "Interim care order"})
+        self.assertEqual(self.serve(child, served_at="2026-01-15T12:00").status_code, 302)
+        child.refresh_from_db()
+        self.assertEqual(child.legal_status, LegalStatus.CARE_ORDER)  # the latest stays
+
+    def test_a_parent_cannot_be_served_a_s2_notice(self) -> None:
+        at_home = make_child(self.owner_agency, first_name="Home")  # 14, child in need
+        LinkedPerson.objects.create(child=at_home, relationship=Relationship.PARENT,
+                                    adult=self.adult, name=str(self.adult))
+        in_care = make_child(self.owner_agency, first_name="Cared",
+                             legal_status=LegalStatus.CARE_ORDER)
+        LinkedPerson.objects.create(child=in_care, relationship=Relationship.GUARDIAN,
+                                    adult=self.adult, name=str(self.adult))
+        self.login(self.alice)
+        response = self.serve(at_home)
+        self.assertContains(response, "Home Testchild is linked to the adult as parent",
+                            status_code=400)
+        self.assertContains(response, "(s2(2))", status_code=400)
+        self.assertEqual(self.serve(in_care).status_code, 302)
+        self.assertEqual(NoticeChild.objects.get(child=in_care).basis,
+                         NoticeBasis.CHILDREN_ACT_S49)
+
+    def test_a_s49_notice_lapses_when_the_child_leaves_care(self) -> None:
+        child = self.sixteen_in_care_from(date(2025, 1, 1))
+        self.login(self.alice)
+        self.serve(child, served_at="2026-02-01T12:00")
+        notice = WarningNotice.objects.latest("pk")
+        self.assertNotIn(notice.adult.first_name, self.lapsed_list())
+        self.client.post(f"/safeguarding/children/{child.pk}/legal-status/new/", {
+            "status": LegalStatus.NONE, "since": "2026-03-01", "note": "Care order discharged"})
+        link = NoticeChild.objects.get(notice=notice)
+        self.assertEqual((link.protection_ends, link.lapse_reason), (date(2026, 3, 1),
+                                                                    "left care"))
+        self.assertTrue(notice.lapsed_for_all())
+        self.assertIn(f"The notice on {notice.adult} protects no child now",
+                      self.lapsed_list())
+        end_feb, end_mar = (compute(Period(date(2026, 2, 1), date(2026, 2, 28))),
+                            compute(Period(date(2026, 3, 1), date(2026, 3, 31))))
+        self.assertEqual(end_feb["notices_active"].total - end_mar["notices_active"].total, 1)
+
+    def test_a_s2_notice_stops_protecting_at_16(self) -> None:
+        link = NoticeChild.objects.get(notice=self.notice)
+        self.assertEqual((link.protection_ends, link.lapse_reason), (date(2027, 6, 1),
+                                                                    "reaches 16"))
+        self.assertTrue(link.protects(date(2027, 5, 31)))
+        self.assertFalse(link.protects(date(2027, 6, 1)))
+
+    def lapsed_list(self) -> str:
+        page = self.client.get("/safeguarding/work/overdue/").content.decode()
+        start = page.index("Warning notices protecting no child")
+        return page[start:page.find("</section>", start)]

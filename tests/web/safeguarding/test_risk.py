@@ -34,7 +34,7 @@ class ScreeningToolTests(RegisterTestCase):
     def test_loading_again_changes_nothing(self) -> None:
         before = ScreeningTool.objects.get(slug="cse-screening", version=1)
         self.assertEqual(load_screening_tool(TOOLS / "cse-screening-v1.toml"), before)
-        self.assertEqual(ScreeningTool.objects.filter(slug="cse-screening").count(), 1)
+        self.assertEqual(ScreeningTool.objects.filter(slug="cse-screening").count(), 2)
 
     def test_a_published_version_never_changes(self) -> None:
         changed = Path(self.tmp()) / "changed.toml"
@@ -44,11 +44,12 @@ class ScreeningToolTests(RegisterTestCase):
             load_screening_tool(changed)
 
     def test_a_new_version_replaces_the_old_for_new_screenings(self) -> None:
-        newer = Path(self.tmp()) / "v2.toml"
-        newer.write_text((TOOLS / "cse-screening-v1.toml").read_text().replace(
-            "version = 1", "version = 2"))
+        newer = Path(self.tmp()) / "v3.toml"
+        newer.write_text((TOOLS / "cse-screening-v2.toml").read_text().replace(
+            "version = 2", "version = 3"))
         tool = load_screening_tool(newer)
-        self.assertEqual(list(ScreeningTool.objects.filter(active=True)), [tool])
+        self.assertEqual(list(ScreeningTool.objects.filter(active=True, slug="cse-screening")),
+                         [tool])
         # Old screenings keep the version they used.
         self.assertEqual(self.assessment.tool.version, 1)
 
@@ -69,7 +70,7 @@ class AssessmentTests(RegisterTestCase):
         self.login(self.alice)
         response = self.client.post(self.url(), {
             "completed_on": "2026-03-03",
-            "indicators": ["going-missing", "older-boyfriend"],  # 3 + 3
+            "indicators": ["going-missing", "older-person-controlling"],  # 3 + 3
         })
         assessment = RiskAssessment.objects.latest("pk")
         self.assertRedirects(response, f"/safeguarding/risk/{assessment.pk}/",

@@ -26,7 +26,8 @@ from safeguard.web.safeguarding.workingdays import WorkingCalendar, bank_holiday
 
 LONDON = ZoneInfo("Europe/London")
 
-# One-off and moved holidays, as local.toml ships them.
+# One-off and moved holidays as local.toml shipped them before the calendar came from the
+# `holidays` package: the package has them all, so as settings they must change nothing.
 EXTRA = {date(2022, 6, 2): "Spring (moved)", date(2022, 6, 3): "Platinum Jubilee",
          date(2022, 9, 19): "State funeral", date(2023, 5, 8): "Coronation",
          date(2020, 5, 8): "VE Day"}
@@ -49,6 +50,20 @@ def test_easter_by_the_computus(year: int, easter: str) -> None:
 
 
 KNOWN = {
+    # Proclamations before 2016, which the hand-written calendar left to the settings: the
+    # early May holiday moved to VE Day's 50th anniversary (1995), the millennium (1999),
+    # the golden jubilee and its spring move (2002), a royal wedding (2011), the diamond
+    # jubilee and its spring move (2012).
+    1995: ["1995-01-02", "1995-04-14", "1995-04-17", "1995-05-08", "1995-05-29", "1995-08-28",
+           "1995-12-25", "1995-12-26"],
+    1999: ["1999-01-01", "1999-04-02", "1999-04-05", "1999-05-03", "1999-05-31", "1999-08-30",
+           "1999-12-27", "1999-12-28", "1999-12-31"],
+    2002: ["2002-01-01", "2002-03-29", "2002-04-01", "2002-05-06", "2002-06-03", "2002-06-04",
+           "2002-08-26", "2002-12-25", "2002-12-26"],
+    2011: ["2011-01-03", "2011-04-22", "2011-04-25", "2011-04-29", "2011-05-02", "2011-05-30",
+           "2011-08-29", "2011-12-26", "2011-12-27"],
+    2012: ["2012-01-02", "2012-04-06", "2012-04-09", "2012-05-07", "2012-06-04", "2012-06-05",
+           "2012-08-27", "2012-12-25", "2012-12-26"],
     2016: ["2016-01-01", "2016-03-25", "2016-03-28", "2016-05-02", "2016-05-30", "2016-08-29",
            "2016-12-26", "2016-12-27"],
     2020: ["2020-01-01", "2020-04-10", "2020-04-13", "2020-05-08", "2020-05-25", "2020-08-31",
@@ -72,6 +87,12 @@ KNOWN = {
 
 @pytest.mark.parametrize("year", sorted(KNOWN))
 def test_bank_holidays_of_england_and_wales(year: int) -> None:
+    # The package alone: substitute days, the 2020 and 2022 moves and the one-offs.
+    assert list(bank_holidays(year)) == [d(day) for day in KNOWN[year]]
+
+
+@pytest.mark.parametrize("year", sorted(KNOWN))
+def test_settings_repeating_the_package_change_nothing(year: int) -> None:
     assert list(bank_holidays(year, EXTRA, MOVED)) == [d(day) for day in KNOWN[year]]
 
 
@@ -84,11 +105,27 @@ def test_substitute_days_are_named() -> None:
     assert bank_holidays(2022)[d("2022-01-03")] == "New Year's Day (substitute day)"
 
 
-def test_one_off_holidays_come_from_the_settings_only() -> None:
-    assert d("2023-05-08") not in bank_holidays(2023)
-    assert d("2023-05-08") in bank_holidays(2023, EXTRA)
-    assert d("2022-05-30") in bank_holidays(2022)
-    assert d("2022-05-30") not in bank_holidays(2022, EXTRA, MOVED)
+def test_a_force_adds_and_removes_dates_on_top_of_the_package() -> None:
+    # A proclamation newer than the pinned package: 31 May 2027 moved to Friday 4 June.
+    extra, moved = {d("2027-06-04"): "Spring bank holiday (moved)"}, [d("2027-05-31")]
+    days = bank_holidays(2027, extra, moved)
+    assert d("2027-05-31") not in days
+    assert days[d("2027-06-04")] == "Spring bank holiday (moved)"
+    assert len(days) == len(KNOWN[2027])
+    working = WorkingCalendar(extra, moved)
+    assert working.is_working_day(d("2027-05-31"))
+    assert not working.is_working_day(d("2027-06-04"))
+    # The force's name wins over the package's for a date both have.
+    assert bank_holidays(2023, EXTRA)[d("2023-05-08")] == "Coronation"
+    # Settings for another year leave this one alone.
+    assert bank_holidays(2026, extra, moved) == bank_holidays(2026)
+
+
+def test_weekend_days_are_not_bank_holidays() -> None:
+    # Christmas 2021 fell on a Saturday: the bank holidays are Monday 27 and Tuesday 28.
+    assert d("2021-12-25") not in bank_holidays(2021)
+    assert d("2021-12-26") not in bank_holidays(2021)
+    assert not WORKING.is_working_day(d("2021-12-25"))
 
 
 # Working days ----------------------------------------------------------------------

@@ -18,6 +18,11 @@ class AgencyKind(models.TextChoices):
     EDUCATION = "education", "Education"
     YOUTH_JUSTICE = "youth_justice", "Youth justice"
     VOLUNTARY_SECTOR = "voluntary_sector", "Voluntary sector"
+    # Taxi and private hire licensing: in two-tier areas the district and borough councils
+    # (not the county), in a unitary area the unitary council (Stoke-on-Trent licenses
+    # its own). A partner like any other non-police kind.
+    LICENSING_AUTHORITY = (
+        "licensing_authority", "Licensing authority (district, borough or unitary council)")
 
 
 class Agency(models.Model):

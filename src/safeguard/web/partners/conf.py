@@ -1,5 +1,6 @@
-"""The concern form's rate limits: from the environment (docs/web.md), or for tests the
-Django setting PARTNERS_RATE_LIMITS = {"per_address": n, "per_code": n, "window": s}."""
+"""The concern form's settings: its rate limits, from the environment (docs/web.md), or for
+tests the Django setting PARTNERS_RATE_LIMITS = {"per_address": n, "per_code": n,
+"window": s}; and the address of the force's full privacy notice."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from dataclasses import dataclass
 from functools import cache
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 
-from ..env import env_int
+from ..env import SettingError, env_int, env_optional
 
 WINDOW_SECONDS = 3600
 
@@ -37,3 +40,19 @@ def rate_limits() -> RateLimits:
     if override is not None:
         return RateLimits(**override)
     return _from_environment()
+
+
+@cache
+def privacy_notice_url() -> str | None:
+    """The force's full privacy notice (SAFEGUARD_PRIVACY_NOTICE_URL), linked from the
+    form's short one: it names the force's data protection officer and how to reach
+    them, which the platform does not hold. https only: the page is public."""
+    url = env_optional("SAFEGUARD_PRIVACY_NOTICE_URL")
+    if url is None:
+        return None
+    try:
+        URLValidator(schemes=["https"])(url)
+    except ValidationError:
+        raise SettingError(
+            f"SAFEGUARD_PRIVACY_NOTICE_URL={url!r}: expected an https:// address") from None
+    return url

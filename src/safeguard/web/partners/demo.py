@@ -64,7 +64,11 @@ NAME_WORDS = {
 }
 LICENCE_KIND = {Sector.TAXI: "PHO", Sector.TAKEAWAY: "LNR", Sector.HOTEL: "PL",
                 Sector.LICENSED: "PL", Sector.OTHER: "LIC"}
-TRAINERS = ("PC {} (Staffordshire Police CSE team)", "{} (county licensing team)",
+# The demo's licensing authority (demo.AGENCIES) records the taxi firms it licenses: those
+# of its own district, as each district and borough council licenses its own.
+LICENSING_DISTRICT = "E07000197"  # Stafford
+TRAINERS = ("PC {} (Staffordshire Police CSE team)",
+            "{} (Stafford Borough Council licensing)",
             "{} (Moorlands Young People's Trust)")
 # Generic, synthetic narratives: no names, nothing from a real case.
 STORIES = (
@@ -145,10 +149,10 @@ class _Builder:
         self.today = today()
         self.now = now()
         self.police = _agency("police")
-        self.county = _agency("county")
+        self.licensing = _agency("licensing")
         self.users = {u.username: u for u in User.objects.filter(
             username__in=["police.investigator", "police.practitioner", "police.supervisor",
-                          "county.practitioner"])}
+                          "licensing.practitioner"])}
         self.demo_code = ""
         self.demo_business = ""
 
@@ -171,9 +175,10 @@ class _Builder:
         made = []
         for number in range(1, BUSINESSES + 1):
             area, sector = self.pick(weights), self.pick(SECTOR_WEIGHTS)
-            council_taxi = sector == Sector.TAXI and self.rng.random() < 0.4
-            owner = self.county if council_taxi else self.police
-            creator = self.users["county.practitioner" if council_taxi else "police.practitioner"]
+            licensed_here = sector == Sector.TAXI and area.ons_code == LICENSING_DISTRICT
+            owner = self.licensing if licensed_here else self.police
+            creator = self.users[
+                "licensing.practitioner" if licensed_here else "police.practitioner"]
             town = self.rng.choice(area.towns or [area.name])
             made.append(Business(
                 owning_agency=owner, created_by=creator,

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", training.index, name="index"),
     # Public: no sign-in (middleware._OPEN_URL_NAMES); the code is typed or in ?code=.
     path("report/", public.report, name="report"),
+    path("report/privacy/", public.privacy, name="report_privacy"),
     path("businesses/", businesses.business_list, name="business_list"),
     path("businesses/new/", businesses.business_create, name="business_create"),
     path("businesses/<int:pk>/", businesses.business_detail, name="business_detail"),

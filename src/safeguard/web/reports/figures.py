@@ -23,14 +23,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 
 from ..partners.models import Attendance, ConcernReport, Outcome, TrainingSession
 from ..safeguarding.clock import local_date
+from ..safeguarding.conf import local_rules
 from ..safeguarding.models import (
     Area,
     Arrest,
     Child,
+    EpisodeType,
     InterviewStatus,
     MissingEpisode,
     NoticeBreach,
@@ -88,16 +90,18 @@ MEASURES: tuple[Measure, ...] = (
     Measure("missing_children", "Children missing", GROUP_MISSING,
             "Children with at least one episode reported in the period."),
     Measure("interviews_due", "Return interviews due", GROUP_MISSING,
-            "Episodes whose child returned in the period: each is owed a return home "
-            "interview within 72 hours."),
+            "Episodes whose child returned in the period and is owed a return home "
+            "interview within 72 hours (away-from-placement episodes only where the local "
+            "setting says they are owed one)."),
     Measure("interviews_in_time", "held within 72 hours", GROUP_MISSING,
-            "Of those, interviews held on or before the day the 72 hours ran out (the "
-            "interview's date is recorded, not its time)."),
+            "Of those, interviews held by the moment the 72 hours ran out (interviews "
+            "recorded before times were kept count from the start of their day)."),
     Measure("notices_served", "Warning notices served", GROUP_NOTICES,
             "Child abduction warning notices served in the period."),
     Measure("notices_active", "Warning notices active", GROUP_NOTICES,
-            "Notices served by the end of the period and not expired or withdrawn by "
-            "then.", snapshot=True),
+            "Notices served by the end of the period, not expired or withdrawn by then, "
+            "and still protecting a child (under the age limit of its basis, and in care "
+            "for a Children Act s49 notice).", snapshot=True),
     Measure("notice_breaches", "Breaches of notices", GROUP_NOTICES,
             "Breaches that occurred in the period."),
     Measure("arrests", "Arrests of adults of concern", GROUP_NOTICES,
@@ -222,9 +226,12 @@ def _missing(period: Period) -> dict[str, Count]:
     reported = list(MissingEpisode.objects.filter(
         reported_at__gte=period.first_moment, reported_at__lt=period.after,
     ).values_list("child__district_id", "child_id"))
-    returned = list(MissingEpisode.objects.filter(
-        returned_at__gte=period.first_moment, returned_at__lt=period.after,
-    ).values_list("child__district_id", "returned_at", "interview_status", "interview_on"))
+    owed = MissingEpisode.objects.filter(
+        returned_at__gte=period.first_moment, returned_at__lt=period.after)
+    if not local_rules().away_episodes_owe_interview:
+        owed = owed.exclude(episode_type=EpisodeType.AWAY)
+    returned = list(owed.values_list(
+        "child__district_id", "returned_at", "interview_status", "interview_at"))
     return {
         "missing_episodes": Count.of(d for d, _ in reported),
         "missing_children": Count.of(d for d, _ in set(reported)),
@@ -232,7 +239,7 @@ def _missing(period: Period) -> dict[str, Count]:
         "interviews_in_time": Count.of(
             d for d, back, status, held in returned
             if status == InterviewStatus.DONE and held is not None and back is not None
-            and held <= local_date(return_interview_due(back))),
+            and held <= return_interview_due(back)),
     }
 
 
@@ -246,7 +253,11 @@ def _notices(period: Period) -> dict[str, Count]:
     served = notices.filter(served_at__gte=period.first_moment, served_at__lt=period.after)
     ended = Q(status__in=[NoticeStatus.EXPIRED, NoticeStatus.WITHDRAWN]) & (
         Q(status_changed_on__lte=period.end) | Q(status_changed_on__isnull=True))
-    active = notices.filter(served_at__lt=period.after).exclude(ended)
+    # A notice whose every child has aged out (or left care, for s49) protects nobody:
+    # it is not active, whatever its recorded status (rules.notice_lapses).
+    protects = Exists(NoticeChild.objects.filter(notice=OuterRef("pk"),
+                                                 protection_ends__gt=period.end))
+    active = notices.filter(served_at__lt=period.after).exclude(ended).filter(protects)
     breaches = NoticeBreach.objects.filter(
         occurred_at__gte=period.first_moment, occurred_at__lt=period.after,
     ).annotate(notice_district=Subquery(NoticeChild.objects.filter(

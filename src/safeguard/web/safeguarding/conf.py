@@ -43,6 +43,12 @@ class LocalRules:
     repeat_missing_episodes: int
     repeat_missing_days: int
     notice_review_months: int
+    unscreened_months: int
+    unscreened_risk_factors: int
+    suggestion_window_days: int
+    away_episodes_owe_interview: bool
+    order_expiry_warning_days: int
+    due_soon_days: int
     police_risk_grades: tuple[tuple[str, str], ...]
     extra_bank_holidays: tuple[tuple[date, str], ...]
     moved_bank_holidays: tuple[date, ...]
@@ -69,9 +75,18 @@ def _date(value: Any, key: str) -> date:
         raise SettingError(f"safeguarding setting {key}: {value!r} is not a date") from None
 
 
+def _flag(data: dict[str, Any], key: str) -> bool:
+    value = data.get(key)
+    if not isinstance(value, bool):
+        raise SettingError(f"safeguarding setting {key}={value!r}: expected true or false")
+    return value
+
+
 KEYS = {"risk_review_months", "repeat_missing_episodes", "repeat_missing_days",
-        "notice_review_months", "police_risk_grades", "extra_bank_holidays",
-        "moved_bank_holidays", "areas"}
+        "notice_review_months", "unscreened_months", "unscreened_risk_factors",
+        "suggestion_window_days", "away_episodes_owe_interview", "order_expiry_warning_days",
+        "due_soon_days", "police_risk_grades", "extra_bank_holidays", "moved_bank_holidays",
+        "areas"}
 
 
 def _build(data: dict[str, Any]) -> LocalRules:
@@ -103,6 +118,12 @@ def _build(data: dict[str, Any]) -> LocalRules:
         repeat_missing_episodes=_positive(data, "repeat_missing_episodes"),
         repeat_missing_days=_positive(data, "repeat_missing_days"),
         notice_review_months=_positive(data, "notice_review_months"),
+        unscreened_months=_positive(data, "unscreened_months"),
+        unscreened_risk_factors=_positive(data, "unscreened_risk_factors"),
+        suggestion_window_days=_positive(data, "suggestion_window_days"),
+        away_episodes_owe_interview=_flag(data, "away_episodes_owe_interview"),
+        order_expiry_warning_days=_positive(data, "order_expiry_warning_days"),
+        due_soon_days=_positive(data, "due_soon_days"),
         police_risk_grades=grades,
         extra_bank_holidays=extra,
         moved_bank_holidays=moved,

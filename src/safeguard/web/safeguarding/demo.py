@@ -33,6 +33,7 @@ from ..core.models import Share
 from ..demo import AGENCIES, require_demo_mode, seed
 from .clock import now, today
 from .conf import local_rules
+from .demo_casework import PLACES, CaseworkMixin
 from .models import (
     AdultOfConcern,
     Area,
@@ -40,46 +41,31 @@ from .models import (
     ArrestOutcome,
     Child,
     Concern,
-    ConcernStatus,
-    CriminalExploitationDetail,
-    CseDetail,
-    Decision,
     EpisodeType,
     Ethnicity,
-    FgmDetail,
-    ForcedMarriageDetail,
     Gender,
-    HarmKind,
     InterviewStatus,
     LegalStatus,
+    LegalStatusChange,
     LinkedPerson,
     MissingEpisode,
     MissingFrom,
     NoticeBreach,
     NoticeChild,
     NoticeStatus,
-    Outcome,
-    PanelAction,
-    PanelAttendee,
-    PanelDiscussion,
     PanelMeeting,
     Placement,
-    Rag,
     Referral,
     Relationship,
     RiskAssessment,
     ScreeningTool,
-    TraffickingDetail,
-    TraffickingType,
     WarningNotice,
 )
 from .reference import load_reference_data
 from .rules import (
     NoBasis,
     add_months,
-    assessment_due,
     notice_basis,
-    referral_decision_due,
 )
 
 SEED = 20260305
@@ -103,8 +89,6 @@ LEGAL_WEIGHTS = {
     LegalStatus.ACCOMMODATED: 10, LegalStatus.CARE_ORDER: 27,
 }
 SCHOOL_KINDS = ("Academy", "High School", "Community College", "Church of England Academy")
-PLACES = ("a takeaway", "a taxi rank", "a retail park", "a hotel car park", "the bus station",
-          "a park", "a friend's flat")
 
 
 @dataclass
@@ -154,7 +138,7 @@ def _agency(key: str) -> Agency:
     return Agency.objects.get(name=name)
 
 
-class _Builder:
+class _Builder(CaseworkMixin):
     def __init__(self) -> None:
         from faker import Faker
 
@@ -209,6 +193,7 @@ class _Builder:
         assert tool is not None, "the shipped screening tool is not loaded"
         self.tool: ScreeningTool = tool
         self.indicators = list(self.tool.indicators.all())
+        self.spec = self.tool.spec(self.indicators)
         self.children = self.make_children()
         self.risk = {child.pk: self.rng.choices((0, 1, 2, 3), weights=(15, 30, 35, 20))[0]
                      for child in self.children}
@@ -265,6 +250,7 @@ class _Builder:
                 created_by=self.sharer[owner.pk],
             ))
         Child.objects.bulk_create(children)
+        self.make_legal_histories(children)
         partners = [self.icb, self.education]
         family = []
         for child in children:
@@ -276,6 +262,21 @@ class _Builder:
                                        name=f"{self.fake.first_name()} {child.last_name}"))
         LinkedPerson.objects.bulk_create(family)
         return children
+
+    def make_legal_histories(self, children: list[Child]) -> None:
+        """Each child's status since a date before any demo notice (notices are served
+        20 to 540 days ago); some looked-after children were on a plan before."""
+        changes = []
+        for child in children:
+            since = max(child.date_of_birth, self.days_ago(600, 1500))
+            if child.is_looked_after and self.rng.random() < 0.3:
+                changes.append(LegalStatusChange(
+                    child=child, status=LegalStatus.CHILD_PROTECTION_PLAN,
+                    since=max(child.date_of_birth, since - timedelta(days=200)),
+                    note="Synthetic demo: plan before the order"))
+            changes.append(LegalStatusChange(child=child, status=child.legal_status,
+                                             since=since, note="Synthetic demo status"))
+        LegalStatusChange.objects.bulk_create(changes)
 
     def make_assessments(self) -> None:
         through = RiskAssessment.indicators.through
@@ -292,10 +293,10 @@ class _Builder:
                     present.append(next(i for i in self.indicators
                                         if i.code == "residential-care"))
                 present = list({i.pk: i for i in present}.values())
-                score = sum(i.weight for i in present)
-                calculated = self.tool.grade_for(score)
+                screening = self.spec.screen(child.age_on(completed), [i.code for i in present])
+                score, calculated = screening.score, screening.grade.value
                 override, reason = "", ""
-                if self.rng.random() < 0.08:
+                if self.rng.random() < 0.08 and not screening.rules:
                     override = self.rng.choice([g for g in ("low", "medium", "high")
                                                 if g != calculated])
                     reason = ("Professional judgement: recent disclosures and agency "
@@ -305,6 +306,9 @@ class _Builder:
                     completed_on=completed, completed_by=child.lead_practitioner,
                     score=score, calculated_grade=calculated, override_grade=override,
                     override_reason=reason, grade=override or calculated,
+                    age_at_screening=screening.age,
+                    rules_applied=[rule.as_record() for rule in screening.rules],
+                    required_action=screening.required_action,
                     review_due=add_months(completed, self.rules.risk_review_months),
                     created_by=self.sharer[child.owning_agency_id],
                 ))
@@ -336,14 +340,16 @@ class _Builder:
                 still_missing = found > self.now or self.rng.random() < 0.02
                 returned = None if still_missing else found + timedelta(hours=1)
                 status = InterviewStatus.PENDING
-                interview_on = None
+                offered = interview_at = prevention = None
                 if returned is not None and returned < self.now - timedelta(hours=24):
                     status = self.rng.choices(
                         (InterviewStatus.DONE, InterviewStatus.DECLINED, InterviewStatus.PENDING),
                         weights=(75, 12, 13))[0]
+                    offered = returned + timedelta(hours=self.rng.randint(4, 20))
+                    prevention = returned + timedelta(hours=self.rng.randint(1, 12))
                     if status != InterviewStatus.PENDING:
-                        interview_on = (returned + timedelta(hours=self.rng.randint(20, 70))).date()
-                        interview_on = min(interview_on, self.today)
+                        interview_at = min(offered + timedelta(hours=self.rng.randint(2, 50)),
+                                           self.now)
                 episodes.append(MissingEpisode(
                     owning_agency=self.police, child=child,
                     episode_type=EpisodeType.AWAY if away else EpisodeType.MISSING,
@@ -355,9 +361,13 @@ class _Builder:
                     found_at=None if still_missing else found,
                     where_found="" if still_missing else f"near {self.rng.choice(PLACES)}",
                     found_with="" if still_missing or self.rng.random() < 0.6
-                    else "older males not known to the family",
-                    returned_at=returned, interview_status=status, interview_on=interview_on,
-                    interview_by=("Return home interview service" if interview_on else ""),
+                    else "two adults not known to the family",
+                    returned_at=returned, interview_status=status,
+                    interview_offered_at=offered, interview_at=interview_at,
+                    interview_by=("Return home interview service" if interview_at else ""),
+                    interview_independent=True if interview_at else None,
+                    prevention_interview_at=prevention,
+                    prevention_interview_by="Missing persons coordinator" if prevention else "",
                     created_by=self.sharer[self.police.pk],
                 ))
         MissingEpisode.objects.bulk_create(episodes)
@@ -370,13 +380,16 @@ class _Builder:
         adults = []
         for number in range(1, ADULTS + 1):
             area = self.rng.choice(areas)
+            # Not all male: women and young adults exploit children too, and demo data
+            # that shows only men trains testers to look for one kind of perpetrator.
+            female = self.rng.random() < 0.2
             adults.append(AdultOfConcern(
-                owning_agency=self.police, first_name=self.fake.first_name_male()
-                if self.rng.random() < 0.85 else self.fake.first_name_female(),
+                owning_agency=self.police, first_name=self.fake.first_name_female()
+                if female else self.fake.first_name_male(),
                 last_name=self.fake.last_name(),
-                aliases=self.rng.choice(("", "", self.fake.first_name_male())),
-                date_of_birth=self.today - timedelta(days=365 * self.rng.randint(19, 48)),
-                gender=Gender.MALE, district=area,
+                aliases=self.rng.choice(("", "", self.fake.first_name())),
+                date_of_birth=self.today - timedelta(days=365 * self.rng.randint(18, 48)),
+                gender=Gender.FEMALE if female else Gender.MALE, district=area,
                 address=f"{self.fake.building_number()} {self.fake.street_name()}\n"
                         f"{self.rng.choice(area.towns or [area.name])}",
                 description=f"Seen near {self.rng.choice(PLACES)}; "
@@ -390,8 +403,9 @@ class _Builder:
         AdultOfConcern.objects.bulk_create(adults)
         arrests = [
             Arrest(adult=adult, arrested_on=self.days_ago(10, 500),
-                   offence=self.rng.choice(("Child abduction (s2 CAA 1984)",
-                                            "Breach of a warning notice (harbouring, s49)",
+                   offence=self.rng.choice(("Child abduction (Child Abduction Act 1984 s2)",
+                                            "Harbouring a child in care (Children Act 1989 "
+                                            "s49)",
                                             "Possession with intent to supply")),
                    outcome=self.rng.choice(ArrestOutcome.values),
                    custody_reference=f"{REFERENCE_PREFIX}CU-{index:05d}",
@@ -419,6 +433,7 @@ class _Builder:
             for child in candidates[position:position + self.rng.choice((1, 1, 1, 2))]:
                 try:
                     age = child.age_on(served_on)
+                    # The histories start before any served date, with today's status.
                     group.append((child, notice_basis(age, child.is_in_care), age))
                 except (NoBasis, ValueError):
                     continue
@@ -443,8 +458,10 @@ class _Builder:
         breaches = []
         for notice, group in zip(notices, pending, strict=True):
             for child, basis, age in group:
-                links.append(NoticeChild(notice=notice, child=child, basis=basis.value,
-                                         age_when_served=age))
+                link = NoticeChild(notice=notice, child=child, basis=basis.value,
+                                   age_when_served=age)
+                link.set_protection()
+                links.append(link)
                 people.append(LinkedPerson(child=child, relationship=Relationship.ADULT_OF_CONCERN,
                                            name=str(notice.adult), adult=notice.adult))
             if self.rng.random() < 0.15:
@@ -458,142 +475,3 @@ class _Builder:
         NoticeChild.objects.bulk_create(links)
         LinkedPerson.objects.bulk_create(people)
         NoticeBreach.objects.bulk_create(breaches)
-
-    def make_concerns(self) -> None:
-        kinds = {
-            HarmKind.CSE: (3, 45), HarmKind.CRIMINAL_EXPLOITATION: (2, 16),
-            HarmKind.MISSING: (2, 20), HarmKind.TRAFFICKING: (3, 5), HarmKind.FGM: (0, 3),
-            HarmKind.FORCED_MARRIAGE: (0, 2), HarmKind.HONOUR_BASED: (0, 2),
-        }
-        concerns: list[Concern] = []
-        details: list[Any] = []
-        for kind, (min_risk, count) in kinds.items():
-            pool = [c for c in self.children if self.risk[c.pk] >= min_risk]
-            if kind in (HarmKind.FGM, HarmKind.FORCED_MARRIAGE):
-                pool = [c for c in pool if c.gender == Gender.FEMALE]
-            for child in self.rng.sample(pool, min(count, len(pool))):
-                identified = self.days_ago(1, 200)
-                closed = self.rng.random() < 0.15
-                concerns.append(Concern(
-                    owning_agency=child.owning_agency, child=child, kind=kind,
-                    status=ConcernStatus.CLOSED if closed else ConcernStatus.OPEN,
-                    identified_on=identified,
-                    closed_on=identified + timedelta(days=30) if closed else None,
-                    summary="Synthetic demo concern: information shared by partner agencies.",
-                    created_by=self.sharer[child.owning_agency_id]))
-        Concern.objects.bulk_create(concerns)
-        for concern in concerns:
-            for agency in (self.police, self.council_for(concern.child)):
-                self.share(concern, agency, "Multi-agency exploitation panel: child at risk")
-            detail = self.detail_for(concern)
-            if detail is not None:
-                details.append(detail)
-        by_model: dict[type[models.Model], list[models.Model]] = {}
-        for detail in details:
-            by_model.setdefault(type(detail), []).append(detail)
-        for model, rows in by_model.items():
-            model._default_manager.bulk_create(rows)
-
-    def detail_for(self, concern: Concern) -> models.Model | None:
-        on = concern.identified_on
-        if concern.kind == HarmKind.CSE:
-            return CseDetail(concern=concern, online=self.rng.random() < 0.5,
-                             places=self.rng.choice(PLACES))
-        if concern.kind == HarmKind.CRIMINAL_EXPLOITATION:
-            return CriminalExploitationDetail(concern=concern,
-                                              county_lines=self.rng.random() < 0.5,
-                                              drugs=True, places=self.rng.choice(PLACES))
-        if concern.kind == HarmKind.TRAFFICKING:
-            decided = self.rng.random() < 0.6
-            return TraffickingDetail(
-                concern=concern, exploitation=self.rng.choice(TraffickingType.values[:3]),
-                nrm_referred_on=on + timedelta(days=2),
-                reasonable_grounds=Decision.POSITIVE if decided else Decision.PENDING,
-                reasonable_grounds_on=on + timedelta(days=7) if decided else None)
-        if concern.kind == HarmKind.FGM:
-            reported = self.rng.random() < 0.6
-            return FgmDetail(concern=concern,
-                             reported_to_police_on=on + timedelta(days=1) if reported else None)
-        if concern.kind == HarmKind.FORCED_MARRIAGE:
-            return ForcedMarriageDetail(concern=concern, protection_order="applied",
-                                        order_applied_on=on + timedelta(days=3))
-        return None
-
-    def make_referrals(self) -> None:
-        working = self.rules.working
-        referrals = []
-        for child in self.rng.sample(self.children, 120):
-            received = self.moment(self.days_ago(0, 150), 8, 18)
-            day = timezone.localdate(received)
-            due = referral_decision_due(day, working)
-            decided = due < self.today or self.rng.random() < 0.5
-            if due < self.today and self.rng.random() < 0.05:
-                decided = False  # overdue decisions
-            outcome = (self.rng.choices(Outcome.values, weights=(25, 40, 20, 15))[0]
-                       if decided else "")
-            assess = assessment_due(day, working) if outcome == Outcome.ASSESSMENT else None
-            completed = None
-            if assess is not None and self.rng.random() < 0.7:
-                completed = min(self.today, day + timedelta(days=self.rng.randint(20, 60)))
-            council = self.council_for(child)
-            referrals.append(Referral(
-                owning_agency=council,
-                child=child, received_at=received,
-                referrer=self.rng.choice(("School designated safeguarding lead", "GP surgery",
-                                          "Police response officer", "Youth worker")),
-                concern="Synthetic demo referral: worries about older associates and "
-                        "late nights.",
-                rag=self.rng.choices(Rag.values, weights=(20, 45, 35))[0], decision_due=due,
-                decided_at=self.moment(due, 9, 17) if decided else None,
-                decided_by=self.sharer[council.pk] if decided else None, outcome=outcome,
-                assessment_due=assess, assessment_completed_on=completed,
-                created_by=self.sharer[council.pk]))
-        Referral.objects.bulk_create(referrals)
-        for referral in referrals:
-            self.share(referral, self.police, "Referral about a child at risk of exploitation")
-
-    def make_panels(self) -> None:
-        north = list(Area.objects.filter(ons_code__in=("E06000021", "E07000195", "E07000198",
-                                                       "E07000197")))
-        meetings, attendees, discussions, actions = [], [], [], []
-        owners = [self.users[name] for name in ("police.investigator", "county.practitioner",
-                                                "city.practitioner", "icb.practitioner")]
-        for month in range(6):
-            for region in ("North", "South"):
-                held = self.today - timedelta(days=30 * month + (3 if region == "North" else 10))
-                meetings.append(PanelMeeting(
-                    owning_agency=self.police, title=f"MACE {region}", held_on=held,
-                    area=None, chair=f"DI {self.fake.last_name()}",
-                    created_by=self.sharer[self.police.pk]))
-        PanelMeeting.objects.bulk_create(meetings)
-        for meeting in meetings:
-            for agency in (self.police, self.county, self.city, self.icb, self.education):
-                attendees.append(PanelAttendee(meeting=meeting, agency=agency,
-                                               name=self.fake.name(), role="Panel member"))
-            pool = [c for c in self.children if (c.district in north) == meeting.title.endswith(
-                "North") and self.risk[c.pk] >= 2]
-            for child in self.rng.sample(pool, min(6, len(pool))):
-                discussions.append(PanelDiscussion(
-                    meeting=meeting, child=child,
-                    summary="Synthetic demo discussion: recent missing episodes and associates.",
-                    decision=self.rng.choice(("Disruption plan agreed.", "Refer for a strategy "
-                                              "discussion.", "Continue the safety plan; review "
-                                              "next month."))))
-            for _ in range(self.rng.randint(3, 5)):
-                due = meeting.held_on + timedelta(days=self.rng.randint(14, 35))
-                done = due < self.today and self.rng.random() < 0.75
-                owner = self.rng.choice(owners)
-                actions.append(PanelAction(
-                    meeting=meeting, description=self.rng.choice((
-                        "Share licensing intelligence with the council.",
-                        "Arrange a return home interview follow-up.",
-                        "Speak to the school about attendance.",
-                        "Review the placement's missing protocol.")),
-                    owner=owner, owner_agency=owner.agency, due_on=due,
-                    completed_on=min(due, self.today) if done else None))
-            for agency in (self.county, self.city, self.icb, self.education):
-                self.share(meeting, agency, "Panel member agency")
-        PanelAttendee.objects.bulk_create(attendees)
-        PanelDiscussion.objects.bulk_create(discussions)
-        PanelAction.objects.bulk_create(actions)
-

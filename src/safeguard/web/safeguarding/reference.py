@@ -19,6 +19,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from .conf import local_rules
+from .screening import FACTS, FORMATS, ToolError, parse_bands, parse_rules, thresholds
 
 TOOLS = Path(__file__).resolve().parent / "screening_tools"
 
@@ -59,8 +60,25 @@ def load_screening_tool(path: Path) -> Any:
     try:
         data = tomllib.loads(content.decode("utf-8"))
         slug, version = str(data["slug"]), int(data["version"])
+        file_format = int(data.get("format", 1))
         grades = data["grades"]
         indicators = data["indicators"]
+        if file_format not in FORMATS:
+            raise ToolError(f"format {file_format} is not one of {FORMATS}")
+        if file_format == 1 and ("rules" in data or "bands" in data):
+            raise ToolError("rules and bands need format = 2")
+        codes = [str(item["code"]) for item in indicators]
+        if len(set(codes)) != len(codes):
+            raise ToolError("indicator codes repeat")
+        default = thresholds(grades, "grades")
+        bands, rules = list(data.get("bands", [])), list(data.get("rules", []))
+        parse_bands(bands)
+        parse_rules(rules, codes)
+        for item in indicators:
+            unknown = set(item.get("suggested_by", [])) - set(FACTS)
+            if unknown:
+                raise ToolError(f"indicator {item['code']}: suggested_by names unknown facts "
+                                f"{', '.join(sorted(unknown))} (known: {', '.join(FACTS)})")
     except (tomllib.TOMLDecodeError, KeyError, ValueError, TypeError) as exc:
         raise ImproperlyConfigured(f"screening tool {path.name}: malformed ({exc})") from exc
     existing = ScreeningTool.objects.filter(slug=slug, version=version).first()
@@ -72,27 +90,27 @@ def load_screening_tool(path: Path) -> Any:
                 "changed tool a new version number"
             )
         return existing
-    codes = [str(item["code"]) for item in indicators]
-    if len(set(codes)) != len(codes):
-        raise ImproperlyConfigured(f"screening tool {path.name}: indicator codes repeat")
     with transaction.atomic():
         tool = ScreeningTool.objects.create(
             slug=slug,
             version=version,
             name=str(data["name"]),
             description=str(data.get("description", "")).strip(),
-            low_from=int(grades["low_from"]),
-            medium_from=int(grades["medium_from"]),
-            high_from=int(grades["high_from"]),
+            low_from=default.low_from,
+            medium_from=default.medium_from,
+            high_from=default.high_from,
             illustrative=bool(data.get("illustrative", True)),
             digest=digest,
+            format_version=file_format,
+            bands=bands,
+            rules=rules,
         )
-        tool.grade_for(0)  # the thresholds must rise: ValueError otherwise
         # Only the newest version of a tool is offered for new assessments.
         ScreeningTool.objects.filter(slug=slug, version__lt=version).update(active=False)
         Indicator.objects.bulk_create(
             Indicator(tool=tool, code=str(item["code"]), text=str(item["text"]),
-                      weight=int(item["weight"]), order=position)
+                      weight=int(item["weight"]), order=position,
+                      suggested_by=[str(f) for f in item.get("suggested_by", [])])
             for position, item in enumerate(indicators)
         )
     return tool

@@ -73,23 +73,53 @@ class NoBasis(ValueError):
     """No law supports a warning notice for this child on this date."""
 
 
-def notice_basis(age: int, in_care: bool) -> NoticeBasis:
+def notice_basis(age: int, in_care: bool, connected: str = "") -> NoticeBasis:
     """The law a child abduction warning notice rests on, for a child of `age` on the
-    date it is served: under 16, the Child Abduction Act 1984 s2; 16 or 17 and in care
-    (care order, emergency protection order, police protection), the Children Act 1989
-    s49. Otherwise NoBasis, with the reason."""
-    if age < 16:
-        return NoticeBasis.CHILD_ABDUCTION_ACT_S2
+    date it is served, in care or not on that date, and `connected` naming the adult's
+    relationship when the adult is a person of CAA 1984 s2(2) (a parent, guardian,
+    special guardian, or with parental responsibility or a child arrangements order):
+
+    - under 16, the adult not connected: the Child Abduction Act 1984 s2;
+    - under 18 and in care (care order, emergency protection order, police protection):
+      the Children Act 1989 s49, which reaches connected persons too;
+    - otherwise NoBasis, with the reason."""
     if age >= 18:
         raise NoBasis(f"is {age} on the date served: a warning notice protects a child under 18")
+    if age < 16 and not connected:
+        return NoticeBasis.CHILD_ABDUCTION_ACT_S2
     if in_care:
         return NoticeBasis.CHILDREN_ACT_S49
+    if age < 16:
+        raise NoBasis(
+            f"is linked to the adult as {connected}: the Child Abduction Act 1984 s2 does not "
+            "reach a parent, guardian, special guardian or a person with parental "
+            "responsibility (s2(2)), and the Children Act 1989 s49 needs the child in care "
+            "on the date served"
+        )
     raise NoBasis(
         f"is {age} and not in care on the date served: at 16 or 17 a warning notice rests on "
         "the Children Act 1989 s49, which needs a child in care (care order, emergency "
         "protection order or police protection); the Child Abduction Act 1984 s2 covers "
         "children under 16 only"
     )
+
+
+@dataclass(frozen=True)
+class Lapse:
+    on: date
+    reason: str
+
+
+def notice_lapses(basis: NoticeBasis, born: date, left_care_on: date | None = None) -> Lapse:
+    """The day a notice stops protecting a child: the birthday its basis ends at (16 for
+    s2, 18 for s49) or, for s49, the day the child left care if that is sooner (s49
+    protects a child in care; after that the notice has nothing to rest on)."""
+    limit = NOTICE_BASIS_AGE_LIMIT[basis]
+    ends = Lapse(birthday_on_or_after(born, limit), f"reaches {limit}")
+    if basis == NoticeBasis.CHILDREN_ACT_S49 and left_care_on is not None and (
+            left_care_on < ends.on):
+        return Lapse(left_care_on, "left care")
+    return ends
 
 
 # Missing episodes ------------------------------------------------------------------
@@ -166,3 +196,92 @@ def referral_decision_due(received_on: date, working: WorkingCalendar) -> date:
 
 def assessment_due(received_on: date, working: WorkingCalendar) -> date:
     return working.add_working_days(received_on, ASSESSMENT_WORKING_DAYS)
+
+
+# The child protection path ------------------------------------------------------------
+
+# Working Together to Safeguard Children 2023, chapter 2: the initial child protection
+# conference within 15 working days of the strategy discussion (of the last one, where
+# several were held) that started the section 47 enquiry; the first core group meeting
+# within 10 working days of the conference; the first review conference within 3 months
+# of the initial one.
+ICPC_WORKING_DAYS = 15
+CORE_GROUP_WORKING_DAYS = 10
+RCPC_MONTHS = 3
+
+
+@dataclass(frozen=True)
+class ChildProtectionClocks:
+    icpc_due: date | None
+    core_group_due: date | None
+    rcpc_due: date | None
+
+
+def child_protection_clocks(
+    strategy_on: date | None, s47_started_on: date | None, conference_ruled_out: bool,
+    icpc_held_on: date | None, plan: bool, working: WorkingCalendar,
+) -> ChildProtectionClocks:
+    """The due dates of the path so far: the conference clock runs once an enquiry has
+    started from a strategy discussion, until the enquiry rules a conference out; the
+    core group and review clocks run once a conference has made a plan."""
+    icpc = None
+    if strategy_on is not None and s47_started_on is not None and not conference_ruled_out:
+        icpc = working.add_working_days(strategy_on, ICPC_WORKING_DAYS)
+    core = review = None
+    if icpc_held_on is not None and plan:
+        core = working.add_working_days(icpc_held_on, CORE_GROUP_WORKING_DAYS)
+        review = add_months(icpc_held_on, RCPC_MONTHS)
+    return ChildProtectionClocks(icpc, core, review)
+
+
+# FGM: who owes the report ----------------------------------------------------------
+
+# FGM Act 2003 s5B (and its procedural information, Home Office 2016, updated 2020): the
+# duty falls on a regulated health or social care professional or a teacher who, in the
+# course of the work, is told by a girl under 18 that FGM has been carried out on her or
+# observes physical signs of it. Not on at-risk or suspected cases, nor on what a parent
+# or another professional says (those follow the usual safeguarding procedures).
+FGM_DUTY_WAYS = frozenset({"disclosed", "observed"})
+FGM_DUTY_PROFESSIONS = frozenset({"health", "social_care", "teacher"})
+
+
+def fgm_duty_exemption(case: str, how_known: str, profession: str, age: int,
+                       gender: str) -> str:
+    """Empty when the mandatory reporting duty applies; otherwise why it does not (the
+    case still follows the local safeguarding procedures)."""
+    if case != "known":
+        return "the duty covers known cases only, not at-risk or suspected ones"
+    if age >= 18:
+        return f"she was {age} when it became known: the duty covers girls under 18"
+    if gender != "female":
+        return "the child is not recorded as female: check the record"
+    if how_known not in FGM_DUTY_WAYS:
+        return ("the duty applies when the girl tells the professional or they observe "
+                "the signs, not when someone else reports it")
+    if profession not in FGM_DUTY_PROFESSIONS:
+        return ("the duty is a regulated health or social care professional's or a "
+                "teacher's")
+    return ""
+
+
+# Trafficking: the National Referral Mechanism ---------------------------------------
+
+# Modern Slavery Act 2015 statutory guidance (England and Wales): a reasonable grounds
+# decision within 5 working days of the referral where possible; a conclusive grounds
+# decision no sooner than 30 calendar days after a positive reasonable grounds decision
+# (the recovery period).
+NRM_REASONABLE_GROUNDS_WORKING_DAYS = 5
+NRM_RECOVERY_DAYS = 30
+
+
+def nrm_reasonable_grounds_due(referred_on: date, working: WorkingCalendar) -> date:
+    return working.add_working_days(referred_on, NRM_REASONABLE_GROUNDS_WORKING_DAYS)
+
+
+def nrm_conclusive_grounds_earliest(reasonable_grounds_on: date) -> date:
+    return reasonable_grounds_on + timedelta(days=NRM_RECOVERY_DAYS)
+
+
+def order_expiring(expires_on: date | None, on: date, warning_days: int) -> bool:
+    """A protection order (FGMPO, FMPO) within `warning_days` of its expiry or past it."""
+    return expires_on is not None and on >= expires_on - timedelta(days=warning_days)

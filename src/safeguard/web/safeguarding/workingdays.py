@@ -1,21 +1,19 @@
 """Bank holidays of England and Wales, and working days counted with them.
 
-The recurring holidays follow the rules of the Banking and Financial Dealings Act 1971
-and the royal proclamations that fix them each year:
+The calendar comes from the maintained `holidays` package (pinned in pyproject.toml):
+`holidays.country_holidays("GB", subdiv="ENG")` gives the holidays of the Banking and
+Financial Dealings Act 1971 with their substitute days, and the one-off and moved dates of
+royal proclamations (2011 royal wedding, 2012 and 2022 jubilees and moves, 2020 VE Day,
+2022 state funeral, 2023 coronation, and the pre-2011 ones). Its maintainers add a new
+proclamation in a release, so keeping the pin current keeps the calendar current; a
+hand-written calendar needed someone to notice each proclamation (domain review 2026-12).
 
-- New Year's Day (1 January), or the Monday after when it falls at a weekend;
-- Good Friday and Easter Monday (Easter Sunday by the Gregorian computus);
-- the early May bank holiday (first Monday in May);
-- the spring bank holiday (last Monday in May);
-- the summer bank holiday (last Monday in August);
-- Christmas Day and Boxing Day, each moved to the next weekday not already a holiday
-  when it falls at a weekend (substitute days).
+Local settings are laid on top (conf.LocalRules), so a force can act before a release:
+`extra` adds dates (or renames ones the package has: a date already there is harmless),
+`moved` removes dates (a proclamation that moved a holiday away, or a date the force does
+not observe).
 
-One-off holidays (a coronation, a jubilee, a state funeral) and recurring holidays moved
-by proclamation (the spring holiday of 2022 moved to 2 June) are local configuration:
-`extra` adds dates, `moved` removes the date a rule would give (conf.LocalRules).
-
-No Django import: the rules are plain functions over dates, tested against known years.
+No Django import: plain functions over dates, tested against known years.
 """
 
 from __future__ import annotations
@@ -24,69 +22,39 @@ from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from functools import lru_cache
 
+import holidays
+from dateutil.easter import EASTER_WESTERN, easter
+
 SATURDAY = 5
+# England: its bank holidays are those of Wales too (the 1971 Act's Schedule 1, para 1).
+_COUNTRY, _SUBDIVISION = "GB", "ENG"
+# The package marks a substitute day "(observed)"; GOV.UK and the proclamations say
+# "substitute day", the term users know.
+_OBSERVED, _SUBSTITUTE = "(observed)", "(substitute day)"
 
 
 def easter_sunday(year: int) -> date:
-    """Easter Sunday (Gregorian), by the anonymous Gregorian algorithm (Meeus/Jones/Butcher)."""
-    a = year % 19
-    b, c = divmod(year, 100)
-    d, e = divmod(b, 4)
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    el = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * el) // 451
-    month, day = divmod(h + el - 7 * m + 114, 31)
-    return date(year, month, day + 1)
-
-
-def _first_monday(year: int, month: int) -> date:
-    first = date(year, month, 1)
-    return first + timedelta(days=(7 - first.weekday()) % 7)
-
-
-def _last_monday(year: int, month: int) -> date:
-    following = date(year + (month == 12), month % 12 + 1, 1)
-    last = following - timedelta(days=1)
-    return last - timedelta(days=last.weekday())
+    """Easter Sunday (Gregorian): the computation the `holidays` package itself uses."""
+    day: date = easter(year, EASTER_WESTERN)
+    return day
 
 
 def is_weekend(day: date) -> bool:
     return day.weekday() >= SATURDAY
 
 
-def _place(holidays: dict[date, str], day: date, name: str) -> None:
-    """Add a fixed-date holiday; at a weekend, the next weekday not yet a holiday."""
-    if not is_weekend(day):
-        holidays[day] = name
-        return
-    substitute = day
-    while is_weekend(substitute) or substitute in holidays:
-        substitute += timedelta(days=1)
-    holidays[substitute] = f"{name} (substitute day)"
-
-
 @lru_cache(maxsize=256)
-def _rule_holidays(year: int) -> tuple[tuple[date, str], ...]:
-    holidays: dict[date, str] = {}
-    _place(holidays, date(year, 1, 1), "New Year's Day")
-    easter = easter_sunday(year)
-    holidays[easter - timedelta(days=2)] = "Good Friday"
-    holidays[easter + timedelta(days=1)] = "Easter Monday"
-    holidays[_first_monday(year, 5)] = "Early May bank holiday"
-    holidays[_last_monday(year, 5)] = "Spring bank holiday"
-    holidays[_last_monday(year, 8)] = "Summer bank holiday"
-    # Weekday ones first, so that a weekend Christmas's substitute skips a weekday
-    # Boxing Day (2016: Boxing Day Monday 26th, Christmas substitute Tuesday 27th).
-    christmas, boxing = date(year, 12, 25), date(year, 12, 26)
-    for day, name in sorted(
-        ((christmas, "Christmas Day"), (boxing, "Boxing Day")),
-        key=lambda pair: (is_weekend(pair[0]), pair[0]),
-    ):
-        _place(holidays, day, name)
-    return tuple(sorted(holidays.items()))
+def _published_holidays(year: int) -> tuple[tuple[date, str], ...]:
+    calendar = holidays.country_holidays(
+        _COUNTRY, subdiv=_SUBDIVISION, years=year, language="en_GB")
+    # The package also lists the day itself when Christmas or New Year falls at a weekend
+    # (beside its weekday substitute). A bank holiday is the substitute only; the weekend
+    # day is not a working day anyway.
+    return tuple(sorted(
+        (day, name.replace(_OBSERVED, _SUBSTITUTE))
+        for day, name in calendar.items()
+        if not is_weekend(day)
+    ))
 
 
 def bank_holidays(
@@ -96,15 +64,16 @@ def bank_holidays(
 ) -> dict[date, str]:
     """The bank holidays of England and Wales in `year`: date -> name.
 
-    `extra`: one-off holidays (date -> name); `moved`: rule dates that a proclamation
-    moved elsewhere (the new date goes in `extra`).
+    `extra`: dates the force adds (date -> name; its name wins over the package's);
+    `moved`: dates the force removes (a holiday moved away by a proclamation the package
+    does not have yet; the new date goes in `extra`).
     """
     removed = set(moved)
-    holidays = {day: name for day, name in _rule_holidays(year) if day not in removed}
+    days = {day: name for day, name in _published_holidays(year) if day not in removed}
     for day, name in (extra or {}).items():
         if day.year == year:
-            holidays[day] = name
-    return dict(sorted(holidays.items()))
+            days[day] = name
+    return dict(sorted(days.items()))
 
 
 class WorkingCalendar:

@@ -9,33 +9,39 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.urls import reverse
 
 from ..policy import signed_in_user, visible_to
-from .clock import now, today
+from .clock import local_date, now, today
 from .conf import local_rules
+from .deadlines import fgm_duty, fgm_report_overdue, nrm_clock, order_clock
 from .models import (
     Area,
     Child,
     Concern,
     ConcernStatus,
+    EpisodeType,
     FgmDetail,
+    ForcedMarriageDetail,
     HarmKind,
     InterviewStatus,
     MissingEpisode,
+    NoticeBreach,
     NoticeStatus,
     PanelAction,
     PanelMeeting,
+    Placement,
     Referral,
     RiskAssessment,
     RiskGrade,
+    TraffickingDetail,
     WarningNotice,
 )
 from .need_to_know import visible_child_parts, visible_children, visible_records
-from .rules import RETURN_INTERVIEW_HOURS, return_interview_due
+from .rules import RETURN_INTERVIEW_HOURS, add_months, return_interview_due
 
 
 def with_current_grade(request: HttpRequest, children: QuerySet[Child]) -> QuerySet[Child]:
@@ -54,6 +60,7 @@ def with_current_grade(request: HttpRequest, children: QuerySet[Child]) -> Query
     return children.annotate(
         current_grade=Subquery(latest.values("grade")[:1]),
         review_due=Subquery(latest.values("review_due")[:1]),
+        screened_on=Subquery(latest.values("completed_on")[:1]),
         recent_missing=Coalesce(Subquery(recent, output_field=IntegerField()), Value(0)),
     )
 
@@ -103,7 +110,108 @@ def overdue_items(request: HttpRequest) -> dict[str, list[Overdue]]:
                 status=NoticeStatus.ACTIVE, review_due__lt=day).select_related("adult")
         ],
         "FGM reports to police": list(_fgm_reports(request, day)),
+        "Protection orders expiring or expired": list(_orders(request, day)),
+        "NRM reasonable grounds decisions awaited past 5 working days": list(
+            _nrm(request, day, conclusive=False)),
+        "NRM conclusive grounds awaited": list(_nrm(request, day, conclusive=True)),
+        "Children with risk factors, not screened": list(_unscreened(request, day)),
+        "Screenings to review: new facts": list(_new_facts(request)),
+        "Initial child protection conferences": list(_cp_clock(
+            request, day, "icpc_due", "icpc_held_on", "Initial child protection conference")),
+        "Core group meetings": list(_cp_clock(
+            request, day, "core_group_due", "core_group_held_on", "First core group meeting")),
+        "Review child protection conferences": list(_cp_clock(
+            request, day, "rcpc_due", "rcpc_held_on", "Review child protection conference")),
+        "Warning notices protecting no child": [
+            Overdue("notice", f"The notice on {n.adult} protects no child now: record it "
+                    "expired", None, n.protection_ends() or day, _url("notice_detail", n.pk))
+            for n in visible_records(request, WarningNotice).filter(
+                status=NoticeStatus.ACTIVE).exclude(
+                links__protection_ends__gt=day).filter(links__isnull=False).distinct()
+            .select_related("adult").prefetch_related("links")
+        ],
     }
+
+
+def born_by(day: date, years: int) -> date:
+    """The latest date of birth of someone at least `years` old on `day` (rules.age_on:
+    a 29 February birthday counts from 1 March in a common year)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return date(day.year - years, 2, 28)
+
+
+def risk_factors(child: Any, day: date) -> list[str]:
+    """The brief's three risk factors the child has today (child annotated by
+    with_current_grade): living in residential care, repeat missing, aged 13 to 15."""
+    rules = local_rules()
+    found = []
+    if child.placement == Placement.RESIDENTIAL:
+        found.append("living in residential care")
+    if getattr(child, "recent_missing", 0) >= rules.repeat_missing_episodes:
+        found.append("repeat missing")
+    if born_by(day, 16) < child.date_of_birth <= born_by(day, 13):
+        found.append(f"aged {child.age_on(day)}")
+    return found
+
+
+def _unscreened(request: HttpRequest, day: date) -> Iterable[Overdue]:
+    rules = local_rules()
+    since = add_months(day, -rules.unscreened_months)
+    children = with_current_grade(request, visible_children(request)).filter(
+        Q(screened_on__isnull=True) | Q(screened_on__lt=since))  # type: ignore[misc]
+    for child in children.order_by("date_of_birth"):
+        factors = risk_factors(child, day)
+        if len(factors) >= rules.unscreened_risk_factors:
+            screened = getattr(child, "screened_on", None)
+            yield Overdue("unscreened", f"Risk factors: {', '.join(factors)}; "
+                          + (f"last screened {screened:%d/%m/%Y}" if screened
+                             else "never screened"), child,
+                          add_months(screened, rules.unscreened_months) if screened else day,
+                          _url("assessment_create", child.pk))
+
+
+def _new_facts(request: HttpRequest) -> Iterable[Overdue]:
+    """Children screened before something new was recorded: a missing episode, a notice
+    breach or a harm concern after the last screening the user may see prompts a review
+    now, not on the review date (suggestions.newer_than, on the child's page, lists
+    them with the concern reports of partners too)."""
+    children = with_current_grade(request, visible_children(request)).filter(
+        screened_on__isnull=False)  # type: ignore[misc]
+    latest_missing = visible_to(request, MissingEpisode).filter(
+        child=OuterRef("pk")).order_by("-reported_at").values("reported_at")[:1]
+    latest_concern = visible_to(request, Concern).filter(
+        child=OuterRef("pk")).order_by("-identified_on").values("identified_on")[:1]
+    latest_breach = NoticeBreach.objects.filter(
+        notice__in=visible_records(request, WarningNotice).values("pk"),
+        child=OuterRef("pk")).order_by("-occurred_at").values("occurred_at")[:1]
+    children = children.annotate(missing_at=Subquery(latest_missing),
+                                 concern_on=Subquery(latest_concern),
+                                 breach_at=Subquery(latest_breach))
+    for found in children:
+        child: Any = found  # annotated by the query above
+        screened = child.screened_on
+        news = [(local_date(moment), what) for moment, what in (
+            (child.missing_at, "missing episode"),
+            (child.breach_at, "notice breach")) if moment is not None]
+        if child.concern_on is not None:
+            news.append((child.concern_on, "harm concern"))
+        newer = sorted((on, what) for on, what in news if on > screened)
+        if newer:
+            listed = ", ".join(f"{what} of {on:%d/%m/%Y}" for on, what in newer)
+            yield Overdue("new-facts", f"New since the screening of {screened:%d/%m/%Y}: "
+                          f"{listed}", child, newer[0][0], _url("assessment_create", child.pk))
+
+
+def _cp_clock(request: HttpRequest, day: date, due: str, held: str,
+              what: str) -> Iterable[Overdue]:
+    referrals = visible_child_parts(request, Referral).filter(
+        **{f"{due}__lt": day, f"{held}__isnull": True}).select_related("child").order_by(due)
+    for referral in referrals:
+        yield Overdue("child-protection", f"{what} after the strategy discussion of "
+                      f"{referral.strategy_discussion_on:%d/%m/%Y}", referral.child,
+                      getattr(referral, due), _url("referral_detail", referral.pk))
 
 
 def _url(name: str, pk: int) -> str:
@@ -125,6 +233,9 @@ def _interviews(request: HttpRequest, moment: datetime) -> Iterable[Overdue]:
         returned_at__isnull=False, returned_at__lt=moment - hours,
         interview_status=InterviewStatus.PENDING,
     ).select_related("child").order_by("returned_at")
+    if not local_rules().away_episodes_owe_interview:
+        # deadlines.interview_owed: an away episode is owed one only where the area says.
+        episodes = episodes.filter(episode_type=EpisodeType.MISSING)
     for episode in episodes:
         assert episode.returned_at is not None
         yield Overdue("interview", f"Return home interview after the return of "
@@ -134,19 +245,60 @@ def _interviews(request: HttpRequest, moment: datetime) -> Iterable[Overdue]:
 
 
 def _fgm_reports(request: HttpRequest, day: date) -> Iterable[Overdue]:
-    concerns = visible_child_parts(request, Concern).filter(
-        kind=HarmKind.FGM, status=ConcernStatus.OPEN).select_related("child")
-    details = {d.pk: d for d in FgmDetail.objects.filter(
-        concern__in=concerns, reported_to_police_on__isnull=True)}
-    for concern in concerns:
-        detail = details.get(concern.pk)
-        if detail is not None and detail.report_overdue(concern.identified_on, day):
-            deadlines = detail.deadlines(concern.identified_on)
+    """Open FGM concerns not reported to police past the next working day, where the
+    mandatory duty applies (or may: the record lacks what it turns on); at-risk and
+    suspected cases, and those not told to or seen by the professional, follow the usual
+    procedures and are not counted here."""
+    working = local_rules().working
+    for concern, detail in _open_details(request, HarmKind.FGM, FgmDetail):
+        duty = fgm_duty(concern, detail, working)
+        if fgm_report_overdue(duty, detail, day):
             label = "FGM report to police"
-            if deadlines.past_limit(day):
+            if duty.deadlines.past_limit(day):
                 label += " (past the one-month limit)"
-            yield Overdue("fgm", label, concern.child, deadlines.report_by,
+            if duty.applies is None:
+                label += ": record how it became known and by whom"
+            yield Overdue("fgm", label, concern.child, duty.deadlines.report_by,
                           _url("concern_detail", concern.pk))
+
+
+def _open_details(request: HttpRequest, kind: str, model: Any) -> Iterable[tuple[Any, Any]]:
+    """The open concerns of `kind` the user may see, each with its detail record."""
+    concerns = visible_child_parts(request, Concern).filter(
+        kind=kind, status=ConcernStatus.OPEN).select_related("child").order_by("identified_on")
+    details = {d.pk: d for d in model.objects.filter(concern__in=concerns)}
+    for concern in concerns:
+        if concern.pk in details:
+            yield concern, details[concern.pk]
+
+
+def _orders(request: HttpRequest, day: date) -> Iterable[Overdue]:
+    """Granted FGM and forced marriage protection orders from the warning days before
+    their expiry, and past it while the concern is open."""
+    warning = local_rules().order_expiry_warning_days
+    for kind, model, name in ((HarmKind.FGM, FgmDetail, "FGM protection order"),
+                              (HarmKind.FORCED_MARRIAGE, ForcedMarriageDetail,
+                               "Forced marriage protection order")):
+        for concern, detail in _open_details(request, kind, model):
+            clock = order_clock(concern, detail, day, warning)
+            if clock is not None and clock.alert:
+                state = "expired" if clock.expired else f"expires in {clock.days_left} days"
+                yield Overdue("order", f"{name} {state} ({clock.expires_on:%d/%m/%Y})",
+                              concern.child, clock.expires_on, _url("concern_detail", concern.pk))
+
+
+def _nrm(request: HttpRequest, day: date, conclusive: bool) -> Iterable[Overdue]:
+    working = local_rules().working
+    for concern, detail in _open_details(request, HarmKind.TRAFFICKING, TraffickingDetail):
+        clock = nrm_clock(detail, day, working)
+        url = _url("concern_detail", concern.pk)
+        if not conclusive and clock.rg_overdue and clock.rg_due is not None:
+            yield Overdue("nrm", f"Reasonable grounds decision on the NRM referral of "
+                          f"{detail.nrm_referred_on:%d/%m/%Y}", concern.child, clock.rg_due, url)
+        if conclusive and clock.cg_overdue and clock.cg_earliest is not None:
+            yield Overdue("nrm", f"Conclusive grounds awaited {clock.cg_awaited_days} days "
+                          f"(reasonable grounds {detail.reasonable_grounds_on:%d/%m/%Y})",
+                          concern.child, clock.cg_earliest, url)
 
 
 def grades_by_district(request: HttpRequest) -> dict[str, Any]:

@@ -14,7 +14,10 @@ What it promises the people who use it, and what it keeps from everyone else:
 - It is validated (public_form.py), refuses bodies over MAX_BODY bytes with 413, has a
   honeypot field, and CSRF protection on the form page (session-held token, as
   everywhere on the site).
-- The middleware lets this one URL through without a sign-in (middleware._OPEN_URL_NAMES).
+- It says how the reporter's information is used (`privacy`, `/partners/report/privacy/`:
+  DPA 2018 s44, UK GDPR Art 13), linked from the form and the thank-you page.
+- The middleware lets these two URLs through without a sign-in
+  (middleware._OPEN_URL_NAMES).
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from ...audit.context import client_ip
 from ...audit.models import Action
 from .. import codes, ratelimit
 from ..access import receiving_agency
-from ..conf import rate_limits
+from ..conf import privacy_notice_url, rate_limits
 from ..models import AccessCode, CodeStatus, ConcernReport
 from ..public_form import ConcernForm
 
@@ -79,6 +82,18 @@ def report(request: HttpRequest) -> HttpResponse:
         return render(request, "partners/public_refused.html", {
             "reason": "Reports cannot be taken here at the moment."}, status=503)
     return _thanks()
+
+
+@require_http_methods(["GET"])
+def privacy(request: HttpRequest) -> HttpResponse:
+    """The privacy notice of the form: the controller is the force that receives the
+    reports (the one receiving_agency picks for a report without a police-owned
+    business), named from its agency record, as the form routes them."""
+    force = receiving_agency(None)
+    return render(request, "partners/public_privacy.html", {
+        "force": force.name if force is not None else "",
+        "full_notice": privacy_notice_url(),
+    })
 
 
 def sender(address: str) -> str:

@@ -7,7 +7,17 @@ from typing import Any
 from django import forms
 
 from ...accounts.models import User
-from ..models import AdultOfConcern, AgencyInvolvement, Area, Child, Ethnicity, LinkedPerson
+from ...language import LanguageCheckedForm
+from ..clock import today
+from ..models import (
+    AdultOfConcern,
+    AgencyInvolvement,
+    Area,
+    Child,
+    Ethnicity,
+    LegalStatusChange,
+    LinkedPerson,
+)
 from .common import (
     DateInput,
     active_agencies,
@@ -37,7 +47,15 @@ def grouped_ethnicities() -> list[tuple[str, Any]]:
     return [*((group, items) for group, items in groups.items()), *ungrouped]
 
 
-class ChildForm(forms.ModelForm):
+class ChildForm(LanguageCheckedForm, forms.ModelForm):
+    language_checked_fields = ("notes",)
+
+    legal_status_since = forms.DateField(
+        label="Legal status since", required=False, widget=DateInput(),
+        help_text="The date the legal status began (an order's date); today if empty. "
+                  "Kept in the history: a warning notice's basis depends on the status on "
+                  "the date served.")
+
     class Meta:
         model = Child
         fields = CHILD_FIELDS
@@ -51,6 +69,45 @@ class ChildForm(forms.ModelForm):
         self.fields["ethnicity"].label = "Ethnicity (ONS 2021 groups)"
         set_queryset(self, "lead_practitioner", colleagues(user))
         self.fields["lead_practitioner"].label = "Lead practitioner (your agency)"
+        # Keep the "since" date beside the status it dates.
+        order = list(self.fields)
+        order.remove("legal_status_since")
+        order.insert(order.index("legal_status") + 1, "legal_status_since")
+        self.order_fields(order)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        since, born = data.get("legal_status_since"), data.get("date_of_birth")
+        if since is not None and since > today():
+            self.add_error("legal_status_since", "The date is in the future.")
+        elif since is not None and born is not None and since < born:
+            self.add_error("legal_status_since", "The date is before the child was born.")
+        elif (since is not None and self.instance.pk and "legal_status" not in self.changed_data
+              and "legal_status_since" in self.changed_data):
+            self.add_error("legal_status_since", "Give a date only with a change of legal "
+                           "status (an earlier status: Record a legal status).")
+        return data
+
+
+class LegalStatusForm(forms.ModelForm):
+    """A legal status from a date: a change today, or an earlier one entered late."""
+
+    class Meta:
+        model = LegalStatusChange
+        fields = ["status", "since", "note"]
+        widgets = {"since": DateInput()}
+
+    def __init__(self, *args: Any, child: Child, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.child = child
+
+    def clean_since(self) -> Any:
+        since = self.cleaned_data["since"]
+        if since > today():
+            raise forms.ValidationError("The date is in the future.")
+        if since < self.child.date_of_birth:
+            raise forms.ValidationError(f"{self.child} was not born on that date.")
+        return since
 
 
 class LinkedPersonForm(forms.ModelForm):

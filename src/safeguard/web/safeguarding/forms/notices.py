@@ -2,21 +2,53 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
 
 from ..clock import local_date, today
-from ..models import Child, NoticeBreach, NoticeStatus, WarningNotice
+from ..models import (
+    CONNECTED_PERSONS,
+    IN_CARE_S49,
+    AdultOfConcern,
+    Child,
+    LinkedPerson,
+    NoticeBreach,
+    NoticeStatus,
+    WarningNotice,
+)
 from ..rules import NoBasis, NoticeBasis, notice_basis
 from .common import DateInput, DateTimeInput, set_queryset
 
 
-def basis_for(child: Child, served_on: Any) -> NoticeBasis:
-    """The basis for `child` on the date served (rules.notice_basis); NoBasis otherwise."""
+def connected_as(child: Child, adult: AdultOfConcern | None) -> str:
+    """How the adult is linked to the child as a person of CAA 1984 s2(2) (a parent,
+    guardian, special guardian, with parental responsibility), from the child's linked
+    people; empty when not."""
+    if adult is None:
+        return ""
+    link = LinkedPerson.objects.filter(child=child, adult=adult,
+                                       relationship__in=CONNECTED_PERSONS).first()
+    return link.get_relationship_display().lower() if link is not None else ""
+
+
+def basis_for(child: Child, served_on: date, adult: AdultOfConcern | None = None) -> NoticeBasis:
+    """The basis for `child` on the date served (rules.notice_basis): the age then, the
+    legal status then (from the history), and whether the adult is a connected person;
+    NoBasis otherwise, saying what to do."""
     if served_on < child.date_of_birth:
         raise NoBasis("was not born on the date served")
-    return notice_basis(child.age_on(served_on), child.is_in_care)
+    age, connected = child.age_on(served_on), connected_as(child, adult)
+    if age >= 18 or (age < 16 and not connected):
+        return notice_basis(age, False, connected)  # the status makes no difference
+    status = child.legal_status_on(served_on)
+    if status is None:
+        raise NoBasis(
+            f"is {age} on {served_on:%d/%m/%Y} and the basis turns on whether the child was "
+            "in care that day, which the record does not reach back to: record the legal "
+            "status from that date on the child's record (Record a legal status) first")
+    return notice_basis(age, status in IN_CARE_S49, connected)
 
 
 class ChildChoices(forms.ModelMultipleChoiceField):
@@ -30,8 +62,9 @@ class ChildChoices(forms.ModelMultipleChoiceField):
 class NoticeForm(forms.ModelForm):
     children = ChildChoices(
         Child.objects.none(), widget=forms.CheckboxSelectMultiple,
-        help_text="The legal basis is worked out for each child from the age on the date "
-                  "served and the legal status.",
+        help_text="The legal basis is worked out for each child from the age and the legal "
+                  "status on the date served, and whether the adult is a parent, guardian "
+                  "or has parental responsibility (linked people on the child's record).",
     )
 
     class Meta:
@@ -56,9 +89,11 @@ class NoticeForm(forms.ModelForm):
             self.add_error("served_at", "A notice is recorded once served: the date is in "
                            "the future.")
         refusals = []
+        adult = data.get("adult")
         for child in chosen:
             try:
-                self.bases[child.pk] = (basis_for(child, served_on), child.age_on(served_on))
+                self.bases[child.pk] = (basis_for(child, served_on, adult),
+                                        child.age_on(served_on))
             except NoBasis as refused:
                 refusals.append(f"{child} {refused}.")
         for refusal in refusals:

@@ -7,13 +7,16 @@ from typing import Any
 from django import forms
 
 from ...accounts.models import User
+from ...language import LanguageCheckedForm
 from ..models import Area, PanelAction, PanelAttendee, PanelDiscussion, PanelMeeting
 from .common import DateInput, active_agencies, dated_widgets, set_queryset
 
 MEETING_FIELDS = ["title", "held_on", "area", "chair", "notes"]
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(LanguageCheckedForm, forms.ModelForm):
+    language_checked_fields = ("notes",)
+
     class Meta:
         model = PanelMeeting
         fields = MEETING_FIELDS
@@ -35,7 +38,9 @@ class AttendeeForm(forms.ModelForm):
         self.fields["agency"].required = False
 
 
-class DiscussionForm(forms.ModelForm):
+class DiscussionForm(LanguageCheckedForm, forms.ModelForm):
+    language_checked_fields = ("summary", "decision")
+
     class Meta:
         model = PanelDiscussion
         fields = ["child", "adult", "summary", "decision"]

@@ -3,12 +3,14 @@
 from .adults import AdultOfConcern, Arrest, ArrestOutcome
 from .areas import Area
 from .children import (
+    CONNECTED_PERSONS,
     IN_CARE_S49,
     LOOKED_AFTER,
     AgencyInvolvement,
     Child,
     Ethnicity,
     LegalStatus,
+    LegalStatusChange,
     LinkedPerson,
     Placement,
     Relationship,
@@ -21,28 +23,32 @@ from .harms import (
     CriminalExploitationDetail,
     CseDetail,
     Decision,
+    FgmCase,
     FgmDetail,
+    FgmHowKnown,
     ForcedMarriageDetail,
     HarmKind,
     HonourBasedDetail,
     ProtectionOrder,
+    ReporterProfession,
     TraffickingDetail,
     TraffickingType,
 )
 from .missing import EpisodeType, InterviewStatus, MissingEpisode, MissingFrom
 from .notices import NoticeBreach, NoticeChild, NoticeStatus, WarningNotice
 from .panels import PanelAction, PanelAttendee, PanelDiscussion, PanelMeeting
-from .referrals import Outcome, Rag, Referral
+from .referrals import ConferenceOutcome, Outcome, Rag, Referral, S47Outcome
 from .risk import Indicator, RiskAssessment, ScreeningTool
 
 __all__ = [
-    "DETAILS", "IN_CARE_S49", "LOOKED_AFTER", "AdultOfConcern", "AgencyInvolvement", "Area",
-    "Arrest", "ArrestOutcome", "Child", "Concern", "ConcernStatus", "CriminalExploitationDetail",
-    "CseDetail", "Decision", "EpisodeType", "Ethnicity", "FgmDetail", "ForcedMarriageDetail",
-    "Gender", "HarmKind", "HonourBasedDetail", "Indicator", "InterviewStatus", "LegalStatus",
-    "LinkedPerson", "MissingEpisode", "MissingFrom", "NoticeBreach", "NoticeChild",
-    "NoticeStatus", "Outcome", "PanelAction", "PanelAttendee", "PanelDiscussion",
-    "PanelMeeting", "Placement", "ProtectionOrder", "Rag", "Recorded", "Referral",
-    "Relationship", "RiskAssessment", "RiskGrade", "ScreeningTool", "TraffickingDetail",
-    "TraffickingType", "WarningNotice",
+    "CONNECTED_PERSONS", "DETAILS", "IN_CARE_S49", "LOOKED_AFTER", "AdultOfConcern",
+    "AgencyInvolvement", "Area", "Arrest", "ArrestOutcome", "Child", "Concern", "ConcernStatus",
+    "ConferenceOutcome", "CriminalExploitationDetail", "CseDetail", "Decision", "EpisodeType",
+    "Ethnicity", "FgmCase", "FgmDetail", "FgmHowKnown", "ForcedMarriageDetail", "Gender",
+    "HarmKind", "HonourBasedDetail", "Indicator", "InterviewStatus", "LegalStatus",
+    "LegalStatusChange", "LinkedPerson", "MissingEpisode", "MissingFrom", "NoticeBreach",
+    "NoticeChild", "NoticeStatus", "Outcome", "PanelAction", "PanelAttendee", "PanelDiscussion",
+    "PanelMeeting", "Placement", "ProtectionOrder", "Rag", "Recorded", "Referral", "Relationship",
+    "ReporterProfession", "RiskAssessment", "RiskGrade", "S47Outcome", "ScreeningTool",
+    "TraffickingDetail", "TraffickingType", "WarningNotice"
 ]

@@ -130,13 +130,44 @@ class Child(Recorded):
     def is_in_care(self) -> bool:
         return self.legal_status in IN_CARE_S49
 
+    def legal_status_on(self, day: date) -> str | None:
+        """The legal status in force on `day` from the history (LegalStatusChange); None
+        when the history does not reach back that far: a warning notice's basis turns on
+        the status on the date served, and a guess could make the notice unenforceable."""
+        change = self.legal_history.filter(since__lte=day).order_by("-since", "-pk").first()
+        return change.status if change is not None else None
+
     def clean(self) -> None:
         if self.date_of_birth and self.date_of_birth > today():
             raise ValidationError({"date_of_birth": "The date of birth is in the future."})
 
 
+class LegalStatusChange(models.Model):
+    """The child's legal status from a date: the history that a warning notice served on a
+    past date, or a lapse when the child leaves care, is judged against. Part of the
+    child's record (its agency records it); the latest is copied to Child.legal_status."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="legal_history")
+    status = models.CharField(max_length=32, choices=LegalStatus.choices)
+    since = models.DateField(help_text="The date the status began (an order's date).")
+    note = models.CharField(max_length=300, blank=True,
+                            help_text="The order or decision, e.g. the court and case number.")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-since", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} from {self.since:%d/%m/%Y}"
+
+
 class Relationship(models.TextChoices):
     PARENT = "parent", "Parent"
+    GUARDIAN = "guardian", "Guardian or special guardian"
+    PARENTAL_RESPONSIBILITY = "parental_responsibility", (
+        "Has parental responsibility or a child arrangements order")
     CARER = "carer", "Carer"
     SIBLING = "sibling", "Sibling"
     RELATIVE = "relative", "Other relative"
@@ -146,11 +177,19 @@ class Relationship(models.TextChoices):
     ASSOCIATE = "associate", "Associate"
 
 
+# Child Abduction Act 1984 s2(2) and s1(2): a parent, guardian, special guardian, a person
+# with parental responsibility or named in a child arrangements order as a person the child
+# lives with cannot commit the s2 offence, so a s2 warning notice on them is ineffective;
+# Children Act 1989 s49 (a child in care) covers them.
+CONNECTED_PERSONS = frozenset({Relationship.PARENT, Relationship.GUARDIAN,
+                               Relationship.PARENTAL_RESPONSIBILITY})
+
+
 class LinkedPerson(models.Model):
     """A person in the child's life: part of the child's record (its agency edits it)."""
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="linked_people")
-    relationship = models.CharField(max_length=20, choices=Relationship.choices)
+    relationship = models.CharField(max_length=32, choices=Relationship.choices)
     name = models.CharField(max_length=200, blank=True)
     adult = models.ForeignKey(
         "safeguarding.AdultOfConcern", on_delete=models.PROTECT, null=True, blank=True,

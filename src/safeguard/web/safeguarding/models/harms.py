@@ -9,14 +9,9 @@ child's missing episodes).
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from ..clock import today
-from ..conf import local_rules
-from ..rules import FgmDeadlines, fgm_deadlines
 from .common import Recorded
 
 
@@ -167,20 +162,41 @@ class OrderDetail(Detail):
             raise ValidationError(errors)
 
 
-class FgmDetail(OrderDetail):
-    """Known FGM in an under-18: the mandatory report to police (FGM Act 2003 s5B) by the
-    end of the next working day after it became known, one month at most."""
+class FgmCase(models.TextChoices):
+    KNOWN = "known", "Known: FGM has been carried out"
+    AT_RISK = "at_risk", "At risk of FGM"
+    SUSPECTED = "suspected", "Suspected, not confirmed"
 
+
+class FgmHowKnown(models.TextChoices):
+    DISCLOSED = "disclosed", "The girl told the professional"
+    OBSERVED = "observed", "The professional observed physical signs"
+    OTHER = "other", "Otherwise (a parent or another professional said)"
+
+
+class ReporterProfession(models.TextChoices):
+    HEALTH = "health", "Regulated health professional"
+    SOCIAL_CARE = "social_care", "Regulated social care professional"
+    TEACHER = "teacher", "Teacher"
+    OTHER = "other", "Other"
+
+
+class FgmDetail(OrderDetail):
+    """FGM: the mandatory report to police (FGM Act 2003 s5B) by the end of the next
+    working day after it became known, one month at most. The duty is a regulated health
+    or social care professional's or teacher's, personally, in a known case (the girl
+    said so, or they saw the signs) in a girl under 18: not at-risk or suspected cases."""
+
+    case_type = models.CharField("FGM case", max_length=16, choices=FgmCase.choices,
+                                 default=FgmCase.KNOWN)
+    how_known = models.CharField(max_length=16, choices=FgmHowKnown.choices, blank=True)
+    reporter_name = models.CharField(
+        "identified by", max_length=200, blank=True,
+        help_text="The professional who identified it (the duty to report is personal).")
+    reporter_profession = models.CharField(max_length=16, choices=ReporterProfession.choices,
+                                           blank=True)
     reported_to_police_on = models.DateField(null=True, blank=True)
     police_reference = models.CharField(max_length=40, blank=True)
-
-    def deadlines(self, identified_on: date) -> FgmDeadlines:
-        return fgm_deadlines(identified_on, local_rules().working)
-
-    def report_overdue(self, identified_on: date, on: date | None = None) -> bool:
-        return self.reported_to_police_on is None and self.deadlines(identified_on).overdue(
-            on or today()
-        )
 
 
 class ForcedMarriageDetail(OrderDetail):

@@ -48,9 +48,19 @@ class MissingEpisode(Recorded):
     )
     interview_status = models.CharField(max_length=16, choices=InterviewStatus.choices,
                                         default=InterviewStatus.PENDING)
-    interview_on = models.DateField(null=True, blank=True)
+    interview_offered_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the return home interview was offered.")
+    # The moment held or declined: the 72 hours are compared instant with instant.
+    interview_at = models.DateTimeField(null=True, blank=True)
     interview_by = models.CharField(max_length=200, blank=True)
+    interview_independent = models.BooleanField(
+        null=True, blank=True,
+        help_text="Held by someone not involved in caring for the child (statutory guidance).")
     interview_notes = models.TextField(blank=True)
+    # Police prevention interview (the "safe and well" check) on return: a police duty,
+    # separate from the return home interview the local authority owes.
+    prevention_interview_at = models.DateTimeField(null=True, blank=True)
+    prevention_interview_by = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["-reported_at", "-pk"]
@@ -65,9 +75,13 @@ class MissingEpisode(Recorded):
         return return_interview_due(self.returned_at) if self.returned_at else None
 
     def interview_overdue(self, at: datetime | None = None) -> bool:
+        from ..conf import local_rules
+        from ..deadlines import interview_owed  # it reads this model: imported late
+
         due = self.interview_due
         return (
-            due is not None
+            interview_owed(self.episode_type, local_rules())
+            and due is not None
             and self.interview_status == InterviewStatus.PENDING
             and (at or now()) > due
         )

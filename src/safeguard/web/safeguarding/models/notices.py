@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import models
 
 from ..clock import today
-from ..rules import NOTICE_BASIS_AGE_LIMIT, NOTICE_BASIS_LABELS, NoticeBasis, birthday_on_or_after
+from ..rules import NOTICE_BASIS_LABELS, NoticeBasis, notice_lapses
 from .common import Recorded
 
 
@@ -55,9 +55,14 @@ class WarningNotice(Recorded):
         return self.status == NoticeStatus.ACTIVE and (on or today()) > self.review_due
 
     def protection_ends(self) -> date | None:
-        """The day the last child reaches the age limit of its basis (16 or 18)."""
-        ends = [link.protection_ends() for link in self.links.all()]
+        """The day the notice stops protecting its last child (NoticeChild.protection_ends)."""
+        ends = [link.protection_ends for link in self.links.all()]
         return max(ends) if ends else None
+
+    def lapsed_for_all(self, on: date | None = None) -> bool:
+        """True when no child is protected any longer: the notice is not counted active."""
+        ends = self.protection_ends()
+        return ends is not None and (on or today()) >= ends
 
 
 class NoticeChild(models.Model):
@@ -65,6 +70,11 @@ class NoticeChild(models.Model):
     child = models.ForeignKey("safeguarding.Child", on_delete=models.PROTECT, related_name="+")
     basis = models.CharField(max_length=16, choices=BASIS_CHOICES)
     age_when_served = models.PositiveSmallIntegerField()
+    # The first day the notice no longer protects this child (rules.notice_lapses): the
+    # birthday its basis ends at, or for s49 the day the child left care. Stored, so that
+    # work lists and figures can query it; moved sooner when the child leaves care.
+    protection_ends = models.DateField()
+    lapse_reason = models.CharField(max_length=40, default="")
 
     class Meta:
         ordering = ["pk"]
@@ -75,10 +85,17 @@ class NoticeChild(models.Model):
     def __str__(self) -> str:
         return f"{self.child} ({self.get_basis_display()})"
 
-    def protection_ends(self) -> date:
-        return birthday_on_or_after(
-            self.child.date_of_birth, NOTICE_BASIS_AGE_LIMIT[NoticeBasis(self.basis)]
-        )
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.protection_ends is None:
+            self.set_protection()  # the age limit; legal_status moves it when care ends
+        super().save(*args, **kwargs)
+
+    def set_protection(self, left_care_on: date | None = None) -> None:
+        lapse = notice_lapses(NoticeBasis(self.basis), self.child.date_of_birth, left_care_on)
+        self.protection_ends, self.lapse_reason = lapse.on, lapse.reason
+
+    def protects(self, on: date | None = None) -> bool:
+        return (on or today()) < self.protection_ends
 
 
 class NoticeBreach(models.Model):

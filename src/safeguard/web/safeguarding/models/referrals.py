@@ -1,5 +1,12 @@
 """Referrals: an incoming concern, rated, decided within 1 working day, with an outcome;
-an assessment due within 45 working days of the referral (rules, workingdays)."""
+an assessment due within 45 working days of the referral (rules, workingdays).
+
+A referral decided "strategy discussion" follows the child protection path of Working
+Together to Safeguard Children 2023 (rules.child_protection_clocks): the strategy
+discussion, the section 47 enquiry it starts, the initial child protection conference
+within 15 working days of the discussion, the first core group within 10 working days of
+the conference, the first review conference within 3 months. The 45-working-day
+assessment clock runs beside it (an s47 enquiry is carried out under an assessment)."""
 
 from __future__ import annotations
 
@@ -25,6 +32,17 @@ class Outcome(models.TextChoices):
     PANEL = "panel", "Referral to the exploitation panel"
 
 
+class S47Outcome(models.TextChoices):
+    CONFERENCE = "conference", "Concerns substantiated: initial child protection conference"
+    NO_CONFERENCE = "no_conference", "No conference (concerns not substantiated, or no " \
+        "continuing risk of significant harm)"
+
+
+class ConferenceOutcome(models.TextChoices):
+    PLAN = "plan", "Child protection plan"
+    NO_PLAN = "no_plan", "No child protection plan"
+
+
 class Referral(Recorded):
     child = models.ForeignKey("safeguarding.Child", on_delete=models.PROTECT,
                               related_name="referrals")
@@ -41,6 +59,20 @@ class Referral(Recorded):
     decision_notes = models.TextField(blank=True)
     assessment_due = models.DateField(null=True, blank=True)
     assessment_completed_on = models.DateField(null=True, blank=True)
+    # The child protection path (a strategy discussion outcome). The due dates are set from
+    # the dates held, on the calendar in force when they were recorded.
+    strategy_discussion_on = models.DateField(null=True, blank=True)
+    s47_started_on = models.DateField("section 47 enquiry started", null=True, blank=True)
+    s47_outcome = models.CharField("section 47 outcome", max_length=16,
+                                   choices=S47Outcome.choices, blank=True)
+    icpc_due = models.DateField("initial conference due", null=True, blank=True)
+    icpc_held_on = models.DateField("initial conference held", null=True, blank=True)
+    icpc_outcome = models.CharField("initial conference outcome", max_length=16,
+                                    choices=ConferenceOutcome.choices, blank=True)
+    core_group_due = models.DateField("first core group due", null=True, blank=True)
+    core_group_held_on = models.DateField("first core group held", null=True, blank=True)
+    rcpc_due = models.DateField("review conference due", null=True, blank=True)
+    rcpc_held_on = models.DateField("review conference held", null=True, blank=True)
 
     class Meta:
         ordering = ["-received_at", "-pk"]

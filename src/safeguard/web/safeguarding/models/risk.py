@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import models
 
 from ..clock import today
-from ..rules import grade_for_score
+from ..screening import Thresholds, ToolSpec, parse_bands, parse_rules
 from .common import Recorded, RiskGrade
 
 
@@ -32,6 +32,10 @@ class ScreeningTool(models.Model):
         default=True, help_text="Weights are illustrative local configuration."
     )
     digest = models.CharField(max_length=64, help_text="SHA-256 of the file it came from.")
+    # Format 2 (screening.py): thresholds by age band and age rules, as the file has them.
+    format_version = models.PositiveSmallIntegerField(default=1)
+    bands = models.JSONField(default=list, blank=True)
+    rules = models.JSONField(default=list, blank=True)
     active = models.BooleanField(default=True)
     loaded_at = models.DateTimeField(auto_now_add=True)
 
@@ -44,8 +48,14 @@ class ScreeningTool(models.Model):
     def __str__(self) -> str:
         return f"{self.name} (version {self.version})"
 
-    def grade_for(self, score: int) -> str:
-        return grade_for_score(score, self.low_from, self.medium_from, self.high_from).value
+    def spec(self, indicators: list[Indicator] | None = None) -> ToolSpec:
+        items = indicators if indicators is not None else list(self.indicators.all())
+        return ToolSpec(
+            weights={item.code: item.weight for item in items},
+            default=Thresholds(self.low_from, self.medium_from, self.high_from),
+            bands=parse_bands(self.bands),
+            rules=parse_rules(self.rules, (item.code for item in items)),
+        )
 
 
 class Indicator(models.Model):
@@ -54,6 +64,8 @@ class Indicator(models.Model):
     text = models.CharField(max_length=300)
     weight = models.PositiveIntegerField()
     order = models.PositiveIntegerField(default=0)
+    # The recorded facts that suggest it (suggestions.FACTS), for the practitioner to confirm.
+    suggested_by = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["tool", "order", "pk"]
@@ -83,6 +95,15 @@ class RiskAssessment(Recorded):
     )
     review_due = models.DateField()
     notes = models.TextField(blank=True)
+    # What the age rules of a format-2 tool made of this screening (screening.Screening):
+    # the age on the day, each rule that applied (as screening.Rule.as_record) and the
+    # action the rules require. Kept on the assessment so that it reads the same later.
+    age_at_screening = models.PositiveSmallIntegerField(null=True, blank=True)
+    rules_applied = models.JSONField(default=list, blank=True)
+    required_action = models.TextField(blank=True)
+    # The indicators suggested from recorded facts (suggestions.py), each with its source
+    # and whether the practitioner ticked it: [{"code", "fact", "why", "confirmed"}].
+    suggestions = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-completed_on", "-pk"]

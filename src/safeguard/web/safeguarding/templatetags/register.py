@@ -16,3 +16,9 @@ def grade_label(value: str | None) -> str:
     if not value:
         return "Not screened"
     return str(_GRADES.get(value, value))
+
+
+@register.filter
+def get_item(mapping: dict[str, object] | None, key: str) -> object:
+    """A dictionary's value in a template: {{ mapping|get_item:key }}."""
+    return (mapping or {}).get(key)

@@ -15,9 +15,16 @@ from django.views.decorators.http import require_http_methods
 from ... import audit
 from ...audit.models import Action
 from ...policy import signed_in_user
+from .. import legal_status
 from ..clock import now, today
 from ..conf import local_rules
-from ..forms.children import ChildFilterForm, ChildForm, InvolvementForm, LinkedPersonForm
+from ..forms.children import (
+    ChildFilterForm,
+    ChildForm,
+    InvolvementForm,
+    LegalStatusForm,
+    LinkedPersonForm,
+)
 from ..models import (
     AdultOfConcern,
     Child,
@@ -25,6 +32,7 @@ from ..models import (
     MissingEpisode,
     Referral,
     RiskAssessment,
+    ScreeningTool,
     WarningNotice,
 )
 from ..need_to_know import (
@@ -35,6 +43,7 @@ from ..need_to_know import (
     visible_records,
 )
 from ..rules import is_repeat_missing
+from ..suggestions import facts_for, newer_than
 from ..worklists import with_current_grade
 from .common import form_page, open_for_view, record_context, record_list_view, save_new
 
@@ -80,7 +89,12 @@ def child_create(request: HttpRequest) -> HttpResponse:
     user = require_writer(request)
     form = ChildForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
-        child = save_new(request, form.save(commit=False))
+        with transaction.atomic():
+            child = form.save(commit=False)
+            save_new(request, child)
+            legal_status.record(child, child.legal_status,
+                                form.cleaned_data["legal_status_since"] or today(), by=user,
+                                note="Status when recorded")
         messages.success(request, f"Recorded {child}.")
         return redirect("safeguarding:child_detail", pk=child.pk)
     return form_page(request, "New child", [form], cancel=reverse("safeguarding:child_list"))
@@ -106,10 +120,15 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     notices = visible_records(request, WarningNotice).filter(children=child).select_related(
         "adult").distinct()
+    latest = assessments.first()
+    # New facts since the last screening prompt its review now (suggestions.py).
+    prompts = newer_than(facts_for(request, child), latest.completed_on) if latest else []
     return render(request, "safeguarding/child_detail.html", {
         "child": child, "user": user, "today": today(), "now": current,
         "assessments": assessments,
-        "latest": assessments.first(),
+        "latest": latest, "review_prompts": prompts,
+        "tools": ScreeningTool.objects.filter(active=True).order_by("name", "slug"),
+        "legal_history": child.legal_history.select_related("recorded_by")[:20],
         "episodes": episodes, "repeat_missing": repeat, "rules": rules,
         "concerns": visible_child_parts(request, Concern).filter(child=child),
         "referrals": visible_child_parts(request, Referral).filter(child=child),
@@ -129,10 +148,39 @@ def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             form.save()
+            if "legal_status" in form.changed_data:
+                legal_status.record(child, child.legal_status,
+                                    form.cleaned_data["legal_status_since"] or today(),
+                                    by=signed_in_user(request))
             audit.record(request, Action.UPDATE, child, fields=sorted(form.changed_data))
         messages.success(request, f"Saved {child}.")
         return redirect("safeguarding:child_detail", pk=child.pk)
     return form_page(request, f"Change {child}", [form], subject=child,
+                     cancel=reverse("safeguarding:child_detail", args=[child.pk]))
+
+
+@require_http_methods(["GET", "POST"])
+def legal_status_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a legal status from a date: a warning notice served on an earlier date needs
+    the status then, and leaving care ends a s49 notice's protection."""
+    child = open_record(request, Child, pk, need="write")
+    if request.method == "GET" and (asked := open_for_view(request, child)) is not None:
+        return asked
+    form = LegalStatusForm(request.POST or None, child=child)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with transaction.atomic():
+            change = legal_status.record(child, data["status"], data["since"],
+                                         by=signed_in_user(request), note=data["note"])
+            audit.record(request, Action.UPDATE, child, legal_status=change.status,
+                         since=change.since.isoformat())
+        messages.success(request, f"Recorded: {change}.")
+        return redirect("safeguarding:child_detail", pk=child.pk)
+    return form_page(request, f"Legal status of {child}", [form], subject=child,
+                     intro="The status from a date, today's change or an earlier one: the "
+                           "history decides a warning notice's basis on the date it was "
+                           "served, and when a Children Act s49 notice stops protecting "
+                           "a child who leaves care.",
                      cancel=reverse("safeguarding:child_detail", args=[child.pk]))
 
 

@@ -89,7 +89,7 @@ def share_back_form(request: HttpRequest, child: Child) -> ShareBackForm | None:
 
 def form_page(request: HttpRequest, title: str, forms_: list[Any], *, cancel: str,
               intro: str = "", subject: Any = None, submit: str = "Save",
-              status: int = 200) -> HttpResponse:
+              status: int = 200, other_tools: list[Any] | None = None) -> HttpResponse:
     """One page for every register form: an error summary naming each field, then the
     forms in order."""
     bound = [f for f in forms_ if f is not None]
@@ -112,4 +112,5 @@ def form_page(request: HttpRequest, title: str, forms_: list[Any], *, cancel: st
     return render(request, "safeguarding/form.html", {
         "title": title, "forms": bound, "cancel": cancel, "intro": intro,
         "subject": subject, "submit": submit, "problems": problems,
+        "other_tools": other_tools or [],
     }, status=status)

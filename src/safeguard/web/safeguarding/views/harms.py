@@ -16,8 +16,18 @@ from ... import audit
 from ...audit.models import Action
 from ...policy import NoAccess
 from ..clock import today
+from ..conf import local_rules
+from ..deadlines import fgm_duty, fgm_report_overdue, nrm_clock, order_clock
 from ..forms.harms import ConcernForm, detail_form_class
-from ..models import Child, Concern, FgmDetail, HarmKind, MissingEpisode
+from ..models import (
+    Child,
+    Concern,
+    FgmDetail,
+    ForcedMarriageDetail,
+    HarmKind,
+    MissingEpisode,
+    TraffickingDetail,
+)
 from ..need_to_know import open_child_part, open_record, require_writer, visible_child_parts
 from .common import form_page, open_for_view, record_context, save_new, share_back_form
 
@@ -38,7 +48,7 @@ def concern_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     data = request.POST or None
     form = ConcernForm(data, initial={"identified_on": today()})
     detail_class = detail_form_class(harm)
-    detail_form = detail_class(data, prefix="detail") if detail_class else None
+    detail_form = detail_class(data, prefix="detail", child=child) if detail_class else None
     share_form = share_back_form(request, child)
     if request.method == "POST" and _all_valid(form, detail_form, share_form):
         with transaction.atomic():
@@ -61,11 +71,20 @@ def concern_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 def _intro(harm: HarmKind) -> str:
     if harm == HarmKind.FGM:
-        return ("Known FGM in a girl under 18 is reported to the police by the end of the next "
-                "working day, and within one month at most (FGM Act 2003 s5B).")
+        return ("A regulated health or social care professional or a teacher who is told by a "
+                "girl under 18 that FGM has been carried out on her, or who sees the signs, "
+                "reports it to the police personally by the end of the next working day, one "
+                "month at most (FGM Act 2003 s5B). At-risk and suspected cases, and what a "
+                "parent or another professional says, follow the local safeguarding "
+                "procedures instead.")
+    if harm == HarmKind.FORCED_MARRIAGE:
+        return ("A forced marriage protection order (Family Law Act 1996 Part 4A) may run to "
+                "a date: give it, and the register warns before it expires.")
     if harm == HarmKind.TRAFFICKING:
         return ("Police and councils are first responders to the National Referral Mechanism: "
-                "record the referral, then the reasonable and conclusive grounds decisions.")
+                "record the referral, then the reasonable grounds decision (due within 5 "
+                "working days) and the conclusive grounds decision (no sooner than 30 days "
+                "after a positive reasonable grounds decision).")
     if harm == HarmKind.MISSING:
         return "The episodes themselves are recorded as missing episodes on the child."
     return ""
@@ -89,19 +108,32 @@ def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
             display = getattr(detail, f"get_{field.name}_display", None)
             value = display() if display else getattr(detail, field.name)
             fields.append((field.verbose_name, value))
-    fgm = None
-    if isinstance(detail, FgmDetail):
-        deadlines = detail.deadlines(concern.identified_on)
-        fgm = {"deadlines": deadlines,
-               "overdue": detail.report_overdue(concern.identified_on),
-               "past_limit": detail.reported_to_police_on is None
-               and deadlines.past_limit(today())}
     episodes = (visible_child_parts(request, MissingEpisode).filter(child=concern.child)
                 if concern.kind == HarmKind.MISSING else None)
     return render(request, "safeguarding/concern_detail.html", {
-        "concern": concern, "child": concern.child, "fields": fields, "fgm": fgm,
-        "episodes": episodes, **record_context(request, concern),
+        "concern": concern, "child": concern.child, "fields": fields,
+        **_clocks(concern, detail), "episodes": episodes, **record_context(request, concern),
     })
+
+
+def _clocks(concern: Concern, detail: Any) -> dict[str, Any]:
+    """The FGM duty and deadlines, a protection order's expiry, the NRM decisions: what
+    the concern page shows beside its fields (deadlines.py, as the work lists read it)."""
+    day, rules = today(), local_rules()
+    clocks: dict[str, Any] = {"fgm": None, "order": None, "nrm": None,
+                              "warning_days": rules.order_expiry_warning_days}
+    if isinstance(detail, FgmDetail):
+        duty = fgm_duty(concern, detail, rules.working)
+        reported = detail.reported_to_police_on is not None
+        clocks["fgm"] = {
+            "duty": duty, "deadlines": duty.deadlines, "reported": reported,
+            "overdue": fgm_report_overdue(duty, detail, day),
+            "past_limit": duty.alerts and not reported and duty.deadlines.past_limit(day)}
+    if isinstance(detail, FgmDetail | ForcedMarriageDetail):
+        clocks["order"] = order_clock(concern, detail, day, rules.order_expiry_warning_days)
+    if isinstance(detail, TraffickingDetail):
+        clocks["nrm"] = nrm_clock(detail, day, rules.working)
+    return clocks
 
 
 @require_http_methods(["GET", "POST"])
@@ -114,8 +146,8 @@ def concern_edit(request: HttpRequest, pk: int) -> HttpResponse:
     data = request.POST or None
     form = ConcernForm(data, instance=concern)
     detail_class = detail_form_class(concern.kind)
-    detail_form = (detail_class(data, instance=concern.detail, prefix="detail")
-                   if detail_class else None)
+    detail_form = (detail_class(data, instance=concern.detail, prefix="detail",
+                                child=concern.child) if detail_class else None)
     if request.method == "POST" and _all_valid(form, detail_form):
         with transaction.atomic():
             form.save()

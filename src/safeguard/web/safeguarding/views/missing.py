@@ -13,6 +13,7 @@ from ... import audit
 from ...audit.models import Action
 from ..clock import now
 from ..conf import local_rules
+from ..deadlines import interview_clock, prevention_interview_owed
 from ..forms.missing import EpisodeForm, ReturnForm
 from ..models import Child, MissingEpisode
 from ..need_to_know import open_child_part, open_record, require_writer, visible_child_parts
@@ -48,8 +49,11 @@ def episode_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rules = local_rules()
     reported = visible_child_parts(request, MissingEpisode).filter(
         child=episode.child).values_list("reported_at", flat=True)
+    moment = now()
     return render(request, "safeguarding/episode_detail.html", {
-        "episode": episode, "child": episode.child, "now": now(),
+        "episode": episode, "child": episode.child, "now": moment,
+        "interview": interview_clock(episode, rules, moment),
+        "prevention_awaited": prevention_interview_owed(episode),
         "police_grade": rules.police_grade_label(episode.police_risk_grade),
         "repeat_missing": is_repeat_missing(list(reported), episode.reported_at,
                                             rules.repeat_missing_episodes,
@@ -75,5 +79,8 @@ def episode_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("safeguarding:episode_detail", pk=episode.pk)
     return form_page(request, "Found, returned and the return home interview", [form],
                      subject=episode.child,
-                     intro="The return home interview is due 72 hours after the return.",
+                     intro="The return home interview is offered on the return and held "
+                     "within 72 hours of it (DfE statutory guidance, 2014), by someone not "
+                     "involved in caring for the child. The police prevention interview (safe "
+                     "and well check) is separate: record both.",
                      cancel=reverse("safeguarding:episode_detail", args=[episode.pk]))

@@ -15,6 +15,7 @@ from ... import audit
 from ...audit.models import Action
 from ...core.params import record_id
 from ...policy import signed_in_user
+from .. import legal_status
 from ..clock import local_date, today
 from ..conf import local_rules
 from ..forms.notices import BreachForm, NoticeForm, NoticeStatusForm
@@ -26,7 +27,7 @@ from ..need_to_know import (
     visible_children,
     visible_records,
 )
-from ..rules import add_months
+from ..rules import NoticeBasis, add_months
 from .common import form_page, open_for_view, record_context, record_list_view, save_new
 
 
@@ -63,15 +64,24 @@ def notice_create(request: HttpRequest) -> HttpResponse:
                                            local_rules().notice_review_months)
             save_new(request, notice, review_due=notice.review_due.isoformat(),
                      children={str(pk): basis.value for pk, (basis, _) in form.bases.items()})
-            NoticeChild.objects.bulk_create(
-                NoticeChild(notice=notice, child_id=pk, basis=basis.value, age_when_served=age)
-                for pk, (basis, age) in form.bases.items()
-            )
+            chosen = {child.pk: child for child in form.cleaned_data["children"]}
+            links = []
+            for pk, (basis, age) in form.bases.items():
+                link = NoticeChild(notice=notice, child=chosen[pk], basis=basis.value,
+                                   age_when_served=age)
+                # A notice entered late may already have lapsed (the child left care).
+                link.set_protection(legal_status.left_care_after(chosen[pk], local_date(
+                    notice.served_at)) if basis == NoticeBasis.CHILDREN_ACT_S49 else None)
+                links.append(link)
+            NoticeChild.objects.bulk_create(links)
         messages.success(request, "Recorded the warning notice.")
         return redirect("safeguarding:notice_detail", pk=notice.pk)
     return form_page(request, "Child abduction warning notice", [form],
-                     intro="Under 16: Child Abduction Act 1984 s2. 16 or 17 and in care: "
-                           "Children Act 1989 s49. The basis is checked for each child.",
+                     intro="Under 16: Child Abduction Act 1984 s2 (not on a parent, guardian "
+                           "or person with parental responsibility: s2(2)). Under 18 and in "
+                           "care on the date served: Children Act 1989 s49. The basis is "
+                           "checked for each child; breaching a notice is not itself an "
+                           "offence, the notice is evidence for the offences of s2 and s49.",
                      cancel=reverse("safeguarding:notice_list"))
 
 

@@ -15,10 +15,10 @@ from ...audit.models import Action
 from ...policy import signed_in_user
 from ..clock import local_date, now, today
 from ..conf import local_rules
-from ..forms.referrals import DecisionForm, ReferralForm
-from ..models import Child, Outcome, Referral
+from ..forms.referrals import ASSESSED, ChildProtectionForm, DecisionForm, ReferralForm
+from ..models import Child, ConferenceOutcome, Outcome, Referral, S47Outcome
 from ..need_to_know import open_child_part, open_record, require_writer, visible_child_parts
-from ..rules import assessment_due, referral_decision_due
+from ..rules import assessment_due, child_protection_clocks, referral_decision_due
 from .common import (
     form_page,
     open_for_view,
@@ -92,10 +92,10 @@ def referral_decide(request: HttpRequest, pk: int) -> HttpResponse:
             if decision.decided_at is None:
                 decision.decided_at = now()
                 decision.decided_by = signed_in_user(request)
-            if decision.outcome == Outcome.ASSESSMENT and decision.assessment_due is None:
+            if decision.outcome in ASSESSED and decision.assessment_due is None:
                 decision.assessment_due = assessment_due(local_date(decision.received_at),
                                                          local_rules().working)
-            elif decision.outcome != Outcome.ASSESSMENT:
+            elif decision.outcome not in ASSESSED:
                 decision.assessment_due = None
             decision.save()
             audit.record(request, Action.UPDATE, referral, fields=sorted(form.changed_data),
@@ -104,3 +104,45 @@ def referral_decide(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("safeguarding:referral_detail", pk=referral.pk)
     return form_page(request, "Decision on the referral", [form], subject=referral.child,
                      cancel=reverse("safeguarding:referral_detail", args=[referral.pk]))
+
+
+@require_http_methods(["GET", "POST"])
+def referral_child_protection(request: HttpRequest, pk: int) -> HttpResponse:
+    """The child protection path of a strategy discussion outcome, with its clocks."""
+    referral = open_child_part(request, Referral, pk, need="write")
+    if request.method == "GET" and (
+        asked := open_for_view(request, referral, referral.child)
+    ) is not None:
+        return asked
+    if referral.outcome != Outcome.STRATEGY:
+        messages.error(request, "The child protection path follows a decision of strategy "
+                                "discussion: record that decision first.")
+        return redirect("safeguarding:referral_detail", pk=referral.pk)
+    form = ChildProtectionForm(request.POST or None, instance=referral)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            path = form.save(commit=False)
+            clocks = child_protection_clocks(
+                path.strategy_discussion_on, path.s47_started_on,
+                path.s47_outcome == S47Outcome.NO_CONFERENCE, path.icpc_held_on,
+                path.icpc_outcome == ConferenceOutcome.PLAN, local_rules().working)
+            path.icpc_due, path.core_group_due, path.rcpc_due = (
+                clocks.icpc_due, clocks.core_group_due, clocks.rcpc_due)
+            path.save()
+            audit.record(request, Action.UPDATE, referral, fields=sorted(form.changed_data),
+                         icpc_due=_iso(path.icpc_due), core_group_due=_iso(path.core_group_due),
+                         rcpc_due=_iso(path.rcpc_due))
+        messages.success(request, "Recorded the child protection steps.")
+        return redirect("safeguarding:referral_detail", pk=referral.pk)
+    return form_page(
+        request, "Child protection steps", [form], subject=referral.child,
+        intro="Working Together to Safeguard Children 2023: the initial child protection "
+              "conference within 15 working days of the strategy discussion that started "
+              "the section 47 enquiry; the first core group within 10 working days of the "
+              "conference; the first review conference within 3 months. The 45-working-day "
+              "assessment clock runs beside them. Bank holidays are excluded.",
+        cancel=reverse("safeguarding:referral_detail", args=[referral.pk]))
+
+
+def _iso(day: object) -> str | None:
+    return day.isoformat() if hasattr(day, "isoformat") else None
