@@ -45,6 +45,7 @@ main.add_command(web_commands.audit)
 main.add_command(web_commands.web)
 main.add_command(web_commands.worker)
 main.add_command(web_commands.intel)
+main.add_command(web_commands.retention)
 
 
 def print_summary(console: Console, summary: dict[str, object], out_dir: Path) -> None:

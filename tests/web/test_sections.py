@@ -19,6 +19,7 @@ INDEX = {
     "partners": "/partners/",
     "statistics": "/statistics/",
     "audit": "/audit/",
+    "retention": "/retention/",
 }
 
 

@@ -15,6 +15,7 @@ import click
 
 from .intelligence.commands import intel as intel  # `safeguard intel ...`
 from .reports.command import committee_report  # `safeguard web committee-report`
+from .retention.command import retention as retention  # `safeguard retention due`
 
 EXIT_USAGE = 2
 EXIT_INPUT = 3  # the audit chain is broken: the data read is not what was written

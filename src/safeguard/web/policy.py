@@ -176,6 +176,9 @@ SECTIONS = {
     "partners": Section("partners", REGISTER_ROLES),
     "statistics": Section("statistics", frozenset({Role.ANALYST, Role.SUPERVISOR})),
     "audit": Section("audit log", frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR})),
+    # Every agency owns records on the schedule (register children, at least); its
+    # supervisors review them, and decide only on their own agency's (retention/views.py).
+    "retention": Section("retention review", frozenset({Role.SUPERVISOR})),
 }
 
 

@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "safeguard.web.intelligence",
     "safeguard.web.partners",
     "safeguard.web.reports",
+    "safeguard.web.retention",
 ]
 
 MIDDLEWARE = [

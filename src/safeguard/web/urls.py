@@ -13,4 +13,5 @@ urlpatterns = [
     path("api/intelligence/", include("safeguard.web.intelligence.api_urls")),
     path("partners/", include("safeguard.web.partners.urls")),
     path("statistics/", include("safeguard.web.reports.urls")),
+    path("retention/", include("safeguard.web.retention.urls")),
 ]
