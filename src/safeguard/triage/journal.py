@@ -48,8 +48,14 @@ def _lenient_text(raw: bytes) -> str:
     return raw.decode("utf-8", "replace")
 
 
-def _text(blob: bytes) -> str:
-    return bytes(blob).decode("utf-8", "surrogatepass")
+def _text(blob: object) -> str:
+    if not isinstance(blob, bytes):
+        # The journal writes BLOBs; a TEXT or number there (SQLite keeps any type in any
+        # column) was not written by this program. Raised as the decode error its readers
+        # already turn into "the journal is damaged" (a fuzz finding: a TypeError before).
+        raise UnicodeDecodeError("utf-8", b"", 0, 1,
+                                 f"a {type(blob).__name__} where a BLOB was written")
+    return blob.decode("utf-8", "surrogatepass")
 
 
 def record_to_dict(record: Record) -> dict[str, Any]:
