@@ -47,6 +47,10 @@ class LocalConfig(Generic[Rules]):
             raise SettingError(f"{self.variable}: cannot read {path}: {exc.strerror}") from exc
         except tomllib.TOMLDecodeError as exc:
             raise SettingError(f"{self.variable}: {path} is not valid TOML: {exc}") from exc
+        except UnicodeDecodeError as exc:
+            # tomllib decodes the whole file first: not UTF-8 is not TOML (a fuzz finding).
+            raise SettingError(f"{self.variable}: {path} is not UTF-8 text (byte "
+                               f"{exc.start}): TOML files are UTF-8") from exc
 
     def from_files(self) -> dict[str, Any]:
         """The shipped file with the force's file (if named) laid over it."""
