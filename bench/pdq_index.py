@@ -28,7 +28,7 @@ from numpy.typing import NDArray
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import WORK, fresh, machine, record
-from safeguard.triage.media.index import PdqIndex, SearchResult, build_or_load
+from safeguard.triage.media.pdq_index import PdqIndex, SearchResult, build_or_load
 
 MAX_DISTANCE = 31
 

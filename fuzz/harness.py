@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from safeguard.triage.examine import INTERNAL_ERROR, Examiner
-from safeguard.triage.records import FileEntry, Record, TriageWarning
+from safeguard.triage.records import DIGESTS, FileEntry, Record, TriageWarning
 
 
 class Finding(AssertionError):
@@ -50,7 +50,7 @@ def examiner(perceptual: bool = False) -> Examiner:
 
     limits = ExpansionLimits(depth=4, bytes=64 * 1024 * 1024, ratio=100,
                              ratio_floor=8 * 1024 * 1024)
-    return Examiner(("md5", "sha1", "sha256"), perceptual=perceptual, limits=limits,
+    return Examiner(DIGESTS, perceptual=perceptual, limits=limits,
                     spool_dir=scratch_dir() / "spool")
 
 

@@ -112,20 +112,15 @@ def journal(data: bytes) -> None:
 def files_csv(data: bytes) -> None:
     """A run's files.csv, as the platform imports it (rows, values, court figures)."""
     _django()
-    from safeguard.triage.reports.summary import SummaryBuilder
-    from safeguard.web.investigations.importer import (
-        ReportError,
-        engine_record,
-        file_values,
-        read_files_csv,
-    )
+    from safeguard.triage import ReportError, SummaryBuilder, read_files_csv, record_from_row
+    from safeguard.web.investigations.importer import file_values
 
     with as_file(data, "files.csv") as path:
         builder = SummaryBuilder()
         try:
             for row in read_files_csv(path):
                 file_values(row)
-                builder.add(engine_record(row))
+                builder.add(record_from_row(row))
         except ReportError:
             return
         builder.finish(0)

@@ -19,15 +19,16 @@ from .cli_hashset import hashset
 from .triage.errors import EvidenceError, HashSetError, UsageError
 from .triage.expansion import ExpansionLimits, parse_size
 from .triage.hashing import parse_digests
-from .triage.perceptual import PerceptualOptions
+from .triage.perceptual import DEFAULT_DISTANCE, PerceptualOptions
 from .triage.pipeline import EXIT_INPUT, EXIT_USAGE, TriageOptions, triage
+from .triage.reports import Summary
 from .triage.shared_folders import DEFAULT_PATTERNS, SharedFolders
 from .web import commands as web_commands
 
 
 def resolve_home(home: Path | None) -> Path:
     """The data folder: --home, else $SAFEGUARD_HOME, else the per-user default."""
-    from .triage.hashsets.store import default_home
+    from .triage.hashsets import default_home
 
     return home if home is not None else default_home()
 
@@ -48,7 +49,7 @@ main.add_command(web_commands.intel)
 main.add_command(web_commands.retention)
 
 
-def print_summary(console: Console, summary: dict[str, object], out_dir: Path) -> None:
+def print_summary(console: Console, summary: Summary, out_dir: Path) -> None:
     table = Table(title="Triage summary", show_lines=False)
     table.add_column("category")
     keys = ("images", "unique_images", "videos", "unique_videos", "deleted",
@@ -56,10 +57,8 @@ def print_summary(console: Console, summary: dict[str, object], out_dir: Path) -
     for column in ("images", "unique images", "videos", "unique videos", "deleted",
                    "shared location (images)", "shared location (videos)"):
         table.add_column(column, justify="right")
-    categories = summary.get("categories") or {}
-    assert isinstance(categories, dict)
-    for name, figures in categories.items():
-        table.add_row(str(name), *(str(figures.get(key, 0)) for key in keys))
+    for name, figures in summary.categories.items():
+        table.add_row(name, *(str(getattr(figures, key)) for key in keys))
     console.print(table)
     for key in (
         "files",
@@ -71,7 +70,7 @@ def print_summary(console: Console, summary: dict[str, object], out_dir: Path) -
         "unmatched_videos",
         "warnings",
     ):
-        console.print(f"  {key.replace('_', ' ')}: {summary.get(key, 0)}")
+        console.print(f"  {key.replace('_', ' ')}: {getattr(summary, key)}")
     console.print(f"Reports in {out_dir}")
 
 
@@ -114,7 +113,8 @@ def print_summary(console: Console, summary: dict[str, object], out_dir: Path) -
 @click.option("--quiet", is_flag=True, help="No progress bar or summary.")
 @click.option("--no-perceptual", is_flag=True,
               help="Digests only: no PDQ/vPDQ hashing, perceptual matching or groups.")
-@click.option("--pdq-distance", type=click.IntRange(0, 128), default=31, show_default=True,
+@click.option("--pdq-distance", type=click.IntRange(0, 128), default=DEFAULT_DISTANCE,
+              show_default=True,
               help="Largest PDQ Hamming distance that counts as the same picture.")
 @click.option("--no-dihedral", is_flag=True,
               help="Do not also match rotated and mirrored copies.")
@@ -195,7 +195,7 @@ def triage_command(
     if not quiet:
         print_summary(Console(), outcome.summary, out_dir)
     if outcome.warnings:
-        err.print(f"{outcome.warnings} warning(s): see report.json and report.html")
+        err.print(f"{len(outcome.warnings)} warning(s): see report.json and report.html")
     sys.exit(outcome.status)
 
 

@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
-import tarfile
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -23,24 +20,9 @@ from safeguard.triage.evidence.fetch import (
     split_archive_chain,
 )
 from safeguard.triage.pipeline import TriageOptions, triage
+from safeguard.triage.records import Address
 
-
-def _tar_gz(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
-        for name, data in members.items():
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            tar.addfile(info, io.BytesIO(data))
-    return buffer.getvalue()
-
-
-def _zip(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
+from ..archives import tar_bytes, zip_bytes
 
 
 @pytest.fixture(scope="module")
@@ -51,11 +33,14 @@ def evidence(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     (folder / "DCIM" / "IMG_0001.JPG").write_bytes(picture_bytes(1))
     (folder / "odd name!").mkdir()
     (folder / "odd name!" / "p.png").write_bytes(picture_bytes(2, "PNG"))
-    nested = _tar_gz({"old/scan.jpg": picture_bytes(3)})
+    # "!/" along an archive chain: a zip in that folder, holding a folder "inner!".
+    deep = tar_bytes({"x!.jpg": picture_bytes(5)}, "w:gz")
+    (folder / "odd name!" / "chain.zip").write_bytes(zip_bytes({"inner!/deep.tar.gz": deep}))
+    nested = tar_bytes({"old/scan.jpg": picture_bytes(3)}, "w:gz")
     (folder / "shared.zip").write_bytes(
-        _zip({"photos/p4.jpg": picture_bytes(4), "old.tar.gz": nested}))
+        zip_bytes({"photos/p4.jpg": picture_bytes(4), "old.tar.gz": nested}))
     files = {f"DCIM/IMG_{i:04d}.JPG": picture_bytes(10 + i) for i in range(1, 4)}
-    files["photos.zip"] = _zip({"inside/p20.jpg": picture_bytes(20)})
+    files["photos.zip"] = zip_bytes({"inside/p20.jpg": picture_bytes(20)})
     fat = build_fat_image(root / "fat.img", files, ["DCIM/IMG_0002.JPG"], fat_bits=16)
     disk = root / "disk.dd"
     build_partitioned_image(disk, [fat], scheme="mbr")
@@ -103,6 +88,14 @@ def test_a_member_of_a_tar_inside_a_zip(rows: list[dict]) -> None:
 def test_a_folder_whose_name_holds_the_separator(rows: list[dict]) -> None:
     [row] = [r for r in rows if r["path"] == "/odd name!/p.png"]
     assert read(row) == picture_bytes(2, "PNG")
+
+
+def test_names_with_the_separator_along_an_archive_chain(rows: list[dict]) -> None:
+    [row] = [r for r in rows if r["path"] == "/x!.jpg"]
+    assert split_archive_chain(row["archive"]) == ("/odd name!/chain.zip",
+                                                   "/inner!/deep.tar.gz")
+    assert Address.from_columns(row).archive == split_archive_chain(row["archive"])
+    assert read(row) == picture_bytes(5)
 
 
 def test_a_missing_file_is_not_found(evidence: list[Path]) -> None:
@@ -231,9 +224,9 @@ def test_only_a_few_images_are_kept_open(evidence: list[Path], rows: list[dict],
 def test_a_member_is_not_copied_past_the_size_asked(tmp_path: Path) -> None:
     # An archive altered since the triage (here: a member of 3 MiB of zeros, a bomb in
     # miniature) is refused as the copy passes the cap, before it is read whole.
-    inner = _zip({"big.bin": bytes(3 * 1024 * 1024)})
+    inner = zip_bytes({"big.bin": bytes(3 * 1024 * 1024)})
     (tmp_path / "case").mkdir()
-    (tmp_path / "case" / "outer.zip").write_bytes(_zip({"inner.zip": inner}))
+    (tmp_path / "case" / "outer.zip").write_bytes(zip_bytes({"inner.zip": inner}))
     big = address_of(path="/big.bin", archive="/outer.zip!/inner.zip")
     with pytest.raises(EvidenceError, match="more than 1,048,576 bytes"), \
             open_content(tmp_path / "case", big, max_bytes=1024 * 1024):

@@ -51,6 +51,24 @@ def make_user(
     return user
 
 
+def browser_sign_in(page: Any, base: str, username: str, password: str = PASSWORD,
+                    on_code_page: Any = None) -> None:
+    """Through the real sign-in pages in a Playwright page: password, then the code the
+    user's authenticator shows now (`on_code_page(page)` runs on the code page)."""
+    device = totp.confirmed_device(User.objects.get(username=username))
+    assert device is not None, f"{username} has no authenticator"
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/accounts/login/code/")
+    if on_code_page is not None:
+        on_code_page(page)
+    page.fill("input[name=code]", totp.current_code(device))
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
 def code_for(user: User) -> str:
     """The code the user's authenticator shows now. The device forgets the last code
     used, so that two sign-ins inside one 30-second step both pass."""

@@ -7,6 +7,7 @@ pytest-django reads DJANGO_SETTINGS_MODULE when it starts; this conftest is load
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -75,3 +76,57 @@ def page(browser: Any) -> Iterator[Any]:
     opened.set_default_timeout(10_000)
     yield opened
     context.close()
+
+
+@pytest.fixture
+def one_request_at_a_time(live_server: Any) -> Iterator[Any]:
+    """The page loads its previews in parallel; with SQLite in memory every request
+    thread of the live server shares the test's one connection, which cannot run two
+    transactions at once. Requests are served one at a time here (a real server gives
+    each thread its own connection)."""
+    httpd = live_server.thread.httpd
+    app = httpd.get_app()
+    lock = threading.Lock()
+
+    def serial(environ: dict[str, Any], start_response: Any) -> Any:
+        with lock:
+            return app(environ, start_response)
+
+    httpd.set_app(serial)
+    yield live_server
+    httpd.set_app(app)
+
+
+@pytest.fixture(scope="module")
+def demo_case(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo case `safeguard demo` builds: benign evidence, the demo hash sets, and
+    its triage (workdir/report), once per module."""
+    from safeguard.demo.case import run_demo
+
+    workdir = tmp_path_factory.mktemp("web-demo")
+    assert run_demo(workdir, workdir / "home") == 0
+    return workdir
+
+
+@pytest.fixture
+def demo_settings(demo_case: Path) -> Iterator[Path]:
+    """The settings under which the platform reads the demo case (its home, its evidence).
+    Audit anchors go beside it: seeding the demo in a committing test writes hundreds of
+    events, whose anchor in the tests' shared file would outlive the rows."""
+    from django.test import override_settings
+
+    with override_settings(HOME=demo_case / "home",
+                           EVIDENCE_ROOTS=[str(demo_case / "evidence")],
+                           AUDIT_ANCHOR_FILE=demo_case / "home" / "web" / "audit-anchors.log"):
+        yield demo_case
+
+
+@pytest.fixture(autouse=True)
+def audit_anchors_per_test(tmp_path: Path) -> Iterator[None]:
+    """Each test's audit anchors in its own file. The database is rolled back after each
+    test, anchors written to a shared file are not: a later test's chain (starting again
+    at row 1) would be checked against an earlier test's anchor of row 101."""
+    from django.test import override_settings
+
+    with override_settings(AUDIT_ANCHOR_FILE=tmp_path / "audit-anchors.log"):
+        yield

@@ -28,6 +28,11 @@ class UsageError(SafeguardError):
     """The request itself is wrong (bad option value, unknown digest name)."""
 
 
+class ContentNotFound(EvidenceError):
+    """The address no longer leads to a file in this evidence (moved, replaced, damaged),
+    or it names something that cannot be read back (a carved file)."""
+
+
 class MediaError(SafeguardError):
     """A picture or video that cannot be decoded (damaged, truncated, not media at all)."""
 
@@ -39,3 +44,7 @@ class ResumeRefused(UsageError):
 
 class JournalError(UsageError):
     """The run journal in the output folder is damaged: the run cannot be resumed."""
+
+
+class ReportError(SafeguardError):
+    """A run folder whose reports cannot be read back (missing, damaged, not the engine's)."""

@@ -29,7 +29,7 @@ from .evidence import archive
 from .expansion import Budget, ExpansionLimit, ExpansionLimits, Metered, spooled
 from .filetypes import HEAD_SIZE, sniff
 from .hashing import Digested, digest_path, digest_stream
-from .records import FileEntry, FileType, Record, TriageWarning, WarningSink
+from .records import DIGESTS, FileEntry, FileType, Record, TriageWarning, WarningSink
 
 # Errors that mean "this item's content could not be read", as opposed to a bug.
 READ_ERRORS: tuple[type[BaseException], ...] = (
@@ -138,7 +138,7 @@ class Examiner:
 
     def stream(self, entry: FileEntry, sink: RecordSink, extra: Sequence[str] = ()) -> Record:
         """Examine `entry`, sending its records to `sink` (its own last); returns its own."""
-        names = tuple(d for d in ("md5", "sha1", "sha256") if d in self.digests or d in extra)
+        names = tuple(d for d in DIGESTS if d in self.digests or d in extra)
         try:
             if entry.local_path is not None:
                 digested = digest_path(entry.local_path, names, self.on_bytes, self.keep)
@@ -164,14 +164,14 @@ class Examiner:
         except _STOP_RUN:
             raise
         except Exception as exc:  # the item's own row stands; say what failed
-            sink.warn(TriageWarning(str(entry.address), "examine", _failure(exc)))
+            sink.warn(TriageWarning(entry.address, "examine", _failure(exc)))
         sink.record(record)
         return record
 
     def _expand(
         self, stream: BinaryIO, record: Record, sink: RecordSink, depth: int, budget: Budget
     ) -> None:
-        address = str(record.address)
+        address = record.address
         if depth > self.limits.depth:
             sink.warn(TriageWarning(
                 address, "archive",
@@ -233,20 +233,20 @@ class Examiner:
             if record is None:
                 sink.record(self._unreadable(member, exc, sink.warn))
             else:
-                sink.warn(TriageWarning(str(member.address), "examine", _failure(exc)))
+                sink.warn(TriageWarning(member.address, "examine", _failure(exc)))
 
     def _hash_picture(self, record: Record, digested: Digested, warn: WarningSink) -> None:
         """PDQ and its dihedral variants, from the bytes the digests were computed on."""
         from .media.pdq import dihedral, hash_image_bytes
 
         if digested.data is None:
-            warn(TriageWarning(str(record.address), "media", "picture too large to hash"))
+            warn(TriageWarning(record.address, "media", "picture too large to hash"))
             return
         try:
             result = hash_image_bytes(digested.data, record.mime or None)
         except MediaError as exc:
             record.error = f"cannot decode: {exc}"
-            warn(TriageWarning(str(record.address), "media", record.error))
+            warn(TriageWarning(record.address, "media", record.error))
             return
         variants = dihedral(result)
         record.pdq = result.hash.hex
@@ -266,10 +266,10 @@ class Examiner:
             return  # a container with no picture (sound only): nothing to compare
         except (MediaError, *READ_ERRORS) as exc:  # type: ignore[misc]
             record.error = f"cannot decode: {exc}"
-            warn(TriageWarning(str(record.address), "media", record.error))
+            warn(TriageWarning(record.address, "media", record.error))
             return
         for problem in signature.warnings:
-            warn(TriageWarning(str(record.address), "media", problem))
+            warn(TriageWarning(record.address, "media", problem))
         record.vpdq = signature.to_json()
 
     def _record(self, entry: FileEntry, digested: Digested, warn: WarningSink,
@@ -278,7 +278,7 @@ class Examiner:
         if entry.size >= 0 and digested.size != entry.size:
             warn(
                 TriageWarning(
-                    str(entry.address),
+                    entry.address,
                     "read",
                     f"read {digested.size} bytes where {entry.size} were expected",
                 )
@@ -297,12 +297,12 @@ class Examiner:
         if isinstance(raw, archive.Salvaging) and raw.damage:
             record.error = (f"damaged {raw.kind} data: {raw.recovered:,} bytes recovered before "
                             f"the damage ({raw.damage}); the digests are of those bytes")
-            warn(TriageWarning(str(entry.address), "read", record.error))
+            warn(TriageWarning(entry.address, "read", record.error))
         return record
 
     def _unreadable(self, entry: FileEntry, exc: BaseException, warn: WarningSink) -> Record:
         message = _describe(exc) if isinstance(exc, READ_ERRORS) else _failure(exc)
-        warn(TriageWarning(str(entry.address), "read", message))
+        warn(TriageWarning(entry.address, "read", message))
         return self._not_examined(entry, message)
 
     def _not_examined(self, entry: FileEntry, message: str) -> Record:

@@ -19,9 +19,9 @@ from typing import BinaryIO
 from .errors import UsageError
 from .filetypes import HEAD_SIZE
 from .readonly import open_readonly
+from .records import DIGESTS, Digest
 
-DIGESTS: tuple[str, ...] = ("md5", "sha1", "sha256")
-DIGEST_SIZES = {"md5": 16, "sha1": 20, "sha256": 32}
+DIGEST_SIZES: dict[str, int] = {Digest.MD5: 16, Digest.SHA1: 20, Digest.SHA256: 32}
 
 # Files up to this size are read whole into one buffer and digested in turn; larger ones
 # go through the chunked path with one thread per digest. 4 MiB keeps each digest's
@@ -33,7 +33,7 @@ _digest_pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
 
 
-def parse_digests(text: str) -> tuple[str, ...]:
+def parse_digests(text: str) -> tuple[Digest, ...]:
     """`"md5,sha1"` → ("md5", "sha1") in canonical order; unknown names are a usage error."""
     names = [n.strip().lower().replace("-", "") for n in text.split(",") if n.strip()]
     unknown = sorted(set(names) - set(DIGESTS))

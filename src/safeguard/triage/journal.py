@@ -17,7 +17,7 @@ from typing import Any
 
 from .errors import JournalError
 from .evidence.base import EvidenceInfo
-from .records import Address, FileType, Match, Record, Times, TriageWarning
+from .records import Address, FileType, Match, Record, Times, TriageWarning, legacy_address
 
 JOURNAL_NAME = "journal.sqlite"
 SCHEMA_VERSION = "3"
@@ -58,11 +58,34 @@ def _text(blob: object) -> str:
     return blob.decode("utf-8", "surrogatepass")
 
 
+def _address_list(a: Address) -> list[Any]:
+    return [a.evidence, a.path, a.partition, a.filesystem, a.inode, list(a.archive)]
+
+
+def _address_from_list(data: list[Any]) -> Address:
+    evidence, path, partition, filesystem, inode, archive = data
+    return Address(evidence, path, partition, filesystem, inode, tuple(archive))
+
+
+def _warning_address(text: str) -> Address:
+    """A warning's address as journalled: its list, as a record's; a journal from before
+    warnings kept their address held its text."""
+    if text.startswith("["):
+        try:
+            address = _address_from_list(json.loads(text))
+        except (ValueError, TypeError):
+            return legacy_address(text)
+        parts = (address.evidence, address.path, address.partition, address.filesystem,
+                 address.inode, *address.archive)
+        if all(isinstance(part, str) for part in parts):
+            return address
+    return legacy_address(text)
+
+
 def record_to_dict(record: Record) -> dict[str, Any]:
-    a = record.address
     t = record.times
     return {
-        "a": [a.evidence, a.path, a.partition, a.filesystem, a.inode, list(a.archive)],
+        "a": _address_list(record.address),
         "t": [t.modified, t.accessed, t.changed, t.created],
         "s": record.size,
         "y": record.file_type.value,
@@ -86,10 +109,10 @@ def _perceptual_fields(record: Record) -> dict[str, Any]:
 
 
 def record_from_dict(data: dict[str, Any]) -> Record:
-    evidence, path, partition, filesystem, inode, archive = data["a"]
+    address = _address_from_list(data["a"])
     pdq, quality, variants = data.get("p", ("", None, ()))
     return Record(
-        address=Address(evidence, path, partition, filesystem, inode, tuple(archive)),
+        address=address,
         size=data["s"],
         file_type=FileType(data["y"]),
         mime=data["m"],
@@ -184,7 +207,11 @@ class Journal:
             )
             self.db.executemany(
                 "INSERT OR IGNORE INTO warnings VALUES (?, ?, ?)",
-                ((_blob(w.address), _blob(w.stage), _blob(w.message)) for w in warnings),
+                (
+                    (_blob(json.dumps(_address_list(w.address), separators=(",", ":"))),
+                     _blob(w.stage), _blob(w.message))
+                    for w in warnings
+                ),
             )
 
     def save_evidence(self, position: int, info: EvidenceInfo) -> None:
@@ -197,17 +224,8 @@ class Journal:
         out = {}
         try:
             for position, data in self.db.execute("SELECT position, data FROM evidence"):
-                d = json.loads(data)
-                out[int(position)] = EvidenceInfo(
-                    path=d["path"],
-                    kind=d["kind"],
-                    size=d["size"],
-                    sha256=d["sha256"] or "",
-                    md5=d["md5"] or "",
-                    verified=d["verified"],
-                    detail=d.get("detail", {}),
-                )
-        except (sqlite3.DatabaseError, ValueError, TypeError, KeyError) as exc:
+                out[int(position)] = EvidenceInfo.from_dict(json.loads(data))
+        except (sqlite3.DatabaseError, ValueError, TypeError, KeyError, AttributeError) as exc:
             raise self._damaged(exc) from None  # ValueError covers UnicodeDecodeError
         return out
 
@@ -221,7 +239,7 @@ class Journal:
             for key, data in cursor.execute(f"SELECT key, data FROM records {where}ORDER BY key"):
                 try:
                     yield record_from_dict(json.loads(data))
-                except (ValueError, TypeError, KeyError) as exc:
+                except (ValueError, TypeError, KeyError, AttributeError) as exc:
                     raise JournalError(
                         f"{self.path}: the record of {_text(key)!r} is damaged ({exc!r}): "
                         "this run cannot be finished; start it again with another --out"
@@ -241,7 +259,7 @@ class Journal:
     def warnings(self) -> list[TriageWarning]:
         try:
             return [
-                TriageWarning(_text(a), _text(s), _text(m))
+                TriageWarning(_warning_address(_text(a)), _text(s), _text(m))
                 for a, s, m in self.db.execute(
                     "SELECT address, stage, message FROM warnings ORDER BY address, stage, "
                     "message"

@@ -11,17 +11,23 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 from typing import TYPE_CHECKING
 
-from .perceptual import PerceptualOptions, PerceptualSet, match_perceptual
-from .records import FileType, Match, Record, TriageWarning, WarningSink
+from .hashsets.model import KNOWN_BAD, KNOWN_GOOD
+from .perceptual import (
+    PerceptualOptions,
+    PerceptualSet,
+    awaits_comparison,
+    match_perceptual,
+    video_signatures,
+)
+from .records import DIGESTS, Match, Record, TriageWarning, WarningSink
 
 if TYPE_CHECKING:
     from .hashsets import HashSet
+    from .media.video import VideoSignature
 
-KNOWN_GOOD = "known-good"
-KNOWN_BAD = "known-bad"
 
 # Digests consulted in this order: the ones exchange formats always carry come first.
-_MATCH_ORDER = ("md5", "sha1", "sha256")
+_MATCH_ORDER = DIGESTS
 
 BATCH = 4096
 
@@ -44,19 +50,16 @@ class Matcher:
                 if not pset.empty:
                     self.perceptual_sets.append(pset)
 
-    def match_all(self, records: Iterable[Record], warn: WarningSink) -> Iterator[Record]:
-        """Yield `records` in order, each marked with what the hash sets say of it."""
-        it = iter(records)
-        while batch := list(islice(it, BATCH)):
-            self.match_batch(batch, warn)
-            yield from batch
-
-    def match_batch(self, batch: list[Record], warn: WarningSink) -> None:
+    def match_batch(self, batch: list[Record], warn: WarningSink) -> dict[int, VideoSignature]:
+        """Mark each record of `batch` with what the hash sets say of it; return the parsed
+        signatures of its videos still awaiting comparison (video_signatures), by position:
+        grouping takes them from here rather than parsing them again."""
         self.match_exact(batch, warn)
+        # Known-good files are set aside: only the rest are compared by content.
+        videos = video_signatures(batch)
         if self.perceptual is not None and self.perceptual_sets:
-            # Known-good files are set aside: only the rest are compared by content.
-            candidates = [r for r in batch if not r.known_good]
-            match_perceptual(candidates, self.perceptual_sets, self.perceptual)
+            match_perceptual(batch, self.perceptual_sets, self.perceptual, videos)
+        return videos
 
     def match_exact(self, batch: list[Record], warn: WarningSink) -> None:
         """Known-good and known-bad lookups by digest."""
@@ -83,7 +86,7 @@ class Matcher:
                 if record.known_good:
                     warn(
                         TriageWarning(
-                            str(record.address),
+                            record.address,
                             "match",
                             f"in known-good set {record.known_good_set!r} and known-bad set "
                             f"{hs.info.name!r}: treated as known-bad",
@@ -155,25 +158,26 @@ def match_run(
     image_hashes: list[str] = []
     image_variants: list[str] = []  # 7 a picture
     video_keys: list[str] = []
-    video_signatures = []
+    videos: list[VideoSignature] = []
     options = matcher.perceptual or PerceptualOptions()
-    for record in matcher.match_all(media_records(), warn):
-        key = record.address.key()
-        if record.match is not Match.NONE or record.known_good:
-            outcomes[key] = _outcome_of(record)
-        elif usable_image(record):
-            image_keys.append(key)
-            image_hashes.append(record.pdq)
-            # A picture whose variants were not kept (an older journal resumed) searches
-            # with its own hash in their place: nothing more is found for it, and the
-            # others' mirrored copies still are.
-            image_variants.extend(record.pdq_variants if len(record.pdq_variants) == 7
-                                  else (record.pdq,) * 7)
-        elif record.file_type is FileType.VIDEO and record.vpdq:
-            from .media.video import VideoSignature
-
-            video_keys.append(key)
-            video_signatures.append(VideoSignature.from_json(record.vpdq))
+    media = iter(media_records())
+    while batch := list(islice(media, BATCH)):
+        signatures = matcher.match_batch(batch, warn)
+        for position, record in enumerate(batch):
+            key = record.address.key()
+            if not awaits_comparison(record):
+                outcomes[key] = _outcome_of(record)
+            elif usable_image(record):
+                image_keys.append(key)
+                image_hashes.append(record.pdq)
+                # A picture whose variants were not kept (an older journal resumed)
+                # searches with its own hash in their place: nothing more is found for
+                # it, and the others' mirrored copies still are.
+                image_variants.extend(record.pdq_variants if len(record.pdq_variants) == 7
+                                      else (record.pdq,) * 7)
+            elif position in signatures:
+                video_keys.append(key)
+                videos.append(signatures[position])
     # Groups are numbered in report order of their first member, images then videos.
     groups: dict[str, str] = {}
     # Mirrored and rotated copies join their original's group (as they match it in a
@@ -184,7 +188,7 @@ def match_run(
     names: dict[tuple[str, int], str] = {}
     for key, first in zip(image_keys, first_members.tolist(), strict=True):
         groups[key] = names.setdefault(("image", first), f"G{len(names) + 1:05d}")
-    for key, first in zip(video_keys, group_videos(video_signatures, options), strict=True):
+    for key, first in zip(video_keys, group_videos(videos, options), strict=True):
         groups[key] = names.setdefault(("video", first), f"G{len(names) + 1:05d}")
 
     it = iter(all_records())

@@ -10,32 +10,58 @@ Unmatched media are grouped by near-duplicate, so a reviewer sees each scene onc
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from .errors import UsageError
+from .media import MATCH_DISTANCE, QUALITY_MIN, VIDEO_FRACTION
 from .records import FileType, Match, Record
 
 if TYPE_CHECKING:
     from .hashsets import HashSet
     from .hashsets.model import HashEntry
-    from .media.index import PdqIndex
+    from .media.pdq_index import PdqIndex
     from .media.video import VideoSignature
 
-DEFAULT_DISTANCE = 31
-QUALITY_MIN = 50
+DEFAULT_DISTANCE = MATCH_DISTANCE
 PDQ_INDEX_DIR = "pdq-index"
 
 
 @dataclass(frozen=True, slots=True)
 class PerceptualOptions:
+    """How perceptual matching and grouping decide: the largest PDQ distance that counts
+    as the same picture (a frame, for videos), whether rotated and mirrored copies count,
+    and the share of a video's frames that must match."""
+
     distance: int = DEFAULT_DISTANCE
     dihedral: bool = True
-    video_fraction: float = 0.8
+    video_fraction: float = VIDEO_FRACTION
+
+    def to_json(self) -> dict[str, Any]:
+        """The options as a JSON object, keyed by field name (the web platform stores it)."""
+        return {"distance": self.distance, "dihedral": self.dihedral,
+                "video_fraction": self.video_fraction}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> PerceptualOptions:
+        """to_json's inverse. A missing key takes its default, and keys of other options
+        stored beside these are ignored. `pdq_distance` is read for `distance`: the name
+        the web platform stored it under before. UsageError for a value out of range."""
+        distance = data.get("distance", data.get("pdq_distance", DEFAULT_DISTANCE))
+        fraction = data.get("video_fraction", VIDEO_FRACTION)
+        if isinstance(distance, bool) or not isinstance(distance, int) \
+                or not 0 <= distance <= 256:
+            raise UsageError(f"perceptual distance must be a whole number 0-256: {distance!r}")
+        if isinstance(fraction, bool) or not isinstance(fraction, int | float) \
+                or not 0 < fraction <= 1:
+            raise UsageError(f"video fraction must be above 0 and at most 1: {fraction!r}")
+        return cls(distance=distance, dihedral=bool(data.get("dihedral", True)),
+                   video_fraction=float(fraction))
 
 
 def hex_to_array(hexes: Sequence[str]) -> NDArray[np.uint8]:
@@ -58,7 +84,7 @@ class PerceptualSet:
     and rebuilt only when the set's PDQ hashes change) and its video signatures."""
 
     def __init__(self, hashset: HashSet) -> None:
-        from .media.index import build_or_load
+        from .media.pdq_index import build_or_load
         from .media.video import VideoSignature
 
         self.hashset = hashset
@@ -85,22 +111,36 @@ class _Best:
     row: int
 
 
+def awaits_comparison(record: Record) -> bool:
+    """Whether perceptual matching and grouping look at `record`: neither matched exactly
+    nor set aside as known-good."""
+    return record.match is Match.NONE and not record.known_good
+
+
+def video_signatures(batch: Sequence[Record]) -> dict[int, VideoSignature]:
+    """The parsed vPDQ signature of each video of `batch` awaiting comparison, by position:
+    parsed once, for matching and then for grouping."""
+    positions = [i for i, r in enumerate(batch)
+                 if awaits_comparison(r) and r.file_type is FileType.VIDEO and r.vpdq]
+    if not positions:
+        return {}  # without loading PyAV (~0.05 s), which a run without videos never needs
+    from .media.video import VideoSignature
+
+    return {i: VideoSignature.from_json(batch[i].vpdq) for i in positions}
+
+
 def match_perceptual(
-    batch: Sequence[Record], sets: Sequence[PerceptualSet], options: PerceptualOptions
+    batch: Sequence[Record], sets: Sequence[PerceptualSet], options: PerceptualOptions,
+    videos: Mapping[int, VideoSignature],
 ) -> None:
-    """Mark records of `batch` that exact matching left unmatched and that are visually
-    the same as an entry of one of `sets` (the closest entry wins)."""
+    """Mark records of `batch` awaiting comparison that are visually the same as an entry
+    of one of `sets` (the closest entry wins). `videos`: video_signatures(batch)."""
     best: dict[int, _Best] = {}
-    images = [i for i, r in enumerate(batch) if r.match is Match.NONE and usable_image(r)]
+    images = [i for i, r in enumerate(batch) if awaits_comparison(r) and usable_image(r)]
     if images:
         _match_images(batch, images, sets, options, best)
-    videos = [
-        i
-        for i, r in enumerate(batch)
-        if r.match is Match.NONE and r.file_type is FileType.VIDEO and r.vpdq
-    ]
     if videos:
-        _match_videos(batch, videos, sets, options, best)
+        _match_videos(videos, sets, options, best)
     for index, found in best.items():
         record = batch[index]
         entry = found.pset.hashset.entry(found.row)
@@ -139,16 +179,14 @@ def _match_images(
 
 
 def _match_videos(
-    batch: Sequence[Record],
-    videos: list[int],
+    videos: Mapping[int, VideoSignature],
     sets: Sequence[PerceptualSet],
     options: PerceptualOptions,
     best: dict[int, _Best],
 ) -> None:
-    from .media.video import VideoSignature, match_videos
+    from .media.video import match_videos
 
-    for i in videos:
-        query = VideoSignature.from_json(batch[i].vpdq)
+    for i, query in videos.items():
         for order, pset in enumerate(sets):
             if not pset.videos:
                 continue
@@ -216,7 +254,7 @@ def group_images(
     if n > 1:
         # Imported here: the index loads numba (~0.2 s), which a run without pictures
         # never needs.
-        from .media.index import PdqIndex
+        from .media.pdq_index import PdqIndex
 
         index = PdqIndex(np.ascontiguousarray(hashes))
         queries = hashes if variants is None else np.concatenate(

@@ -9,6 +9,7 @@ files.
 
 from __future__ import annotations
 
+import enum
 import json
 import os
 import threading
@@ -19,30 +20,40 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from .. import TOOL_NAME, __version__
 from .errors import EvidenceError, ResumeRefused, UsageError
 from .evidence import EvidenceInfo, Source, open_evidence
 from .examine import Examiner
 from .expansion import ExpansionLimits
-from .hashing import DIGESTS
 from .journal import SCHEMA_VERSION, Journal
 from .matching import Matcher, match_run
 from .outdir import OutputFolder
 from .perceptual import PerceptualOptions
-from .records import FileEntry, Record, TriageWarning
+from .records import DIGESTS, Address, FileEntry, Record, TriageWarning
 from .results import TriageResult
 from .resume import check_digest, check_identity
 from .shared_folders import DEFAULT_PATTERNS, SharedFolders
 
 if TYPE_CHECKING:
     from .hashsets import HashSet
+    from .reports import Summary
 
-EXIT_OK = 0
-EXIT_USAGE = 2
-EXIT_INPUT = 3
-EXIT_WARNINGS = 4
+
+class ExitStatus(enum.IntEnum):
+    """How a run ended: the `safeguard triage` command's exit status."""
+
+    OK = 0
+    USAGE = 2  # the request was wrong: nothing was done
+    INPUT = 3  # an evidence item could not be read (the others were)
+    WARNINGS = 4  # finished, with warnings about some items
+
+
+EXIT_OK = ExitStatus.OK
+EXIT_USAGE = ExitStatus.USAGE
+EXIT_INPUT = ExitStatus.INPUT
+EXIT_WARNINGS = ExitStatus.WARNINGS
 
 # Commit the journal after this many records or seconds, whichever comes first: a killed
 # run redoes at most this much.
@@ -86,10 +97,13 @@ class TriageOptions:
 
 @dataclass
 class TriageOutcome:
-    status: int
+    """What `triage` returns: how it ended, where the reports are, the figures and the
+    warnings, in the report's order (read_run reads the same back from the folder)."""
+
+    status: ExitStatus
     outputs: dict[str, Path]
-    summary: dict[str, Any]
-    warnings: int
+    summary: Summary
+    warnings: list[TriageWarning]
 
 
 @dataclass
@@ -274,7 +288,7 @@ def _run(evidence_paths: Sequence[str], options: TriageOptions, journal: Journal
             sources.append((position, open_evidence(path)))
         except EvidenceError as exc:
             evidence_failed = True
-            batch.warn(TriageWarning(path, "open", str(exc)))
+            batch.warn(TriageWarning(Address.of_evidence(path), "open", str(exc)))
             infos[position] = EvidenceInfo(path=path, kind="unreadable", detail={"error": str(exc)})
     try:
         check_identity(journal, sources, resuming=options.resume)
@@ -328,9 +342,7 @@ def _examine_all(
         # interrupted run recorded (check_identity compared samples before any work).
         describing: dict[Future[EvidenceInfo], int] = {}
         for position, source in sources:
-            if (position not in known_evidence or options.resume) and not _self_digesting(
-                source
-            ):
+            if (position not in known_evidence or options.resume) and not source.SELF_DIGESTING:
                 describing[pool.submit(source.describe, batch.warn)] = position
         # Work goes out in small batches and comes back in order: one future per batch
         # keeps the main thread's share of the GIL small next to the hashing.
@@ -377,7 +389,7 @@ def _examine_all(
                         work = _Work(position, source)
             except EvidenceError as exc:
                 evidence_failed = True
-                batch.warn(TriageWarning(source.label, "walk", str(exc)))
+                batch.warn(TriageWarning(Address.of_evidence(source.label), "walk", str(exc)))
             if work.entries:
                 send(work)
         while in_flight:
@@ -387,8 +399,9 @@ def _examine_all(
                 info = future.result()
             except EvidenceError as exc:
                 evidence_failed = True
-                batch.warn(TriageWarning(sources_label(sources, position), "describe", str(exc)))
-                info = EvidenceInfo(path=sources_label(sources, position), kind="unreadable")
+                label = sources_label(sources, position)
+                batch.warn(TriageWarning(Address.of_evidence(label), "describe", str(exc)))
+                info = EvidenceInfo(path=label, kind="unreadable")
             check_digest(known_evidence.get(position), info)
             infos[position] = info
             journal.save_evidence(position, info)
@@ -397,10 +410,6 @@ def _examine_all(
 
 def sources_label(sources: list[tuple[int, Source]], position: int) -> str:
     return next(source.label for p, source in sources if p == position)
-
-
-def _self_digesting(source: Source) -> bool:
-    return bool(getattr(source, "SELF_DIGESTING", False))
 
 
 class _Work:
@@ -413,7 +422,7 @@ class _Work:
     def __init__(self, position: int, source: Source) -> None:
         self.position = position
         self.source = source
-        self.self_digesting = _self_digesting(source)
+        self.self_digesting = source.SELF_DIGESTING
         self.entries: list[FileEntry] = []
         self.bytes = 0
 
@@ -428,10 +437,10 @@ class _Work:
 def _estimate(sources: list[tuple[int, Source]]) -> int | None:
     total = 0
     for _, source in sources:
-        estimate = getattr(source, "estimate", None)
+        estimate = source.estimate()
         if estimate is None:
             return None
-        total += int(estimate())
+        total += estimate
     return total
 
 
@@ -442,7 +451,7 @@ def _report(
     infos: dict[int, EvidenceInfo],
     evidence_failed: bool,
 ) -> TriageOutcome:
-    from .reports import write_reports
+    from .reports import write_reports_with_summary
 
     # Matching raises its (rare) warnings as the records stream past: the writers read
     # `warnings` only after they have consumed the records (TriageResult's contract).
@@ -468,14 +477,12 @@ def _report(
                  "expansion_limits": options.limits.describe(),
                  "shared_folders": list(options.shared_folders)},
     )
-    outputs = write_reports(options.out_dir, result)
-    summary = json.loads((options.out_dir / "report.json").read_text())["summary"]
+    outputs, summary = write_reports_with_summary(options.out_dir, result)
     journal.put("finished", result.finished)
-    warnings_count = len(warnings)
     if evidence_failed:
-        status = EXIT_INPUT
-    elif warnings_count:
-        status = EXIT_WARNINGS
+        status = ExitStatus.INPUT
+    elif warnings:
+        status = ExitStatus.WARNINGS
     else:
-        status = EXIT_OK
-    return TriageOutcome(status, outputs, summary, warnings_count)
+        status = ExitStatus.OK
+    return TriageOutcome(status, outputs, summary, sorted(warnings, key=TriageWarning.sort_key))

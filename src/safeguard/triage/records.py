@@ -7,13 +7,35 @@ file system → path or inode → archive members), so a court report can locate
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 # Separates an archive from the path of a member inside it, as in "/photos.zip!/a/b.jpg"
 # (member paths start with "/").
 ARCHIVE_SEPARATOR = "!"
+# How the parts of an address are shown to a person: "evidence › partition › path".
+ADDRESS_SEPARATOR = " › "
+# The columns that hold an address in files.csv (and in report.json's warning locations),
+# in files.csv's order. `Address.columns` and `Address.from_columns` are their codec.
+ADDRESS_COLUMNS: tuple[str, ...] = ("evidence", "partition", "filesystem", "path", "archive",
+                                    "inode")
+# Inside one archive path, "!/" (a folder whose name ends in "!") is written "!//": no
+# path of the chain begins with "//", so the join below reads back unambiguously.
+_SEPARATOR_IN_NAME = ARCHIVE_SEPARATOR + "/"
+_ESCAPED_IN_NAME = ARCHIVE_SEPARATOR + "//"
+
+
+class Digest(enum.StrEnum):
+    """The content digests the engine computes, in canonical order."""
+
+    MD5 = "md5"
+    SHA1 = "sha1"
+    SHA256 = "sha256"
+
+
+# Every digest, in canonical order (the order of files.csv's columns and of --digests).
+DIGESTS: tuple[Digest, ...] = tuple(Digest)
 
 
 class FileType(enum.StrEnum):
@@ -69,6 +91,42 @@ class Address:
     def in_archive(self) -> bool:
         return bool(self.archive)
 
+    @classmethod
+    def of_evidence(cls, evidence: str, partition: str = "") -> Address:
+        """The address of a whole evidence item (or one of its partitions), for warnings
+        about it rather than about one file."""
+        return cls(evidence=evidence, path="", partition=partition)
+
+    def columns(self) -> dict[str, str]:
+        """The address as files.csv's columns (ADDRESS_COLUMNS), by name."""
+        return {
+            "evidence": self.evidence,
+            "partition": self.partition,
+            "filesystem": self.filesystem,
+            "path": self.path,
+            "archive": join_archive_chain(self.archive),
+            "inode": self.inode,
+        }
+
+    @classmethod
+    def from_columns(cls, row: Mapping[str, Any]) -> Address:
+        """The address in a files.csv row (or any mapping with those column names); a
+        column that is missing reads as empty."""
+        return cls(
+            evidence=str(row.get("evidence") or ""),
+            path=str(row.get("path") or ""),
+            partition=str(row.get("partition") or ""),
+            filesystem=str(row.get("filesystem") or ""),
+            inode=str(row.get("inode") or ""),
+            archive=split_archive_chain(str(row.get("archive") or "")),
+        )
+
+    @property
+    def outer_path(self) -> str:
+        """The path of the file on the evidence that holds this item: the item itself, or
+        the outermost archive around it."""
+        return self.archive[0] if self.archive else self.path
+
     @property
     def full_path(self) -> str:
         """The path a person reads: archives joined to their members with '!'."""
@@ -91,8 +149,61 @@ class Address:
         where = self.full_path
         if self.inode:
             where += f" (inode {self.inode})"
-        parts.append(where)
-        return " › ".join(parts)
+        if where:
+            parts.append(where)
+        return ADDRESS_SEPARATOR.join(parts)
+
+
+def join_archive_chain(chain: tuple[str, ...]) -> str:
+    """Address.archive as files.csv's `archive` column: the paths joined by "!", as in
+    `/backup.zip!/set.tar.gz`. A "!/" inside one path is written "!//"."""
+    return ARCHIVE_SEPARATOR.join(part.replace(_SEPARATOR_IN_NAME, _ESCAPED_IN_NAME)
+                                  for part in chain)
+
+
+def split_archive_chain(text: str) -> tuple[str, ...]:
+    """files.csv's `archive` column as Address.archive: cut at each "!" that begins the
+    next path ("!/" not followed by another "/"); "!//" is a "!/" inside a path."""
+    if not text:
+        return ()
+    parts: list[str] = []
+    current: list[str] = []
+    start = 0
+    while (found := text.find(_SEPARATOR_IN_NAME, start)) >= 0:
+        if text.startswith(_ESCAPED_IN_NAME, found):
+            current.append(text[start:found] + _SEPARATOR_IN_NAME)
+            start = found + len(_ESCAPED_IN_NAME)
+        else:
+            current.append(text[start:found])
+            parts.append("".join(current))
+            current = []
+            start = found + len(ARCHIVE_SEPARATOR)
+    current.append(text[start:])
+    parts.append("".join(current))
+    return tuple(parts)
+
+
+def address_of(
+    *,
+    path: str,
+    evidence: str = "",
+    partition: str = "",
+    filesystem: str = "",
+    inode: str = "",
+    archive: str = "",
+) -> Address:
+    """The Address of a files.csv row given as its columns, by name."""
+    return Address.from_columns({"evidence": evidence, "partition": partition,
+                                 "filesystem": filesystem, "path": path,
+                                 "archive": archive, "inode": inode})
+
+
+def legacy_address(text: str) -> Address:
+    """An address known only as its text (a report.json written before warnings carried
+    their location): the evidence is its first part, the rest stays as text in `path`,
+    so that str() gives the text back."""
+    evidence, _, rest = text.partition(ADDRESS_SEPARATOR)
+    return Address(evidence=evidence, path=rest)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,12 +243,26 @@ class FileEntry:
 class TriageWarning:
     """A problem with one item: recorded in the report, and the run goes on."""
 
-    address: str
+    address: Address
     stage: str
     message: str
 
-    def as_dict(self) -> dict[str, str]:
-        return {"address": self.address, "stage": self.stage, "message": self.message}
+    def as_dict(self) -> dict[str, Any]:
+        """As report.json holds it: the address as text for people, and its `location`
+        in files.csv's address columns for programs."""
+        return {"address": str(self.address), "stage": self.stage, "message": self.message,
+                "location": self.address.columns()}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> TriageWarning:
+        location = data.get("location")
+        address = (Address.from_columns(location) if isinstance(location, Mapping)
+                   else legacy_address(str(data.get("address") or "")))
+        return cls(address, str(data.get("stage") or ""), str(data.get("message") or ""))
+
+    def sort_key(self) -> tuple[str, str, str]:
+        """The report's order: by address text, then stage, then message."""
+        return (str(self.address), self.stage, self.message)
 
 
 WarningSink = Callable[[TriageWarning], None]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +30,18 @@ class HashSetUse:
             "sha256": self.sha256,
             "scheme": self.scheme or None,
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> HashSetUse:
+        """as_dict's inverse (report.json's `hashsets`)."""
+        return cls(
+            name=str(data["name"]),
+            kind=str(data["kind"]),
+            format=str(data["format"]),
+            entries=int(data["entries"]),
+            sha256=str(data["sha256"]),
+            scheme=str(data.get("scheme") or ""),
+        )
 
 
 @dataclass(slots=True)

@@ -259,8 +259,9 @@ def seed_demo(case_dir: Path | None) -> None:
     """Create the demo agencies and users and print their logins (demo mode only)."""
     setup_django()
 
+    from safeguard.triage import ReportError
+
     from .demo import DEMO_PASSWORD, NotDemoMode, seed, seed_web_demo
-    from .investigations.importer import ReportError
 
     try:
         migrate_database()

@@ -45,6 +45,20 @@ class SecurityHeadersMiddleware:
         return response
 
 
+def keep_idle_clock(request: HttpRequest) -> None:
+    """For a page's own background polls (a triage's progress, the live picture): put
+    back the last-activity time that IdleTimeoutMiddleware just moved, so that a page
+    left open does not keep its session alive."""
+    from importlib import import_module
+
+    key = request.session.session_key
+    if key is None:
+        return
+    stored = import_module(settings.SESSION_ENGINE).SessionStore(key).get(LAST_ACTIVITY_KEY)
+    if stored is not None:
+        request.session[LAST_ACTIVITY_KEY] = stored
+
+
 def _open_paths() -> tuple[str, ...]:
     return tuple(reverse(name) for name in _OPEN_URL_NAMES)
 

@@ -38,7 +38,7 @@ if PRODUCTION and DEBUG:
 def _default_home() -> Path:
     # The engine's rule (SAFEGUARD_HOME, else the XDG data folder), so that the web
     # database sits beside the hash sets.
-    from safeguard.triage.hashsets.store import default_home
+    from safeguard.triage import default_home
 
     return default_home()
 
@@ -169,6 +169,10 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "safeguard.web.core.context.navigation",
             ],
+            # Dates, times and sizes (core/formats.py), the pager and the error summary, in every
+            # template.
+            "builtins": ["safeguard.web.core.templatetags.formats",
+                         "safeguard.web.core.templatetags.parts"],
         },
     },
 ]
@@ -330,6 +334,8 @@ STATIC_URL = "/static/"
 # Static files are found in the apps and served by WhiteNoise without a collectstatic
 # step: a handful of files, scanned once at start-up.
 WHITENOISE_USE_FINDERS = True
+# Files served at the site's root: browsers ask for /favicon.ico on every page.
+WHITENOISE_ROOT = Path(__file__).resolve().parent / "core" / "root"
 WHITENOISE_AUTOREFRESH = DEBUG
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

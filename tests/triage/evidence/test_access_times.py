@@ -36,7 +36,7 @@ def files_under(root: Path) -> list[Path]:
 
 def run(evidence: Path, out: Path) -> None:
     outcome = triage([str(evidence)], TriageOptions(out_dir=out, workers=2))
-    assert outcome.summary["files"] > 0
+    assert outcome.summary.files > 0
 
 
 def check(paths: list[Path], evidence: Path, tmp_path: Path) -> None:

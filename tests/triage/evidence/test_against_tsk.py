@@ -127,7 +127,7 @@ def test_a_partition_past_the_end_leaves_the_others_readable(scheme: str, fat16_
     whole, _ = ours(fat16_image)
     assert {(e.address.path, e.deleted) for e in entries} == set(whole)
     [warning] = warnings
-    assert warning.address == "DISK › p2 (sector 300000)"
+    assert str(warning.address) == "DISK › p2 (sector 300000)"
     assert "beyond the end of the image" in warning.message
     source.close()
 

@@ -9,7 +9,7 @@ import pytest
 
 from safeguard.triage.errors import UsageError
 from safeguard.triage.hashsets import HashSetStore
-from safeguard.triage.hashsets import index as index_module
+from safeguard.triage.hashsets import digest_index as index_module
 from safeguard.triage.hashsets.formats import base
 
 

@@ -12,9 +12,9 @@ import pytest
 
 from safeguard.triage.errors import HashSetError, UsageError
 from safeguard.triage.hashsets import HashSetStore, default_home
-from safeguard.triage.hashsets import store as store_module
+from safeguard.triage.hashsets import indexing as indexing_module
+from safeguard.triage.hashsets.digest_index import IndexBuilder
 from safeguard.triage.hashsets.formats import CsvList
-from safeguard.triage.hashsets.index import IndexBuilder
 from safeguard.triage.results import HashSetUse
 
 from .contract import Writer
@@ -195,7 +195,7 @@ def test_a_stale_or_damaged_index_is_rebuilt_on_open(
         rows = hs.lookup("md5", MD5).tolist()
         assert [hs.entry(r).category for r in rows] == ["A", "B"]
     rebuilt = json.loads(meta_path.read_text())
-    assert rebuilt["index_version"] == store_module.INDEX_VERSION
+    assert rebuilt["index_version"] == indexing_module.INDEX_VERSION
     assert rebuilt["source_sha256"] == store.info("one").source_sha256
 
 
@@ -204,11 +204,11 @@ def test_a_new_index_version_rebuilds_every_set(
 ) -> None:
     store.import_file(listing, "one", "known-bad")
     before = _meta(store, "one").stat().st_mtime_ns
-    monkeypatch.setattr(store_module, "INDEX_VERSION", store_module.INDEX_VERSION + 1)
+    monkeypatch.setattr(indexing_module, "INDEX_VERSION", indexing_module.INDEX_VERSION + 1)
     with store.open("one") as hs:
         assert hs.lookup("md5", MD5[:1]).tolist() == [0]
     assert json.loads(_meta(store, "one").read_text())["index_version"] == (
-        store_module.INDEX_VERSION
+        indexing_module.INDEX_VERSION
     )
     assert _meta(store, "one").stat().st_mtime_ns != before
 

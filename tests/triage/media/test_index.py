@@ -11,7 +11,7 @@ from numpy.typing import NDArray
 
 from safeguard.triage.errors import UsageError
 from safeguard.triage.media import _mih
-from safeguard.triage.media.index import (
+from safeguard.triage.media.pdq_index import (
     IndexFormatError,
     PdqIndex,
     SearchResult,

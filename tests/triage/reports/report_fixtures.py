@@ -208,12 +208,15 @@ def build_result(**overrides: object) -> TriageResult:
         "records": OneShot(build_records()),
         "warnings": [
             TriageWarning(
-                address="exhibit-01.E01 › p2 › NTFS › /Users/sam/<img src=x onerror=alert(1)>",
+                # Shown as "exhibit-01.E01 › p2 › NTFS › /Users/sam/<img src=x ...>".
+                address=Address("exhibit-01.E01", "/Users/sam/<img src=x onerror=alert(1)>",
+                                partition="p2", filesystem="NTFS"),
                 stage="read",
                 message="truncated file & <bad> data",
             ),
             TriageWarning(
-                address="exhibit-01.E01 › p2 › NTFS › /a.zip", stage="archive", message="bad CRC"
+                address=Address("exhibit-01.E01", "/a.zip", partition="p2", filesystem="NTFS"),
+                stage="archive", message="bad CRC",
             ),
         ],
         "digests": ("md5", "sha1", "sha256"),

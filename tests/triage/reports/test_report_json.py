@@ -41,6 +41,9 @@ def test_it_has_the_documented_shape(tmp_path: Path, result: TriageResult) -> No
         "address": "exhibit-01.E01 › p2 › NTFS › /Users/sam/<img src=x onerror=alert(1)>",
         "stage": "read",
         "message": "truncated file & <bad> data",
+        "location": {"evidence": "exhibit-01.E01", "partition": "p2", "filesystem": "NTFS",
+                     "path": "/Users/sam/<img src=x onerror=alert(1)>", "archive": "",
+                     "inode": ""},
     }
 
 

@@ -58,6 +58,7 @@ PAGES = [
          lambda t: t.subject),
 ]
 POST_ONLY = {"token_revoke"}  # probed in RevokeBoundaryTests
+POLLS = {"live_update"}  # the live page's own refresh: LiveUpdateTests
 OWNER_ROLE = {LIST: Role.INVESTIGATOR, OPENS: Role.INVESTIGATOR, WORK: Role.ANALYST,
               IMPORT: Role.ANALYST, CASE: Role.INVESTIGATOR, TOKENS: Role.SUPERVISOR}
 
@@ -162,7 +163,30 @@ class BoundaryTests(IntelTestCase):
             if isinstance(entry, URLResolver) and entry.namespace == "intelligence":
                 names.update(p.name for p in entry.url_patterns
                              if isinstance(p, URLPattern) and p.name)
-        self.assertEqual(names - POST_ONLY, {page.name for page in PAGES})
+        self.assertEqual(names - POST_ONLY - POLLS, {page.name for page in PAGES})
+
+
+class LiveUpdateTests(IntelTestCase):
+    """The live picture's refresh (live.js): the same access as the page; not recorded
+    (the page was) and not activity for the idle timeout, as a triage's progress poll."""
+
+    def test_readers_get_the_figures_and_nothing_is_recorded(self) -> None:
+        self.login(self.alice)
+        before = self.audit_events().count()
+        response = self.client.get("/intelligence/live/update/")
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, 'id="last-hour"')
+        self.assertNotContains(response, "<html")
+        self.assertEqual(self.audit_events().count(), before)
+
+    def test_partners_and_police_roles_without_intelligence_are_refused(self) -> None:
+        examiner = make_user("frank", self.owner_agency, Role.FORENSIC_EXAMINER)
+        for user in (self.bob, self.charlie, examiner):
+            with self.subTest(user=user.username):
+                self.client.logout()
+                self.login(user)
+                self.assertEqual(self.client.get("/intelligence/live/update/").status_code,
+                                 403)
 
 
 class RevokeBoundaryTests(IntelTestCase):

@@ -12,29 +12,17 @@ from typing import Any
 import pytest
 from django.test import override_settings
 
-from safeguard.web.accounts import totp
-from safeguard.web.accounts.models import Agency, AgencyKind, Role, User
+from safeguard.web.accounts.models import Agency, AgencyKind, Role
 from safeguard.web.intelligence.models import Subject
 from safeguard.web.investigations.models import Investigation, Suspect
 from safeguard.web.safeguarding.reference import load_reference_data
 
-from ..base import PASSWORD, make_user
+from ..base import browser_sign_in, make_user
 from .helpers import A_FILES, B_FILES, HASHSET, NOW, build_hashset, referral
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def sign_in(page: Any, base: str, username: str) -> None:
-    device = totp.confirmed_device(User.objects.get(username=username))
-    assert device is not None
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/accounts/login/code/")
-    page.fill("input[name=code]", totp.current_code(device))
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
 
 
 def justify(page: Any) -> None:
@@ -62,7 +50,7 @@ def run(live_server: Any, page: Any, home: Path) -> None:
     page.on("console", lambda message: violations.append(message.text)
             if "Content Security Policy" in message.text else None)
     base = live_server.url
-    sign_in(page, base, "sam")
+    browser_sign_in(page, base, "sam")
 
     # Two referrals in one file: a lesser one, and one with category A material.
     upload = home / "referrals.json"

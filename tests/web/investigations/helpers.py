@@ -24,10 +24,9 @@ from django.db import models
 from django.test import override_settings
 from django.utils import timezone
 
-from safeguard.triage.reports.csv_report import FIELDNAMES
-from safeguard.triage.reports.summary import SummaryBuilder
+from safeguard.triage import FIELDNAMES, SummaryBuilder, record_from_row
 from safeguard.web.audit.events import JUSTIFIED_SESSION_KEY, object_key
-from safeguard.web.investigations.importer import engine_record, import_run
+from safeguard.web.investigations.importer import import_run
 from safeguard.web.investigations.models import (
     Exhibit,
     ExhibitType,
@@ -91,7 +90,7 @@ def write_run(out_dir: Path, rows: Iterable[dict[str, str]],
         writer.writeheader()
         for cells in rows:
             writer.writerow(cells)
-            builder.add(engine_record(cells))
+            builder.add(record_from_row(cells))
             if cells["evidence"] not in evidence:
                 evidence.append(cells["evidence"])
     warnings = warnings or []

@@ -4,14 +4,11 @@ exhibit per evidence item, each with its part of the run."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from django.test import override_settings
 
-from safeguard.demo.case import run_demo
 from safeguard.web.demo import seed_web_demo
 from safeguard.web.investigations.models import (
     Exhibit,
@@ -24,20 +21,6 @@ from safeguard.web.investigations.models import (
 from safeguard.web.investigations.worker import run_worker
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def demo_case(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    workdir = tmp_path_factory.mktemp("web-demo")
-    assert run_demo(workdir, workdir / "home") == 0
-    return workdir
-
-
-@pytest.fixture
-def demo_settings(demo_case: Path) -> Iterator[Path]:
-    with override_settings(HOME=demo_case / "home",
-                           EVIDENCE_ROOTS=[str(demo_case / "evidence")]):
-        yield demo_case
 
 
 def test_it_imports_operation_lantern_with_one_exhibit_per_item(demo_settings: Path) -> None:

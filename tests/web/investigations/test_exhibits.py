@@ -117,8 +117,9 @@ class RunTriageTests(CaseTestCase):
                              fetch_redirect_response=False)
         self.assertEqual(job.status, JobStatus.QUEUED)
         self.assertEqual(job.hashsets, ["tiny-bad"])
-        self.assertEqual(job.options, {"perceptual": True, "pdq_distance": 20,
-                                       "dihedral": False})
+        # The web's switch, and the engine's options as PerceptualOptions.to_json() writes them.
+        self.assertEqual(job.options, {"perceptual": True, "distance": 20, "dihedral": False,
+                                       "video_fraction": 0.8})
         self.assertEqual(job.requested_by, self.alice)
         self.assertAudited(Action.CREATE, job, actor=self.alice, exhibit=self.exhibit.pk,
                            hashsets=["tiny-bad"])

@@ -3,6 +3,7 @@ item of several, hostile values, and again without duplicates."""
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import tempfile
 import time
@@ -10,9 +11,21 @@ from pathlib import Path
 
 import pytest
 
+from safeguard.demo.media import picture_bytes
+from safeguard.triage import (
+    Address,
+    TriageOptions,
+    TriageWarning,
+    address_of,
+    open_content,
+    read_run,
+    record_from_row,
+    triage,
+)
 from safeguard.web.investigations.importer import import_run
 from safeguard.web.investigations.models import FileRecord, TriageJob, TriageWarningRow
 
+from ...archives import zip_bytes
 from .helpers import CaseTestCase, many_rows, row, sample_rows, write_run
 
 
@@ -99,6 +112,45 @@ class ImportTests(CaseTestCase):
         self.assertIsNone(stored.modified)
         self.assertIsNone(stored.pdq_quality)
         self.assertEqual(stored.size, 0)
+
+    def test_the_review_reads_back_what_the_importer_stored(self) -> None:
+        """The importer keeps files.csv's address columns as the engine wrote them, and the
+        review cuts them with the engine's codec (address_of): the two agree, even for
+        names with "!" along an archive chain."""
+        evidence = self.out / "seized"
+        (evidence / "odd name!").mkdir(parents=True)
+        (evidence / "odd name!" / "chain.zip").write_bytes(zip_bytes({
+            "inner!/deep.zip": zip_bytes({"x!/p!.jpg": picture_bytes(1)}),
+            "a › b.jpg": picture_bytes(2)}))
+        out = self.out / "run"
+        triage([str(evidence)], TriageOptions(out_dir=out, workers=2, perceptual=None))
+        import_run(self.target, out)
+        engine = {Address.from_columns(row): record_from_row(row).digests
+                  for row in read_run(out).rows()}
+        stored = FileRecord.objects.filter(job=self.target).exclude(sha1="")
+        self.assertEqual(len(stored), 4)  # the zip, the inner zip and the two pictures
+        for record in stored:
+            address = address_of(path=record.path, evidence=record.evidence,
+                                 partition=record.partition, filesystem=record.filesystem,
+                                 inode=record.inode, archive=record.archive)
+            self.assertEqual(engine[address]["sha1"], record.sha1)
+            with open_content(evidence, address, deleted=record.deleted) as stream:
+                self.assertEqual(hashlib.sha1(stream.read()).hexdigest(), record.sha1)
+        deepest = stored.get(path="/x!/p!.jpg")
+        self.assertEqual(address_of(path=deepest.path, archive=deepest.archive).archive,
+                         ("/odd name!/chain.zip", "/inner!/deep.zip"))
+
+    def test_warnings_are_kept_by_the_evidence_they_name(self) -> None:
+        warnings = [TriageWarning(Address("/evidence/laptop.E01", "/x", partition="p › 1"),
+                                  "read", "l").as_dict(),
+                    TriageWarning(Address.of_evidence("/evidence/laptop.E01 › copy"), "open",
+                                  "other item").as_dict()]
+        other = [row("/home/u/a.jpg", evidence="/evidence/laptop.E01")]
+        write_run(self.out, [*sample_rows(), *other], warnings=warnings)
+        import_run(self.target, self.out, evidence="/evidence/laptop.E01")
+        stored = TriageWarningRow.objects.get(job=self.target)
+        self.assertEqual((stored.address, stored.message),
+                         ("/evidence/laptop.E01 › p › 1 › /x", "l"))
 
     def test_a_name_longer_than_the_csv_modules_default_limit_imports(self) -> None:
         # A tar's pax header puts no limit on a member's name.

@@ -66,24 +66,96 @@ class JobPageTests(CaseTestCase):
         self.assertContains(page, f'data-url="/investigations/jobs/{job.pk}/progress.json"')
         self.assertContains(page, "Cancel the triage")
 
-    def test_progress_is_json_with_files_megabytes_and_rate(self) -> None:
+    def test_progress_is_json_with_files_size_rate_share_and_time_left(self) -> None:
         started = timezone.now() - timezone.timedelta(seconds=10)
         job = TriageJob.objects.create(exhibit=self.exhibit, status=JobStatus.RUNNING,
                                        stage="examining", started_at=started,
-                                       files_done=120, bytes_done=5_000_000,
-                                       bytes_total=10_000_000)
+                                       files_done=120, bytes_done=5_242_880,
+                                       bytes_total=10_485_760)
         self.login(self.alice)
         response = self.client.get(f"/investigations/jobs/{job.pk}/progress.json")
         self.assertEqual(response["Content-Type"], "application/json")
         data = response.json()
-        self.assertEqual((data["status"], data["files"], data["mb"], data["mb_total"]),
-                         ("running", 120, 5.0, 10.0))
+        self.assertEqual((data["status"], data["files"], data["bytes"], data["bytes_total"]),
+                         ("running", 120, 5_242_880, 10_485_760))
         self.assertEqual(data["stage_label"], "Reading and hashing files")
-        self.assertAlmostEqual(data["files_per_second"], 12.0, delta=1.0)
-        self.assertAlmostEqual(data["mb_per_second"], 0.5, delta=0.1)
+        # One size format for the page and its poll (core/formats.py: Django's).
+        self.assertEqual(data["read"], "5.0 MB of 10.0 MB")
+        self.assertRegex(data["rate"], r"^1\d\.\d files/s · 5\d\d\.\d KB/s$")
+        self.assertEqual(data["elapsed"], "10 s")
+        # Half read in 10 seconds: half again is about 10 seconds.
+        self.assertEqual((data["percent"], data["remaining"]), (50, "less than a minute left"))
         self.assertFalse(data["finished"])
         # Polls are not recorded: the page that polls was.
         self.assertNotAudited(Action.VIEW, self.exhibit)
+
+    def test_no_share_or_time_left_without_the_evidence_size(self) -> None:
+        job = TriageJob.objects.create(
+            exhibit=self.exhibit, status=JobStatus.RUNNING, stage="examining",
+            started_at=timezone.now() - timezone.timedelta(minutes=20),
+            files_done=5, bytes_done=1_000, bytes_total=None)
+        self.login(self.alice)
+        data = self.client.get(f"/investigations/jobs/{job.pk}/progress.json").json()
+        self.assertEqual((data["percent"], data["remaining"], data["read"]),
+                         (None, "", "1000 bytes"))
+        self.assertEqual(data["elapsed"], "20 min")
+        self.justify(self.exhibit)
+        page = self.client.get(f"/investigations/jobs/{job.pk}/")
+        # An indeterminate bar: no value until the engine gives a total.
+        self.assertContains(page, '<progress id="job-bar" max="100" aria-labelledby')
+
+    def test_the_time_left_comes_from_the_rate_so_far(self) -> None:
+        job = TriageJob.objects.create(
+            exhibit=self.exhibit, status=JobStatus.RUNNING, stage="examining",
+            started_at=timezone.now() - timezone.timedelta(minutes=2),
+            files_done=500, bytes_done=1_000_000_000, bytes_total=4_000_000_000)
+        self.login(self.alice)
+        self.justify(self.exhibit)
+        data = self.client.get(f"/investigations/jobs/{job.pk}/progress.json").json()
+        self.assertEqual((data["percent"], data["remaining"]), (25, "about 6 min left"))
+        page = self.client.get(f"/investigations/jobs/{job.pk}/")
+        self.assertContains(page, '<progress id="job-bar" max="100" value="25"')
+        self.assertContains(page, '<span id="job-percent" class="percent">25%</span>')
+        self.assertContains(page, "about 6 min left")
+
+    def test_a_queued_job_says_so_in_the_panel_and_not_in_a_message(self) -> None:
+        job = TriageJob.objects.create(exhibit=self.exhibit)
+        self.login(self.alice)
+        self.justify(self.exhibit)
+        page = self.client.get(f"/investigations/jobs/{job.pk}/")
+        self.assertNotContains(page, "Triage queued")
+        self.assertContains(page, "a worker will start it shortly")
+        self.assertContains(page, "assigned when the run starts")
+        data = self.client.get(f"/investigations/jobs/{job.pk}/progress.json").json()
+        self.assertEqual((data["elapsed"], data["out_dir"]), ("not started", ""))
+
+    def test_a_finished_run_reads_its_time_and_sizes_in_one_format(self) -> None:
+        self.job.started_at = timezone.now() - timezone.timedelta(seconds=3)
+        self.job.finished_at = self.job.started_at + timezone.timedelta(milliseconds=4)
+        self.job.save(update_fields=["started_at", "finished_at"])
+        self.login(self.alice)
+        self.justify(self.exhibit)
+        page = self.client.get(f"/investigations/jobs/{self.job.pk}/").content.decode()
+        # Not "— s" for a run shorter than a tenth of a second.
+        self.assertIn('<dd id="job-elapsed">under a second</dd>', page)
+        # The bytes read and the run's size in the same unit (not "0.0 MB" and "7.8 KB").
+        self.assertIn('<dd id="job-read">7.8 KB</dd>', page)
+        self.assertIn("<dt>Size</dt><dd>7.8 KB</dd>", page)
+
+    def test_warnings_say_what_they_are_and_none_says_none(self) -> None:
+        self.login(self.alice)
+        self.justify(self.exhibit)
+        page = self.client.get(f"/investigations/jobs/{self.job.pk}/")
+        self.assertContains(page, "Warnings (1)")
+        self.assertContains(page, "Each warning is a problem with one item")
+        self.job.warning_rows.all().delete()
+        summary = self.job.summary
+        summary.warnings = 0
+        summary.save(update_fields=["warnings"])
+        page = self.client.get(f"/investigations/jobs/{self.job.pk}/")
+        self.assertContains(page, "Warnings (0)")
+        self.assertContains(page, "None: every item was read without a problem.")
+        self.assertNotContains(page, "problem with one item")
 
     def test_a_poll_does_not_count_as_activity(self) -> None:
         self.login(self.alice)

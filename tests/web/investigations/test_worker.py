@@ -103,6 +103,26 @@ class WorkerTests(CaseTestCase):
         self.assertTrue(unmatched.exists())
         self.assertTrue(all(record.group for record in unmatched))
 
+    def test_the_stored_perceptual_options_reach_the_engine(self) -> None:
+        """As the form stores them now, and as jobs stored before hold them."""
+        from safeguard.triage import PerceptualOptions
+
+        seen: list[PerceptualOptions | None] = []
+        real = worker.triage
+
+        def spy(paths: list[str], options: TriageOptions) -> Any:
+            seen.append(options.perceptual)
+            return real(paths, options)
+
+        with mock.patch.object(worker, "triage", spy):
+            for options in ({"perceptual": True, "pdq_distance": 20, "dihedral": False},
+                            {"perceptual": True, **PerceptualOptions(distance=12).to_json()},
+                            {"perceptual": False, "distance": 12}, {}):
+                self.queue_job(options=options)
+                self.work()
+        self.assertEqual(seen, [PerceptualOptions(distance=20, dihedral=False),
+                                PerceptualOptions(distance=12), None, PerceptualOptions()])
+
     def test_progress_is_written_while_it_runs(self) -> None:
         self.queue_job()
         seen: list[dict[str, object]] = []

@@ -54,7 +54,7 @@ class BusinessTests(PartnersTestCase):
         response = self.client.get(f"/partners/businesses/?trained=yes&sector=taxi"
                                    f"&district={self.area.pk}&q=testline")
         self.assertContains(response, "Testline Taxis")
-        self.assertContains(response, "10/02/2026")
+        self.assertContains(response, "10 Feb 2026")
         self.assertAudited("view", actor=self.alice, page="businesses", trained="yes")
 
     def test_it_records_a_business(self) -> None:

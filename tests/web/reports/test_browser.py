@@ -11,8 +11,7 @@ from django.test import override_settings
 
 from safeguard.web.accounts.models import Agency, AgencyKind, Role
 
-from ..base import make_user
-from ..safeguarding.test_browser import sign_in
+from ..base import browser_sign_in, make_user
 from .fixtures import World
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -31,7 +30,7 @@ def test_an_analyst_reads_the_dashboard_and_downloads_the_report(live_server: An
     page.on("console", lambda message: violations.append(message.text)
             if "Content Security Policy" in message.text else None)
     base = live_server.url
-    sign_in(page, base, "ana")
+    browser_sign_in(page, base, "ana")
 
     page.click("a.card:has-text('Statistics')")
     page.wait_for_selector("h1:has-text('Statistics')")

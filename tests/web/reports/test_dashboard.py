@@ -3,6 +3,9 @@ the audit."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 from datetime import date
 
 from safeguard.web.accounts.models import Role
@@ -85,13 +88,22 @@ class DashboardTests(WebTestCase):
         response = self.client.get(URL + PERIOD + "&measure=../../etc")
         self.assertEqual(response.context["measure"], "children_at_risk")
 
-    def test_the_button_downloads_the_report(self) -> None:
+    def test_the_buttons_open_the_html_report_and_download_the_pdf(self) -> None:
         self.login(self.supervisor)
         response = self.client.post(URL + "report/", {"from": "2026-01-01", "to": "2026-03-31",
                                                       "format": "html"})
         self.assertEqual(response.status_code, 200)
+        # Opened in the browser, under its name if saved; its own stylesheet allowed by its
+        # hash, nothing else (no script, nothing fetched).
         self.assertEqual(response["Content-Disposition"],
-                         'attachment; filename="committee-report-2026-01-01-to-2026-03-31.html"')
+                         'inline; filename="committee-report-2026-01-01-to-2026-03-31.html"')
+        policy = response["Content-Security-Policy"]
+        self.assertIn("default-src 'none'", policy)
+        style = re.search(r"<style>(.*?)</style>", response.content.decode(), re.S)
+        assert style is not None
+        digest = base64.b64encode(hashlib.sha256(style.group(1).encode()).digest()).decode()
+        self.assertIn(f"style-src 'sha256-{digest}'", policy)
+        self.assertNotIn("script-src", policy)
         html = response.content.decode()
         self.assertIn("Child exploitation: partnership figures", html)
         self.assertNotIn("CHILD-ONE", html)
@@ -100,10 +112,23 @@ class DashboardTests(WebTestCase):
         response = self.client.post(URL + "report/", {"from": "2026-01-01", "to": "2026-03-31",
                                                       "format": "pdf"})
         self.assertEqual(response["Content-Type"], "application/pdf")
+        self.assertTrue(response["Content-Disposition"].startswith("attachment;"))
         self.assertTrue(response.content.startswith(b"%PDF"))
         bad = self.client.post(URL + "report/", {"from": "x", "to": "y"})
         self.assertEqual(bad.status_code, 400)
         self.assertEqual(self.client.get(URL + "report/").status_code, 405)
+
+    def test_the_map_choice_names_each_group_once(self) -> None:
+        self.login(self.supervisor)
+        page = self.client.get(URL + PERIOD).content.decode()
+        self.assertIn('<optgroup label="Children at risk"><option value="children_at_risk" '
+                      'selected>Children at risk</option><option value="children_high">'
+                      'Graded high</option>', page)
+        select = re.search(r'<select id="f-measure".*?</select>', page, re.S)
+        assert select is not None
+        self.assertNotIn(":", select.group(0))
+        # The HTML report opens in a new tab, and says so.
+        self.assertIn('formtarget="_blank">Committee report (HTML, opens in a new tab)', page)
 
     def test_reports_are_limited_per_person(self) -> None:
         self.login(self.supervisor)

@@ -100,6 +100,27 @@ class CommitteeReportTests(WebTestCase):
         self.assertNotIn('<td class="num">1</td>', html)
         self.assertNotIn('<td class="num">2</td>', html)
 
+    def test_the_map_attribution_is_said_once_and_nothing_is_drawn_for_nothing(self) -> None:
+        from safeguard.web.reports.committee import CHART_MEASURES, MAP_MEASURES
+        from safeguard.web.reports.pictures import anything_shown
+
+        pub = build(Q1)
+        html = render_html(pub)
+        self.assertEqual(html.count("Safeguard project, own work"), 1)
+        for key in MAP_MEASURES:
+            drawn = f'aria-labelledby="map-{key}-title"' in html
+            self.assertEqual(drawn, anything_shown(pub, key), key)
+        for key in CHART_MEASURES:
+            drawn = f'aria-labelledby="chart-{key}-title"' in html
+            self.assertEqual(drawn, anything_shown(pub, key, previous=True), key)
+        # A measure whose every district figure is suppressed: one sentence says so (in
+        # these fixtures, concern reports are too few in every district).
+        self.assertFalse(anything_shown(pub, "concerns_reported"))
+        self.assertRegex(html, r'id="maps-left-out">No map of [^<]*concerns reported[^<]*: '
+                               r"every district's figure is below 5 or withheld")
+        self.assertRegex(html, r'id="charts-left-out">No chart of [^<]*concerns reported[^<]*: '
+                               r"every district's figure in both periods is below 5")
+
     def test_a_bad_period_is_a_usage_error(self) -> None:
         result = CliRunner().invoke(main, ["web", "committee-report", "--from", "2026-03-31",
                                            "--to", "2026-01-01", "--out", "unused"])

@@ -128,6 +128,24 @@ def review_rows(folder: Path) -> list[dict[str, str]]:
     return rows
 
 
+def exhibit_to_review(folder: Path) -> tuple[User, Exhibit, TriageJob]:
+    """For the browser tests: a police agency, dora its image reviewer, and an exhibit of
+    `folder` with a finished triage and its review items."""
+    from safeguard.web.accounts.models import Agency, AgencyKind
+
+    agency = Agency.objects.create(name="Staffordshire Police (test)", kind=AgencyKind.POLICE)
+    dora = make_user("dora", agency, Role.IMAGE_REVIEWER)
+    investigation = Investigation.objects.create(
+        owning_agency=agency, reference="DEMO-0001", title="Operation Lantern (test)",
+        opened_on=dt.date(2026, 11, 2), officer_in_charge=dora)
+    exhibit = Exhibit.objects.create(
+        owning_agency=agency, investigation=investigation, reference="EX-0002",
+        exhibit_type=ExhibitType.LAPTOP, evidence_path=str(folder))
+    job = finished_job(exhibit, review_rows(folder))
+    ensure_items(job)
+    return dora, exhibit, job
+
+
 @override_settings(EVIDENCE_ROOTS=[str(EVIDENCE_ROOT)])
 class ReviewTestCase(CaseTestCase):
     """CaseTestCase's people and case, plus an exhibit of real (benign) evidence with a

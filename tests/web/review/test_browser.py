@@ -6,11 +6,8 @@ the content security policy."""
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 import tempfile
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,35 +16,14 @@ from django.test import override_settings
 from django.utils import timezone
 
 from safeguard.web.accounts import totp
-from safeguard.web.accounts.models import Agency, AgencyKind, Role
-from safeguard.web.investigations.models import Exhibit, ExhibitType, Investigation
+from safeguard.web.accounts.models import Role
 from safeguard.web.review.models import Grade, ReviewItem
-from safeguard.web.review.queue import ensure_items
 
 from ..base import PASSWORD, make_user
-from ..investigations.helpers import EVIDENCE_ROOT, finished_job
-from .helpers import review_rows, write_evidence
+from ..investigations.helpers import EVIDENCE_ROOT
+from .helpers import exhibit_to_review, write_evidence
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def one_request_at_a_time(live_server: Any) -> Iterator[Any]:
-    """The page loads its previews in parallel; with SQLite in memory every request
-    thread of the live server shares the test's one connection, which cannot run two
-    transactions at once. Requests are served one at a time here (a real server gives
-    each thread its own connection)."""
-    httpd = live_server.thread.httpd
-    app = httpd.get_app()
-    lock = threading.Lock()
-
-    def serial(environ: dict[str, Any], start_response: Any) -> Any:
-        with lock:
-            return app(environ, start_response)
-
-    httpd.set_app(serial)
-    yield live_server
-    httpd.set_app(app)
 
 
 def test_a_reviewer_grades_a_group_by_keyboard_and_sees_the_counts(
@@ -65,17 +41,8 @@ def test_a_reviewer_grades_a_group_by_keyboard_and_sees_the_counts(
 
 
 def run_in_browser(url: str, page: Any, folder: Path) -> None:
-    agency = Agency.objects.create(name="Staffordshire Police (test)", kind=AgencyKind.POLICE)
-    dora = make_user("dora", agency, Role.IMAGE_REVIEWER)
-    others = [make_user(name, agency, Role.IMAGE_REVIEWER) for name in ("fred", "gina")]
-    investigation = Investigation.objects.create(
-        owning_agency=agency, reference="DEMO-0001", title="Operation Lantern (test)",
-        opened_on=dt.date(2026, 11, 2), officer_in_charge=dora)
-    exhibit = Exhibit.objects.create(
-        owning_agency=agency, investigation=investigation, reference="EX-0002",
-        exhibit_type=ExhibitType.LAPTOP, evidence_path=str(folder))
-    job = finished_job(exhibit, review_rows(folder))
-    ensure_items(job)
+    dora, exhibit, job = exhibit_to_review(folder)
+    others = [make_user(name, dora.agency, Role.IMAGE_REVIEWER) for name in ("fred", "gina")]
     lead = ReviewItem.objects.get(job=job, file__path="/DCIM/100DEMO/IMG_0001.JPG")
     group = list(ReviewItem.objects.filter(job=job, group=lead.group))
     assert len(group) == 2 and lead.is_lead

@@ -5,15 +5,13 @@ is read back from its evidence, verified and shown blurred to the demo image rev
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.test import Client, override_settings
+from django.test import Client
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 
-from safeguard.demo.case import run_demo
 from safeguard.web.accounts import totp
 from safeguard.web.accounts.models import User
 from safeguard.web.audit.events import JUSTIFIED_SESSION_KEY, object_key
@@ -23,20 +21,6 @@ from safeguard.web.middleware import LAST_ACTIVITY_KEY
 from safeguard.web.review.models import ReviewItem
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
-
-
-@pytest.fixture(scope="module")
-def demo_case(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    workdir = tmp_path_factory.mktemp("review-demo")
-    assert run_demo(workdir, workdir / "home") == 0
-    return workdir
-
-
-@pytest.fixture
-def demo_settings(demo_case: Path) -> Iterator[Path]:
-    with override_settings(HOME=demo_case / "home",
-                           EVIDENCE_ROOTS=[str(demo_case / "evidence")]):
-        yield demo_case
 
 
 def signed_in(client: Client, user: User, exhibits: list[Exhibit]) -> None:

@@ -22,8 +22,7 @@ from safeguard.web.safeguarding.models import (
 )
 from safeguard.web.safeguarding.reference import load_reference_data
 
-from ..base import make_user
-from .test_browser import sign_in
+from ..base import browser_sign_in, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,7 +46,7 @@ def test_a_12_year_old_with_an_sti_is_high_with_the_required_action(
     page.on("console", lambda message: violations.append(message.text)
             if "Content Security Policy" in message.text else None)
     base = live_server.url
-    sign_in(page, base, "alice")
+    browser_sign_in(page, base, "alice")
 
     page.goto(f"{base}/safeguarding/children/{child.pk}/")
     page.fill("textarea[name=justification]", "Screening after a health appointment")

@@ -105,7 +105,7 @@ class FgmDutyTests(ClockTestCase):
         self.login(self.alice)
         with override_settings(SAFEGUARDING_NOW="2026-04-07T22:59:00+00:00"):  # 23:59 BST
             page = self.page(concern)
-            self.assertIn("Report to police by the end of Tuesday 7 April 2026", page)
+            self.assertIn("Report to police by the end of Tuesday 7 Apr 2026", page)
             self.assertNotIn("Report overdue", page)
             self.assertNotIn(self.url(concern), self.listed(FGM))
         with override_settings(SAFEGUARDING_NOW="2026-04-07T23:00:00+00:00"):  # 00:00 BST
@@ -168,7 +168,7 @@ class ProtectionOrderTests(ClockTestCase):
         self.assertIn(f"/safeguarding/concerns/{fmpo.pk}/", urls)
         self.assertNotIn(f"/safeguarding/concerns/{fgmpo.pk}/", urls)  # 29 days ahead
         page = self.page(fmpo)
-        self.assertIn("The protection order expires on Tuesday 31 March 2026", page)
+        self.assertIn("The protection order expires on Tuesday 31 Mar 2026", page)
         self.assertIn('id="order-expiring">28 days left', page)
         self.assertNotIn('id="order-expiring"', self.page(fgmpo))
         with override_settings(SAFEGUARDING_NOW="2026-03-04T10:00:00+00:00"):
@@ -221,7 +221,7 @@ class NrmTests(ClockTestCase):
         self.login(self.alice)
         with override_settings(SAFEGUARDING_NOW="2026-04-13T18:00:00+01:00"):
             page = self.page(concern)
-            self.assertIn("Reasonable grounds decision due by Monday 13 April 2026", page)
+            self.assertIn("Reasonable grounds decision due by Monday 13 Apr 2026", page)
             self.assertNotIn('id="nrm-rg-overdue"', page)
             self.assertNotIn(url, self.listed(RG))
         with override_settings(SAFEGUARDING_NOW="2026-04-14T09:00:00+01:00"):
@@ -240,7 +240,7 @@ class NrmTests(ClockTestCase):
         self.login(self.alice)
         page = self.page(concern)
         self.assertIn("Conclusive grounds awaited 30 days", page)
-        self.assertIn("not before Tuesday 3 March 2026", page)
+        self.assertIn("not before Tuesday 3 Mar 2026", page)
         self.assertNotIn('id="nrm-cg-past"', page)
         self.assertNotIn(url, self.listed(CG))
         with override_settings(SAFEGUARDING_NOW="2026-03-04T09:00:00+00:00"):

@@ -74,7 +74,7 @@ class EpisodeTests(RegisterTestCase):
         with override_settings(SAFEGUARDING_NOW="2026-03-03T10:01:00+00:00"):
             self.assertContains(self.client.get(detail), 'id="interview-overdue"')
             overdue = self.client.get("/safeguarding/work/overdue/")
-            self.assertContains(overdue, "Return home interview after the return of 28/02/2026")
+            self.assertContains(overdue, "Return home interview after the return of 28 Feb 2026")
         # Held: no longer overdue.
         response = self.client.post(url, {
             "found_at": "2026-02-28T09:00", "returned_at": "2026-02-28T10:00",
@@ -153,10 +153,10 @@ class ReturnInterviewTests(RegisterTestCase):
         self.assertTrue(self.episode.interview_independent)
         self.assertEqual(self.episode.prevention_interview_by, "PC Test 1234")
         page = self.page()
-        self.assertIn("28 February 2026 11:30 by PC Test 1234", page)
-        self.assertIn("Tuesday 3 March 2026 10:00", page)  # due: the 72nd hour
-        self.assertIn('id="interview-offered">28 February 2026 14:00', page)
-        self.assertIn("Held 2 March 2026 16:00 by Return interview service", page)
+        self.assertIn("28 Feb 2026 11:30 by PC Test 1234", page)
+        self.assertIn("Tuesday 3 Mar 2026 10:00", page)  # due: the 72nd hour
+        self.assertIn('id="interview-offered">28 Feb 2026 14:00', page)
+        self.assertIn("Held 2 Mar 2026 16:00 by Return interview service", page)
         self.assertIn('id="interview-in-time"', page)
         self.assertIn("Yes: not involved in caring for the child", page)
 
@@ -202,7 +202,7 @@ class ReturnInterviewTests(RegisterTestCase):
             self.episode.refresh_from_db()
             self.assertEqual(self.episode.returned_at, aware("2026-10-24T09:00:00+00:00"))
             page = self.page()
-            self.assertIn("Tuesday 27 October 2026 09:00", page)
+            self.assertIn("Tuesday 27 Oct 2026 09:00", page)
             self.assertNotIn('id="interview-overdue"', page)
         with override_settings(SAFEGUARDING_NOW="2026-10-27T09:01:00+00:00"):
             self.assertIn('id="interview-overdue"', self.page())

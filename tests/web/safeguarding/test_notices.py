@@ -97,7 +97,7 @@ class NoticeTests(RegisterTestCase):
         self.login(self.alice)
         self.justify(self.notice)
         detail = self.client.get(f"/safeguarding/notices/{self.notice.pk}/")
-        self.assertContains(detail, "1 December 2025 <span class=\"flag\">overdue</span>")
+        self.assertContains(detail, "1 Dec 2025 <span class=\"flag\">overdue</span>")
         self.assertContains(detail, "Child Abduction Act 1984 s2")
         url = f"/safeguarding/notices/{self.notice.pk}/status/"
         self.client.post(url, {"action": "review", "reason": "Reviewed at the March panel."})

@@ -43,14 +43,14 @@ class ReferralTests(RegisterTestCase):
     def test_overdue_decisions_and_assessments(self) -> None:
         self.login(self.alice)
         overdue = self.client.get("/safeguarding/work/overdue/").content.decode()
-        self.assertIn("Decision on the referral of 27/02/2026", overdue)  # due 2 March
+        self.assertIn("Decision on the referral of 27 Feb 2026", overdue)  # due 2 March
         self.referral.decided_at = self.referral.received_at
         self.referral.outcome = "assessment"
         self.referral.assessment_due = date(2026, 3, 2)
         self.referral.save()
         overdue = self.client.get("/safeguarding/work/overdue/").content.decode()
         self.assertNotIn("Decision on the referral", overdue)
-        self.assertIn("Assessment after the referral of 27/02/2026", overdue)
+        self.assertIn("Assessment after the referral of 27 Feb 2026", overdue)
 
     def test_the_list_shows_those_awaiting_a_decision(self) -> None:
         self.login(self.alice)
@@ -102,7 +102,7 @@ class ChildProtectionPathTests(RegisterTestCase):
         self.assertAudited(Action.UPDATE, self.referral, icpc_due="2026-04-20",
                            core_group_due="2026-05-01", rcpc_due="2026-07-17")
         overdue = self.client.get("/safeguarding/work/overdue/").content.decode()
-        self.assertIn("First core group meeting after the strategy discussion of 26/03/2026",
+        self.assertIn("First core group meeting after the strategy discussion of 26 Mar 2026",
                       overdue)
         self.assertIn("Review child protection conference after", overdue)
         self.assertNotIn("Initial child protection conference after", overdue)

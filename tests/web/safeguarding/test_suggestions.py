@@ -37,8 +37,8 @@ class SuggestionTests(RegisterTestCase):
         self.justify(self.child)
         page = self.form(self.child.pk)
         self.assertIn("Suggested: 2 missing episode(s) since", page)
-        self.assertIn("Found with a man in a grey car on 28/02/2026", page)
-        self.assertIn("Warning notice breach on 10/02/2026", page)
+        self.assertIn("Found with a man in a grey car on 28 Feb 2026", page)
+        self.assertIn("Warning notice breach on 10 Feb 2026", page)
         self.assertIn("Placement: residential care", page)
         self.assertNotIn("checked", page[page.index('value="going-missing"') - 200:
                                          page.index('value="going-missing"') + 40])
@@ -103,19 +103,19 @@ class UnscreenedTests(RegisterTestCase):
         self.login(self.alice)
         self.assertNotIn("Screened Testchild", self.section("Children with risk factors"))
         RiskAssessment.objects.filter(child=child).update(completed_on=date(2025, 12, 2))
-        self.assertIn("last screened 02/12/2025",
+        self.assertIn("last screened 2 Dec 2025",
                       self.section("Children with risk factors"))
 
     def test_a_new_fact_after_the_screening_prompts_its_review(self) -> None:
         self.login(self.alice)
         # The fixture's screening is of 5 January, its episode of 20 February and its FGM
         # concern of 26 February.
-        self.assertIn("missing episode of 20/02/2026, harm concern of 26/02/2026",
+        self.assertIn("missing episode of 20 Feb 2026, harm concern of 26 Feb 2026",
                       self.section("Screenings to review: new facts"))
         self.justify(self.child)
         page = self.client.get(f"/safeguarding/children/{self.child.pk}/")
         self.assertContains(page, 'id="review-prompt"')
-        self.assertContains(page, "Female genital mutilation concern of 26/02/2026")
+        self.assertContains(page, "Female genital mutilation concern of 26 Feb 2026")
         RiskAssessment.objects.filter(pk=self.assessment.pk).update(
             completed_on=date(2026, 2, 26))
         self.assertNotIn("Ava Testchild", self.section("Screenings to review: new facts"))

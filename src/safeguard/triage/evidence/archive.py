@@ -132,7 +132,7 @@ def members(
     if mime in NOT_EXPANDED:
         warn(
             TriageWarning(
-                str(address),
+                address,
                 "archive",
                 f"{NOT_EXPANDED[mime]} archive: contents not examined (format not supported)",
             )
@@ -149,7 +149,7 @@ def members(
             stream.seek(0)
             yield from _single_member(stream, address, mime)
         else:
-            warn(TriageWarning(str(address), "archive", f"unreadable tar archive: {exc}"))
+            warn(TriageWarning(address, "archive", f"unreadable tar archive: {exc}"))
         return
     with tar:
         yield from _tar_members(tar, address, warn)
@@ -161,7 +161,7 @@ def _zip_members(
     try:
         archive, renamed = zipfix.open_zip(stream)
     except DAMAGE as exc:
-        warn(TriageWarning(str(address), "archive", f"corrupt zip archive: {exc}"))
+        warn(TriageWarning(address, "archive", f"corrupt zip archive: {exc}"))
         return
     with archive:
         # ZipInfo.is_dir() fails on an empty name (it reads the last character).
@@ -169,7 +169,7 @@ def _zip_members(
         if budget is not None:
             budget.check_declared(sum(info.file_size for info in infos))
         if renamed:
-            warn(TriageWarning(str(address), "archive",
+            warn(TriageWarning(address, "archive",
                                f"{len(renamed)} member name(s) marked as UTF-8 are not UTF-8: "
                                "kept byte for byte (escaped in the reports)"))
         for info in infos:
@@ -178,7 +178,7 @@ def _zip_members(
             if info.flag_bits & 0x1:
                 warn(
                     TriageWarning(
-                        str(member_address), "archive", "encrypted member: content not read"
+                        member_address, "archive", "encrypted member: content not read"
                     )
                 )
                 continue
@@ -214,7 +214,7 @@ def _tar_members(tar: tarfile.TarFile, address: Address, warn: WarningSink) -> I
             try:
                 info = tar.next()
             except DAMAGE as exc:
-                warn(TriageWarning(str(address), "archive", f"damaged tar archive: {exc}"))
+                warn(TriageWarning(address, "archive", f"damaged tar archive: {exc}"))
                 return
             if info is None:
                 return
@@ -241,7 +241,7 @@ def _tar_members(tar: tarfile.TarFile, address: Address, warn: WarningSink) -> I
             shown = ", ".join(no_content[:_NAMES_SHOWN])
             more = len(no_content) - _NAMES_SHOWN
             warn(TriageWarning(
-                str(address), "archive",
+                address, "archive",
                 f"{len(no_content)} member(s) with no content of their own not examined "
                 f"(links, devices): {shown}{f' and {more} more' if more > 0 else ''}"))
 
@@ -257,7 +257,7 @@ def _hard_link(
     target = next((m for m in reversed(earlier)
                    if m.isfile() and posixpath.normpath(m.name.lstrip("/")) == wanted), None)
     if target is None:
-        warn(TriageWarning(str(address.member("/" + info.name.lstrip("/"))), "archive",
+        warn(TriageWarning(address.member("/" + info.name.lstrip("/")), "archive",
                            f"hard link to {info.linkname}: no such file earlier in the archive"))
         return None
     return cast(BinaryIO | None, tar.extractfile(target))

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from ..errors import EvidenceError, NotThisFormat
-from ..readonly import open_readonly_file
+from ..errors import ContentNotFound, EvidenceError, NotThisFormat
+from ..readonly import open_readonly, open_readonly_file
 from ..records import Address, FileEntry, Times, TriageWarning, WarningSink
 from .base import EvidenceInfo, Source
 
@@ -47,14 +47,14 @@ class DirectorySource(Source):
             with os.scandir(folder) as it:
                 items = sorted(it, key=lambda e: e.name)
         except OSError as exc:
-            warn(TriageWarning(str(Address(self.label, relative or "/")), "walk", _reason(exc)))
+            warn(TriageWarning(Address(self.label, relative or "/"), "walk", _reason(exc)))
             return
         for item in items:
             rel = f"{relative}/{item.name}"
             try:
                 st = item.stat(follow_symlinks=False)
             except OSError as exc:
-                warn(TriageWarning(str(Address(self.label, rel)), "walk", _reason(exc)))
+                warn(TriageWarning(Address(self.label, rel), "walk", _reason(exc)))
                 continue
             if stat.S_ISDIR(st.st_mode):
                 yield from self._walk(item.path, rel, warn)
@@ -70,6 +70,30 @@ class DirectorySource(Source):
     def describe(self, warn: WarningSink) -> EvidenceInfo:
         # A folder has no single digest of its own; each file's digests are in files.csv.
         return EvidenceInfo(path=self.label, kind=self.NAME)
+
+    def open_item(self, address: Address, *, deleted: bool = False) -> BinaryIO:
+        """The path under the folder: no `..`, and no symbolic link on the way, as the walk
+        never follows one."""
+        parts = [part for part in address.outer_path.split("/") if part]
+        if not parts or any(part in (".", "..") for part in parts):
+            raise _not_found(address, "not a path inside the evidence folder")
+        current = self.path
+        for part in parts[:-1]:
+            current = current / part
+            try:
+                mode = os.lstat(current).st_mode
+            except OSError as exc:
+                raise _not_found(address, f"folder missing: {exc.strerror}") from exc
+            if not stat.S_ISDIR(mode):  # a symbolic link, or no longer a folder
+                raise _not_found(address, f"{current.name} is not a folder of the evidence")
+        target = current / parts[-1]
+        try:
+            if not stat.S_ISREG(os.lstat(target).st_mode):
+                raise _not_found(address, "not a regular file any more")
+            # O_NOFOLLOW as well: a link swapped in after the check is refused.
+            return open(open_readonly(target), "rb")
+        except OSError as exc:
+            raise _not_found(address, f"cannot open: {exc.strerror or exc}") from exc
 
     def estimate(self) -> int:
         """Total bytes of regular files, for the progress bar (a cheap metadata walk)."""
@@ -124,8 +148,17 @@ class FileSource(Source):
     def estimate(self) -> int:
         return self.path.stat().st_size
 
+    def open_item(self, address: Address, *, deleted: bool = False) -> BinaryIO:
+        if address.outer_path != "/" + self.path.name:
+            raise _not_found(address, "the evidence is a single file with another name")
+        return open_readonly_file(self.path, follow=True)
+
     def files(self) -> list[Path]:
         return [self.path]
+
+
+def _not_found(address: Address, why: str) -> ContentNotFound:
+    return ContentNotFound(f"{address}: {why}")
 
 
 def _reason(exc: OSError) -> str:

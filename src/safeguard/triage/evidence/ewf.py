@@ -9,7 +9,6 @@ checks them against the hashes stored at acquisition.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, ClassVar, cast
 
@@ -19,8 +18,9 @@ import pytsk3
 from ..errors import EvidenceError, NotThisFormat
 from ..hashing import digest_stream
 from ..readonly import open_readonly_file, read_head
-from ..records import FileEntry, TriageWarning, WarningSink
-from .base import EvidenceInfo, Source
+from ..records import Address, TriageWarning, WarningSink
+from .base import EvidenceInfo
+from .disk import DiskImageSource
 from .ewfsegments import diagnose, next_name
 from .tsk import DiskImage
 from .tskio import READ_CHUNK
@@ -121,15 +121,14 @@ def _open_handle(segments: list[str], where: str) -> _Handle:
     return _Handle(segments, where)
 
 
-class EwfSource(Source):
+class EwfSource(DiskImageSource):
     """An EnCase image (E01 and its segments E02, E03 ...)."""
 
     NAME: ClassVar[str] = "e01"
 
     def __init__(self, path: Path, label: str, disk: DiskImage, segments: list[str],
                  header: dict[str, str], stored: dict[str, str]) -> None:
-        super().__init__(path, label)
-        self.disk = disk
+        super().__init__(path, label, disk)
         self.segments = segments
         self.header = header
         self.stored = stored
@@ -181,9 +180,6 @@ class EwfSource(Source):
             raise
         return cls(path, label, disk, segments, header, stored)
 
-    def entries(self, warn: WarningSink) -> Iterator[FileEntry]:
-        return self.disk.entries(warn)
-
     def describe(self, warn: WarningSink) -> EvidenceInfo:
         """Read the media once (MD5, SHA-256, and SHA-1 when one is stored) and verify.
 
@@ -202,7 +198,7 @@ class EwfSource(Source):
             digests = digest_stream(cast(BinaryIO, stream), names).digests
         except OSError as exc:
             verified = False
-            warn(TriageWarning(self.label, STAGE_VERIFY,
+            warn(TriageWarning(Address.of_evidence(self.label), STAGE_VERIFY,
                                f"{self.path}: media unreadable at offset {stream.offset} of "
                                f"{size}: {exc}; the image cannot be verified"))
         finally:
@@ -235,7 +231,7 @@ class EwfSource(Source):
             compared = True
             if stored != digests[ours]:
                 warn(TriageWarning(
-                    self.label, STAGE_VERIFY,
+                    Address.of_evidence(self.label), STAGE_VERIFY,
                     f"{self.path}: {stored_name} stored at acquisition is {stored} but the "
                     f"media reads as {digests[ours]}: the image has changed or is damaged",
                 ))
@@ -244,7 +240,4 @@ class EwfSource(Source):
 
     def files(self) -> list[Path]:
         return [Path(s) for s in self.segments]
-
-    def close(self) -> None:
-        self.disk.close()
 

@@ -11,26 +11,21 @@ checks the bytes against the digests the triage recorded (the evidence may have 
     with open_content("/evidence/usb-stick.dd", address, deleted=False) as stream:
         data = stream.read()
 
-How the address is followed:
-- a folder: the path under the folder (no `..`, no symbolic link on the way, as the walk
-  never follows one);
-- a loose file: the file itself (its address is `/name`);
-- a disk image (raw, split raw, E01): the partition and file system named, then the file
-  by its inode (the metadata address TSK gave it), deleted files included;
-- inside archives: each member in turn by its path, from the outermost archive in;
-  nested archives are copied to a spooled temporary file (in memory up to 32 MiB, never
-  beside the evidence), as the triage did.
+How the address is followed: the evidence source opens the file on the evidence that
+holds the item (`Source.open_item`: a path under a folder, a loose file, a file of a disk
+image by its inode, deleted files included); then, inside archives, each member in turn by
+its path, from the outermost archive in. Nested archives are copied to a spooled
+temporary file (in memory up to 32 MiB, never beside the evidence), as the triage did.
+Disk images (`Source.KEEP_OPEN`) stay open between reads.
 
-files.csv joins the archive chain with `!`; `split_archive_chain` cuts it again before
-each `!/` (member paths begin with `/`). A folder named with a trailing `!` inside an
-archive would be cut wrongly: the member is then not found (ContentNotFound), never
-confused with another file.
+The address comes from files.csv's columns through `Address.from_columns` (or
+`address_of`), the one codec of an address (records.py): its archive chain is cut exactly
+where the writer joined it, whatever "!" the names hold.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import stat
 import tempfile
@@ -38,53 +33,16 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from pathlib import Path
 from typing import Any, BinaryIO, cast
 
-from ..errors import EvidenceError
+from ..errors import ContentNotFound, EvidenceError
 from ..filetypes import HEAD_SIZE, sniff
-from ..readonly import open_readonly, open_readonly_file
-from ..records import ARCHIVE_SEPARATOR, Address, FileType, TriageWarning
+from ..records import Address, FileType, TriageWarning, address_of, split_archive_chain
 from . import archive, open_evidence
 from .base import Source
-from .directory import DirectorySource, FileSource
 
 # Spooled copies (archive members, nested archives) stay in memory up to this size.
 SPOOL_IN_MEMORY = 32 * 1024 * 1024
-
-_CHAIN_CUT = re.compile(re.escape(ARCHIVE_SEPARATOR) + r"(?=/)")
-
-
-class ContentNotFound(EvidenceError):
-    """The address no longer leads to a file in this evidence (moved, replaced, damaged),
-    or it names something this helper cannot read back (a carved file)."""
-
-
-def split_archive_chain(text: str) -> tuple[str, ...]:
-    """files.csv's `archive` column (`/a.zip!/b/c.tar.gz`) as Address.archive."""
-    if not text:
-        return ()
-    return tuple(_CHAIN_CUT.split(text))
-
-
-def address_of(
-    *,
-    path: str,
-    evidence: str = "",
-    partition: str = "",
-    filesystem: str = "",
-    inode: str = "",
-    archive: str = "",
-) -> Address:
-    """The engine Address of a files.csv row (its columns, by name)."""
-    return Address(
-        evidence=evidence,
-        path=path,
-        partition=partition,
-        filesystem=filesystem,
-        inode=inode,
-        archive=split_archive_chain(archive),
-    )
 
 
 @contextmanager
@@ -104,11 +62,10 @@ def open_content(
     """
     with ExitStack() as stack:
         source = stack.enter_context(_evidence(str(evidence_path)))
-        outer = address.archive[0] if address.archive else address.path
-        stream = stack.enter_context(_open_outer(source, outer, address, deleted))
+        stream = stack.enter_context(source.open_item(address, deleted=deleted))
         chain = (*address.archive[1:], address.path) if address.archive else ()
-        where = Address(address.evidence, outer, address.partition, address.filesystem,
-                        address.inode)
+        where = Address(address.evidence, address.outer_path, address.partition,
+                        address.filesystem, address.inode)
         for number, member_path in enumerate(chain, start=1):
             cap = max_bytes if number == len(chain) else max_archive_bytes
             stream = stack.enter_context(_open_member(stream, where, member_path, cap))
@@ -157,7 +114,7 @@ def _evidence(path: str) -> Iterator[Source]:
         # Opened outside the lock: a large image takes a while, and other threads keep
         # reading the images already open meanwhile.
         source = open_evidence(path)
-        if getattr(source, "disk", None) is None:
+        if not source.KEEP_OPEN:
             try:
                 yield source
             finally:
@@ -204,82 +161,6 @@ def close_open_images() -> None:
 
 def _not_found(address: Address, why: str) -> ContentNotFound:
     return ContentNotFound(f"{address}: {why}")
-
-
-@contextmanager
-def _open_outer(source: Source, outer: str, address: Address, deleted: bool) -> Iterator[BinaryIO]:
-    """The file that holds the content, or the outermost archive around it."""
-    if isinstance(source, DirectorySource):
-        handle = _open_in_folder(source.path, outer, address)
-    elif isinstance(source, FileSource):
-        if outer != "/" + source.path.name:
-            raise _not_found(address, "the evidence is a single file with another name")
-        handle = open_readonly_file(source.path, follow=True)
-    elif getattr(source, "disk", None) is not None:
-        handle = _open_in_image(source, address, deleted)
-    else:
-        handle = _open_by_walk(source, outer, address)
-    try:
-        yield handle
-    finally:
-        handle.close()
-
-
-def _open_in_folder(root: Path, relative: str, address: Address) -> BinaryIO:
-    parts = [part for part in relative.split("/") if part]
-    if not parts or any(part in (".", "..") for part in parts):
-        raise _not_found(address, "not a path inside the evidence folder")
-    current = root
-    for part in parts[:-1]:
-        current = current / part
-        try:
-            mode = os.lstat(current).st_mode
-        except OSError as exc:
-            raise _not_found(address, f"folder missing: {exc.strerror}") from exc
-        if not stat.S_ISDIR(mode):  # a symbolic link, or no longer a folder
-            raise _not_found(address, f"{current.name} is not a folder of the evidence")
-    target = current / parts[-1]
-    try:
-        if not stat.S_ISREG(os.lstat(target).st_mode):
-            raise _not_found(address, "not a regular file any more")
-        # O_NOFOLLOW as well: a link swapped in after the check is refused.
-        return open(open_readonly(target), "rb")
-    except OSError as exc:
-        raise _not_found(address, f"cannot open: {exc.strerror or exc}") from exc
-
-
-def _open_in_image(source: Source, address: Address, deleted: bool) -> BinaryIO:
-    disk: Any = getattr(source, "disk")  # noqa: B009 - DiskImage, checked by the caller
-    volume = next(
-        (v for v in disk.volumes
-         if v.partition == address.partition and v.filesystem == address.filesystem
-         and v.fs is not None),
-        None,
-    )
-    if volume is None:
-        raise _not_found(address, "no such partition and file system in the image")
-    try:
-        inode = int(address.inode)
-    except ValueError:
-        raise _not_found(address, "no inode recorded: cannot locate the file") from None
-    with disk.lock:
-        try:
-            meta = volume.fs.open_meta(inode=inode).info.meta
-        except OSError as exc:
-            raise _not_found(address, f"inode {inode} cannot be opened: {exc}") from exc
-        size = max(int(meta.size), 0) if meta is not None else 0
-    return cast(BinaryIO, disk.open_file(volume, inode, size, str(address), deleted))
-
-
-def _open_by_walk(source: Source, outer: str, address: Address) -> BinaryIO:
-    """Any other source: walk it for the entry (slow, but every source can do it)."""
-    problems: list[TriageWarning] = []
-    for entry in source.entries(problems.append):
-        found = entry.address
-        if (found.path, found.partition, found.inode) == (outer, address.partition,
-                                                           address.inode):
-            return entry.opener()
-    raise _not_found(address, "not found in the evidence")
 
 
 @contextmanager

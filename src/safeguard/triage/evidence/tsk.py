@@ -34,7 +34,8 @@ from ..errors import EvidenceError, NotThisFormat
 from ..hashing import digest_path, digest_stream
 from ..readonly import read_head
 from ..records import Address, FileEntry, Times, TriageWarning, WarningSink
-from .base import EvidenceInfo, Source
+from .base import EvidenceInfo
+from .disk import DiskImageSource
 from .signatures import sniff_filesystem
 from .tables import SECTOR, read_table
 from .tskio import (
@@ -231,11 +232,12 @@ class DiskImage:
 
     def entries(self, warn: WarningSink) -> Iterator[FileEntry]:
         if not self.volumes:
-            warn(TriageWarning(self.label, STAGE_WALK, "no partition table or file system "
-                               "recognised in the image: no files listed"))
+            warn(TriageWarning(Address.of_evidence(self.label), STAGE_WALK,
+                               "no partition table or file system recognised in the image: "
+                               "no files listed"))
         for volume in self.volumes:
             if volume.problem:
-                where = " › ".join(p for p in (self.label, volume.partition) if p)
+                where = Address.of_evidence(self.label, volume.partition)
                 warn(TriageWarning(where, STAGE_WALK, volume.problem))
             if volume.fs is not None:
                 yield from _Walk(self, volume, warn).run()
@@ -356,7 +358,7 @@ class _Walk:
         )
 
     def warn_at(self, path: str, message: str) -> None:
-        self.warn(TriageWarning(str(self.address(path)), STAGE_WALK, message))
+        self.warn(TriageWarning(self.address(path), STAGE_WALK, message))
 
     def list_dir(self, inode: int, path: str, orphans: bool = False) -> list[_Name] | None:
         """The entries of one directory, sorted by name; None (and a warning) if unreadable.
@@ -518,14 +520,13 @@ class _Walk:
             stack.append((iter(listing), path, deleted, in_orphans))
 
 
-class RawImageSource(Source):
+class RawImageSource(DiskImageSource):
     """A raw disk or volume image (dd, .img, .raw, split .001/.002 ...)."""
 
     NAME: ClassVar[str] = "raw"
 
     def __init__(self, path: Path, label: str, disk: DiskImage, pieces: list[Path]) -> None:
-        super().__init__(path, label)
-        self.disk = disk
+        super().__init__(path, label, disk)
         self.pieces = pieces
 
     @classmethod
@@ -548,9 +549,6 @@ class RawImageSource(Source):
             raise
         return cls(path, label, disk, pieces)
 
-    def entries(self, warn: WarningSink) -> Iterator[FileEntry]:
-        return self.disk.entries(warn)
-
     def describe(self, warn: WarningSink) -> EvidenceInfo:
         if len(self.pieces) == 1:
             digested = digest_path(self.path, ("sha256",), follow=True)
@@ -571,6 +569,3 @@ class RawImageSource(Source):
 
     def files(self) -> list[Path]:
         return list(self.pieces)
-
-    def close(self) -> None:
-        self.disk.close()

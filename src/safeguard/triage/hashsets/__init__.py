@@ -8,7 +8,14 @@
 docs/hashsets.md describes the formats, category schemes, store layout and bad-row policy.
 """
 
-from .categories import SCHEMES, UNCATEGORISED, Scheme, get_scheme, parse_category_map
+from .categories import (
+    SCHEMES,
+    UNCATEGORISED,
+    Scheme,
+    UkCategory,
+    get_scheme,
+    parse_category_map,
+)
 from .formats import AUTO, FORMATS, FormatRegistry, HashSetFormat
 from .model import KINDS, KNOWN_BAD, KNOWN_GOOD, HashEntry, HashSetInfo
 from .store import INDEX_VERSION, HashSet, HashSetStore, default_home
@@ -29,6 +36,7 @@ __all__ = [
     "HashSetInfo",
     "HashSetStore",
     "Scheme",
+    "UkCategory",
     "default_home",
     "get_scheme",
     "parse_category_map",

@@ -17,7 +17,7 @@ from ... import TOOL_NAME, __version__
 from ..errors import EvidenceError, HashSetError
 from ..evidence.directory import DirectorySource
 from ..examine import Examiner
-from ..records import Record, TriageWarning
+from ..records import DIGESTS, Record, TriageWarning
 from .categories import get_scheme
 
 _CONTEXT = "http://github.com/VICSDATAMODEL/ProjectVic/DataModels/2.0.xml/{profile}/$metadata#Cases"
@@ -58,7 +58,7 @@ def build_vics(
     except EvidenceError as exc:
         raise HashSetError(str(exc)) from exc
     problems: list[TriageWarning] = warnings if warnings is not None else []
-    examiner = Examiner(("md5", "sha1", "sha256"), perceptual=True)
+    examiner = Examiner(DIGESTS, perceptual=True)
     media: list[dict[str, Any]] = []
     seen: set[str] = set()
     for entry in source.entries(problems.append):

@@ -8,6 +8,7 @@ the default maps below are configuration, overridden per import (`--category-map
 
 from __future__ import annotations
 
+import enum
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -45,11 +46,20 @@ def _label_key(label: str) -> str:
     return re.sub(r"^cat(egory)?\.?-?", "", key) or key
 
 
+class UkCategory(enum.StrEnum):
+    """The England and Wales legal grading (Sentencing Council, 2014), most serious first."""
+
+    A = "A"
+    B = "B"
+    C = "C"
+
+
 UK = Scheme(
     NAME="uk",
-    names=("A", "B", "C"),
+    names=tuple(category.value for category in UkCategory),
     # Assumed, not confirmed: 1→A, 2→B, 3→C, 0→uncategorised (VICS uses 0 for that).
-    default_map={0: UNCATEGORISED, 1: "A", 2: "B", 3: "C"},
+    default_map={0: UNCATEGORISED, 1: UkCategory.A.value, 2: UkCategory.B.value,
+                 3: UkCategory.C.value},
     description="England and Wales legal grading (Sentencing Council, 2014): A, B, C",
 )
 US = Scheme(

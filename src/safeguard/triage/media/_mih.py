@@ -1,6 +1,6 @@
 """Multi-index hashing for 256-bit hashes: substring plans and the compiled kernels.
 
-`index.py` is the public face; this module holds the parts that decide speed. A 256-bit
+`pdq_index.py` is the public face; this module holds the parts that decide speed. A 256-bit
 hash is four uint64 words; a *plan* cuts those 256 bits into m contiguous substrings, and
 each substring has a table: a CSR array of `offsets` (one slot per possible substring
 value, plus one) over the row numbers sorted by that substring's value.
@@ -14,7 +14,7 @@ on one of the chosen substrings or within q-1 on one of the others: probing, per
 every bucket within that radius of the query's substring finds every match. At m=16 and
 D=31 that is radius 1 on all sixteen 16-bit substrings: 16 × 17 = 272 buckets.
 
-The kernels are numba functions that release the GIL, so `index.py` runs them on a plain
+The kernels are numba functions that release the GIL, so `pdq_index.py` runs them on a plain
 thread pool, one chunk of queries (or one table, at build) per task.
 """
 
@@ -59,7 +59,7 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 
 def _kernel(fn: _F) -> _F:
     # cache=True keeps the machine code beside this module so later processes skip the
-    # compile (seconds); nogil=True lets the thread pool in index.py use every core.
+    # compile (seconds); nogil=True lets the thread pool in pdq_index.py use every core.
     return cast(_F, numba.njit(cache=True, nogil=True)(fn))
 
 

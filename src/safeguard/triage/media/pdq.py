@@ -54,14 +54,14 @@ from PIL import (
 
 from safeguard.triage.errors import MediaError
 from safeguard.triage.filetypes import sniff
+from safeguard.triage.media import MATCH_DISTANCE as MATCH_DISTANCE
+from safeguard.triage.media import QUALITY_MIN
 
 NAME = "pdq"
 HASH_BYTES = 32
-# Meta's rule: a hash of quality below 50 (a flat or nearly blank picture) is kept with
-# the record but never matched; the caller decides, this module only reports it.
-QUALITY_MIN = 50
-# Default match threshold (Hamming distance over 256 bits); matching makes it a setting.
-MATCH_DISTANCE = 31
+# Meta's rule: a hash of quality below QUALITY_MIN (a flat or nearly blank picture) is
+# kept with the record but never matched; the caller decides, this module only reports it.
+# MATCH_DISTANCE is the default match threshold; matching makes it a setting.
 # Decode so that the shorter side is at least this many pixels, then box-reduce to less
 # than twice it. Measured (bench/pdq_speed.py, docs/perceptual.md): at 128, 3 % of hashes
 # land beyond distance 10 of the reference; at 192, 0-0.3 % (up to 16); at 256, none

@@ -35,17 +35,18 @@ import pdqhash
 from numpy.typing import NDArray
 
 from safeguard.triage.errors import HashSetError, MediaError, NotThisFormat, UsageError
+from safeguard.triage.media import MATCH_DISTANCE, QUALITY_MIN, VIDEO_FRACTION
 
 NAME = "vpdq"
 FORMAT = "safeguard.vpdq"
 VERSION = 1
 HASH_BYTES = 32
 DEFAULT_SECONDS_PER_FRAME = 1.0
-DEFAULT_FRAME_THRESHOLD = 31
-DEFAULT_VIDEO_FRACTION = 0.8
+DEFAULT_FRAME_THRESHOLD = MATCH_DISTANCE
+DEFAULT_VIDEO_FRACTION = VIDEO_FRACTION
 # PDQ's own rule (domain.md): below this a hash describes a flat, featureless picture (a
 # black frame, a fade) that would "match" every other flat picture.
-MIN_QUALITY = 50
+MIN_QUALITY = QUALITY_MIN
 # PDQ reduces every picture to 64×64 anyway; the reference first brings it to ≤ 512 px, and
 # converting a full-size frame to RGB would cost more than hashing it.
 MAX_SIDE = 512
@@ -469,7 +470,7 @@ def match_videos(
     a video that is all black or all one colour cannot be recognised by its pictures.
 
     This compares every frame with every frame: give it the candidates an index search of
-    the query's frames found (media/index.py), not a whole hash set.
+    the query's frames found (media/pdq_index.py), not a whole hash set.
     """
     if not 0 <= frame_threshold <= 8 * HASH_BYTES:
         raise UsageError(f"frame_threshold must be 0..256, got {frame_threshold}")

@@ -1,4 +1,5 @@
-"""The report writers: report.json, files.csv, report.html and case.vics.json.
+"""The report writers: report.json, files.csv, report.html and case.vics.json; and
+`read_run`, which reads a finished run back (report.json as dataclasses, files.csv by row).
 
 `write_reports` reads `result.records` exactly once (it may be a generator over a
 million rows): each record goes to files.csv, to the summary and, if it is an image or
@@ -12,19 +13,22 @@ from pathlib import Path
 
 from ..results import TriageResult
 from ..shared_folders import shared_folders
-from .csv_report import COLUMNS, FIELDNAMES, CsvReport, csv_row
+from ._common import OUTPUTS
+from .csv_report import (
+    COLUMNS,
+    FIELDNAMES,
+    CsvReport,
+    csv_row,
+    number_from_cell,
+    read_files_csv,
+    record_from_row,
+    time_from_cell,
+)
 from .html_report import render_html, write_html
 from .json_report import report_dict, write_json
+from .reader import FinishedRun, read_run
 from .summary import CategoryFigures, Summary, SummaryBuilder, summarise
 from .vics_export import DEFAULT_CATEGORY_CODES, VicsCollector, category_codes
-
-# The names of the outputs, keyed as `write_reports` returns them.
-OUTPUTS: dict[str, str] = {
-    "json": "report.json",
-    "csv": "files.csv",
-    "html": "report.html",
-    "vics": "case.vics.json",
-}
 
 
 def write_reports(out_dir: Path, result: TriageResult) -> dict[str, Path]:
@@ -36,6 +40,14 @@ def write_reports(out_dir: Path, result: TriageResult) -> dict[str, Path]:
     here, from `options["shared_folders"]` (default: shared_folders.DEFAULT_PATTERNS), so
     that files.csv, report.json and report.html cannot disagree about it.
     """
+    return write_reports_with_summary(out_dir, result)[0]
+
+
+def write_reports_with_summary(
+    out_dir: Path, result: TriageResult
+) -> tuple[dict[str, Path], Summary]:
+    """As `write_reports`, also returning the summary written (so that a caller need not
+    read report.json back for it)."""
     codes = category_codes(result.options)
     folders = shared_folders(result.options)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -51,7 +63,7 @@ def write_reports(out_dir: Path, result: TriageResult) -> dict[str, Path]:
     summary = builder.finish(len(result.warnings))
     write_json(paths["json"], result, summary)
     write_html(paths["html"], result, summary)
-    return paths
+    return paths, summary
 
 
 __all__ = [
@@ -61,15 +73,22 @@ __all__ = [
     "OUTPUTS",
     "CategoryFigures",
     "CsvReport",
+    "FinishedRun",
     "Summary",
     "SummaryBuilder",
     "VicsCollector",
     "category_codes",
     "csv_row",
+    "number_from_cell",
+    "read_files_csv",
+    "read_run",
+    "record_from_row",
     "render_html",
     "report_dict",
     "summarise",
+    "time_from_cell",
     "write_html",
     "write_json",
     "write_reports",
+    "write_reports_with_summary",
 ]

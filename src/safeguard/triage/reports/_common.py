@@ -9,6 +9,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
+# The names of the outputs, keyed as `write_reports` returns them.
+OUTPUTS: dict[str, str] = {
+    "json": "report.json",
+    "csv": "files.csv",
+    "html": "report.html",
+    "vics": "case.vics.json",
+}
+
 
 @contextlib.contextmanager
 def atomic_text(path: Path, *, newline: str | None = None) -> Iterator[TextIO]:

@@ -1,9 +1,11 @@
-"""files.csv: one row per record, written as the records stream past.
+"""files.csv, both ways: written one row per record as the records stream past, and read
+back row by row (the web platform's import, a resumed review).
 
 The columns are one constant, `COLUMNS`, pairing each header with how its cell is read
 from a Record: a new column (pdq, pdq_quality, group, shared_location...) is one more line
-at the end, and
-the header and rows cannot drift apart.
+at the end, and the header and rows cannot drift apart. The address columns are
+`Address.columns()` / `Address.from_columns()`, the one codec of an address (the archive
+chain's `!` included).
 
 Cells are the values as found. In particular a path beginning with "=" is *not* altered
 to defuse spreadsheet formulas: files.csv is evidence data and must say exactly what the
@@ -13,13 +15,15 @@ evidence holds (docs/report-format.md warns about opening it in a spreadsheet).
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, ExitStack
+from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, TextIO
 
-from ..records import ARCHIVE_SEPARATOR, Record
+from ..errors import ReportError
+from ..records import ADDRESS_COLUMNS, DIGESTS, Address, FileType, Match, Record, Times
 from ._common import atomic_text, flag, iso_time
 
 if TYPE_CHECKING:
@@ -27,13 +31,21 @@ if TYPE_CHECKING:
 
 Column = tuple[str, Callable[[Record], str]]
 
+
+def _address_column(name: str) -> Column:
+    return (name, lambda r: r.address.columns()[name])
+
+
+def _digest_column(name: str) -> Column:
+    return (name, lambda r: r.digests.get(name, ""))
+
+
+def _optional(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
 COLUMNS: tuple[Column, ...] = (
-    ("evidence", lambda r: r.address.evidence),
-    ("partition", lambda r: r.address.partition),
-    ("filesystem", lambda r: r.address.filesystem),
-    ("path", lambda r: r.address.path),
-    ("archive", lambda r: ARCHIVE_SEPARATOR.join(r.address.archive)),
-    ("inode", lambda r: r.address.inode),
+    *(_address_column(name) for name in ADDRESS_COLUMNS),
     ("size", lambda r: str(r.size)),
     ("modified", lambda r: iso_time(r.times.modified)),
     ("accessed", lambda r: iso_time(r.times.accessed)),
@@ -43,9 +55,7 @@ COLUMNS: tuple[Column, ...] = (
     ("carved", lambda r: flag(r.carved)),
     ("type", lambda r: r.file_type.value),
     ("mime", lambda r: r.mime),
-    ("md5", lambda r: r.digests.get("md5", "")),
-    ("sha1", lambda r: r.digests.get("sha1", "")),
-    ("sha256", lambda r: r.digests.get("sha256", "")),
+    *(_digest_column(name) for name in DIGESTS),
     ("known_good", lambda r: flag(r.known_good)),
     ("known_good_set", lambda r: r.known_good_set),
     ("hashset", lambda r: r.hashset),
@@ -54,10 +64,10 @@ COLUMNS: tuple[Column, ...] = (
     ("distributed", lambda r: flag(r.distributed)),
     ("victim_identified", lambda r: flag(r.victim_identified)),
     ("match", lambda r: r.match.value),
-    ("distance", lambda r: "" if r.distance is None else str(r.distance)),
+    ("distance", lambda r: _optional(r.distance)),
     ("error", lambda r: r.error),
     ("pdq", lambda r: r.pdq),
-    ("pdq_quality", lambda r: "" if r.pdq_quality is None else str(r.pdq_quality)),
+    ("pdq_quality", lambda r: _optional(r.pdq_quality)),
     ("group", lambda r: r.group),
     ("shared_location", lambda r: flag(r.shared_location)),
 )
@@ -67,7 +77,8 @@ FIELDNAMES: tuple[str, ...] = tuple(name for name, _ in COLUMNS)
 
 def csv_row(record: Record) -> list[str]:
     """The cells of one record, in `FIELDNAMES` order."""
-    return [cell(record) for _, cell in COLUMNS]
+    address = record.address.columns()
+    return [address[name] if name in address else cell(record) for name, cell in COLUMNS]
 
 
 class CsvReport(AbstractContextManager["CsvReport"]):
@@ -104,3 +115,102 @@ class CsvReport(AbstractContextManager["CsvReport"]):
     ) -> None:
         self._out = None
         self._stack.__exit__(exc_type, exc, tb)
+
+
+# -- reading back ------------------------------------------------------------------------
+
+# A name on the evidence can be longer than the csv module's 128 KiB default (a tar's pax
+# header sets no limit, and archive chains join names): a report the engine wrote must
+# read back whatever the evidence held, so the limit is raised (one setting per process).
+FIELD_LIMIT = 1 << 30
+
+
+def read_files_csv(path: Path) -> Iterator[dict[str, str]]:
+    """files.csv's rows as {column: cell}, streamed.
+
+    Columns are found by their header name (new columns are added at the end), so a
+    files.csv from a newer engine still reads. ReportError names the file and line when
+    it cannot be read.
+    """
+    if csv.field_size_limit() < FIELD_LIMIT:
+        csv.field_size_limit(FIELD_LIMIT)
+    try:
+        handle = path.open(encoding="utf-8", newline="")
+    except OSError as exc:
+        raise ReportError(f"cannot read {path}: {exc}") from exc
+    with handle:
+        reader = csv.reader(handle)
+        try:
+            header = next(reader, None)
+            if header is None or "path" not in header:
+                raise ReportError(f"{path} has no header row")
+            for cells in reader:
+                yield dict(zip(header, cells, strict=False))
+        except (csv.Error, UnicodeDecodeError) as exc:
+            # The engine writes UTF-8 CSV (undecodable names escaped): this file is damaged.
+            raise ReportError(f"{path}: line {reader.line_num + 1} is not readable: {exc}") \
+                from exc
+
+
+def number_from_cell(value: str, low: int = -(2**63), high: int = 2**63 - 1) -> int | None:
+    """A cell's whole number within [low, high], else None (empty, damaged or hostile)."""
+    try:
+        number = int(value) if value else None
+    except ValueError:
+        return None
+    return number if number is None or low <= number <= high else None
+
+
+def time_from_cell(value: str) -> datetime | None:
+    """An ISO 8601 time cell (iso_time's inverse; UTC when it names no zone), or None when
+    empty or not a time."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _seconds(value: str) -> float | None:
+    moment = time_from_cell(value)
+    return None if moment is None else moment.timestamp()
+
+
+def record_from_row(row: Mapping[str, str]) -> Record:
+    """The Record a files.csv row was written from (csv_row's inverse, for the columns
+    files.csv has). A damaged cell reads as its default rather than failing the row."""
+    try:
+        file_type = FileType(row.get("type", "other"))
+    except ValueError:
+        file_type = FileType.OTHER
+    try:
+        match = Match(row.get("match", "none") or "none")
+    except ValueError:
+        match = Match.NONE
+    return Record(
+        address=Address.from_columns(row),
+        size=number_from_cell(row.get("size", "")) or 0,
+        file_type=file_type,
+        times=Times(*(_seconds(row.get(name, ""))
+                      for name in ("modified", "accessed", "changed", "created"))),
+        deleted=row.get("deleted") == "true",
+        carved=row.get("carved") == "true",
+        digests={name: row[name] for name in DIGESTS if row.get(name)},
+        mime=row.get("mime", ""),
+        known_good=row.get("known_good") == "true",
+        known_good_set=row.get("known_good_set", ""),
+        hashset=row.get("hashset", ""),
+        category=row.get("category", ""),
+        series=row.get("series", ""),
+        distributed=row.get("distributed") == "true",
+        victim_identified=row.get("victim_identified") == "true",
+        match=match,
+        distance=number_from_cell(row.get("distance", "")),
+        error=row.get("error", ""),
+        pdq=row.get("pdq", ""),
+        pdq_quality=number_from_cell(row.get("pdq_quality", "")),
+        group=row.get("group", ""),
+        shared_location=row.get("shared_location") == "true",
+    )

@@ -230,7 +230,7 @@ def _warnings(result: TriageResult) -> str:
         return "<p>None.</p>"
     head = [_Cell(h) for h in ("Address", "Stage", "Message")]
     rows = [
-        [_Cell(w.address, "path"), _Cell(w.stage), _Cell(w.message)]
+        [_Cell(str(w.address), "path"), _Cell(w.stage), _Cell(w.message)]
         for w in sorted_warnings(result.warnings)
     ]
     return _table(head, rows)

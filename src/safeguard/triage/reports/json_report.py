@@ -58,7 +58,7 @@ def _values(document: Mapping[str, Any]) -> dict[str, Any]:
 
 def sorted_warnings(warnings: list[TriageWarning]) -> list[TriageWarning]:
     """Warnings in a fixed order: by address, then stage, then message."""
-    return sorted(warnings, key=lambda w: (w.address, w.stage, w.message))
+    return sorted(warnings, key=TriageWarning.sort_key)
 
 
 def report_dict(result: TriageResult, summary: Summary) -> dict[str, Any]:

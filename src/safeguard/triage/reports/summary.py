@@ -7,23 +7,22 @@ kept (to count unique items per category), and matched items are few beside the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..records import FileType, Match, Record
+from ..hashsets.categories import UK, UNCATEGORISED
+from ..records import Digest, FileType, Match, Record
 
 # The UK legal grading (Sentencing Council, 2014) is listed first, in its own order, so the
-# most serious category heads every table; any other names follow, sorted.
-UK_SCHEME: tuple[str, ...] = ("A", "B", "C")
-
-# The name under which a match from a hash set without categories (a bare md5sum list) is
-# counted. Listed after every named category.
-UNCATEGORISED = "uncategorised"
+# most serious category heads every table; any other names follow, sorted. UNCATEGORISED
+# is the name under which a match from a hash set without categories (a bare md5sum list)
+# is counted, listed after every named category.
+UK_SCHEME: tuple[str, ...] = UK.names
 
 # The digest that identifies content, in order of preference. SHA-1 first because it is
 # what CAID and VICS sets key on beside MD5 and is not subject to MD5's practical collisions.
-IDENTITY_DIGESTS: tuple[str, ...] = ("sha1", "md5", "sha256")
+IDENTITY_DIGESTS: tuple[Digest, ...] = (Digest.SHA1, Digest.MD5, Digest.SHA256)
 
 
 def content_identity(record: Record) -> str:
@@ -92,6 +91,14 @@ class CategoryFigures:
             "distributed": self.known_to_circulate,
         }
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> CategoryFigures:
+        """as_dict's inverse. A report from before a figure existed reads it as 0, and
+        `known_to_circulate` from its earlier name `distributed`."""
+        circulate = data.get("known_to_circulate", data.get("distributed", 0))
+        return cls(**{name: int(data.get(name, 0)) for name in _FIGURES},
+                   known_to_circulate=int(circulate))
+
 
 @dataclass(frozen=True, slots=True)
 class Summary:
@@ -134,6 +141,25 @@ class Summary:
             "matches": {"exact": self.exact, "perceptual": self.perceptual},
             "categories": {name: figures.as_dict() for name, figures in self.categories.items()},
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Summary:
+        """as_dict's inverse (report.json's `summary`); a missing figure reads as 0."""
+        matches = data.get("matches") or {}
+        categories = data.get("categories") or {}
+        return cls(
+            **{name: int(data.get(name, 0)) for name in _COUNTS},
+            exact=int(matches.get("exact", 0)),
+            perceptual=int(matches.get("perceptual", 0)),
+            categories={str(name): CategoryFigures.from_dict(figures)
+                        for name, figures in categories.items()},
+        )
+
+
+# The plain whole-number fields, read back by name.
+_FIGURES = tuple(f for f in CategoryFigures.__dataclass_fields__ if f != "known_to_circulate")
+_COUNTS = tuple(f for f in Summary.__dataclass_fields__
+                if f not in ("exact", "perceptual", "categories"))
 
 
 class _CategoryTally:

@@ -26,21 +26,23 @@ from typing import Any
 
 from ... import TOOL_NAME
 from ..errors import UsageError
-from ..records import FileType, Match, Record
+from ..hashsets.categories import UK, UNCATEGORISED
+from ..records import DIGESTS, Digest, FileType, Match, Record
 from ..results import TriageResult
 from ._common import atomic_text, iso_time
-from .summary import UNCATEGORISED, category_name
+from .summary import category_name
 
 VICS_CONTEXT = "http://github.com/VICSDATAMODEL/ProjectVic/DataModels/2.0.xml/UK/$metadata#Cases"
 SOURCE_APPLICATION = TOOL_NAME
 
 # Category name (as the hash set names it) → VICS integer. 0 is "uncategorised" in VICS
 # and is used for unmatched media, known-good media and any name missing from the map.
-DEFAULT_CATEGORY_CODES: dict[str, int] = {"A": 1, "B": 2, "C": 3}
+DEFAULT_CATEGORY_CODES: dict[str, int] = {
+    name: code for code, name in UK.default_map.items() if name != UNCATEGORISED}
 UNCATEGORISED_CODE = 0
 
 # The digest a Media is keyed on, in order: VICS identifies media by MD5.
-_KEY_DIGESTS: tuple[str, ...] = ("md5", "sha1", "sha256")
+_KEY_DIGESTS: tuple[Digest, ...] = DIGESTS
 
 # A scratch name no evidence path can produce; hidden so nobody mistakes it for output.
 _SCRATCH_NAME = ".case.vics.scratch.sqlite"

@@ -14,12 +14,15 @@ the same record proceed and their view events carry the same reason.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django import forms
 from django.apps import apps
 from django.core import signing
 from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -34,11 +37,13 @@ MIN_LENGTH = 10
 class JustificationForm(forms.Form):
     target = forms.CharField(widget=forms.HiddenInput)
     next = forms.CharField(widget=forms.HiddenInput)
+    # Where Cancel goes: the page the user came from (kept across a refused reason).
+    back = forms.CharField(widget=forms.HiddenInput, required=False)
     justification = forms.CharField(
         label="Why do you need to open this record?",
         min_length=MIN_LENGTH,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "autofocus": True}),
         help_text="Recorded in the audit log with your name and the time (DPA 2018 s62).",
     )
 
@@ -48,8 +53,28 @@ def require_justification(request: HttpRequest, obj: models.Model) -> HttpRespon
     if session_justification(request, obj):
         return None
     target = signing.dumps([obj._meta.label_lower, str(obj.pk)], salt=SIGNING_SALT)
-    form = JustificationForm(initial={"target": target, "next": request.get_full_path()})
-    return render(request, "audit/justify.html", {"form": form, "object": obj})
+    here = request.get_full_path()
+    back = _safe_local(request, request.META.get("HTTP_REFERER", ""))
+    form = JustificationForm(initial={"target": target, "next": here,
+                                      "back": back if back != here else ""})
+    return _prompt(request, form, obj)
+
+
+def _prompt(request: HttpRequest, form: JustificationForm, obj: models.Model,
+            status: int = 200) -> HttpResponse:
+    back = _safe_local(request, str(form["back"].value() or "")) or reverse("core:home")
+    return render(request, "audit/justify.html", {"form": form, "object": obj, "back": back},
+                  status=status)
+
+
+def _safe_local(request: HttpRequest, url: str) -> str:
+    """`url` as a path on this site ("/x/?y"), or "" for anything else."""
+    if not url or not url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return ""
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 @require_POST
@@ -59,7 +84,7 @@ def justify(request: HttpRequest) -> HttpResponse:
     # a record the user may not open (the target is signed as well).
     obj = _target_object(request, str(form.data.get("target", "")))
     if not form.is_valid():
-        return render(request, "audit/justify.html", {"form": form, "object": obj}, status=400)
+        return _prompt(request, form, obj, status=400)
     text = form.cleaned_data["justification"].strip()
     with transaction.atomic():
         record(request, Action.JUSTIFY, obj, text)

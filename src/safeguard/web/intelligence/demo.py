@@ -98,7 +98,7 @@ UNKNOWN = [_digest("md5", f"unknown {i}") for i in range(200)]
 
 def ensure_hashset(root: Path | None = None) -> None:
     """The demo's known-bad set, made once in the store (synthetic digests only)."""
-    from safeguard.triage.hashsets import HashSetStore
+    from safeguard.triage import HashSetStore
 
     store = HashSetStore(root or hashset_root())
     if any(info.name == HASHSET for info in store.list()):

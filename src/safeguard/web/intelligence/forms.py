@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from ..core import formats
 from .models import DecisionKind, Link, Subject, SubjectStatus
 
 REASON_MIN = 10
@@ -85,8 +86,8 @@ class SplitForm(forms.Form):
     def __init__(self, *args: Any, subject: Subject, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["links"].choices = [  # type: ignore[attr-defined]
-            (link.pk, f"{link.kind}: {link.shown} ({link.first_seen_at:%d/%m/%Y %H:%M} to "
-                      f"{link.last_seen_at:%d/%m/%Y %H:%M})")
+            (link.pk, f"{link.kind}: {link.shown} ({formats.moment(link.first_seen_at)} to "
+                      f"{formats.moment(link.last_seen_at)})")
             for link in Link.objects.filter(subject=subject).order_by("kind", "value", "pk")
         ]
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from ..core.formats import day, moment
 from ..safeguarding.models import Area
 from .models import ALL_DISTRICTS, HourlyCount, Sighting
 from .stats import hour_of
@@ -92,6 +93,7 @@ def live_picture(agency_id: int, now: datetime, hours: int,
 
 WIDTH, HEIGHT = 760, 220
 LEFT, RIGHT, TOP, BOTTOM = 40, 10, 12, 30
+LABEL_CHAR = 7.0  # the width of a character of an axis label (11px), for the right edge
 
 
 def _nice_ceiling(value: int) -> int:
@@ -121,19 +123,23 @@ def svg_chart(series: list[tuple[datetime, int]], title: str) -> SafeString:
                      f'y2="{y:.1f}"/>')
         parts.append(f'<text class="axis" x="{LEFT - 4}" y="{y + 4:.1f}" '
                      f'text-anchor="end">{value}</text>')
-    for index, (moment, count) in enumerate(series):
+    for index, (hour, count) in enumerate(series):
         height = plot_h * count / top
         x = LEFT + index * bar_w
-        local = timezone.localtime(moment)
+        local = timezone.localtime(hour)
         parts.append(
             f'<rect class="bar" x="{x:.2f}" y="{TOP + plot_h - height:.2f}" '
             f'width="{max(bar_w - 0.6, 0.6):.2f}" height="{height:.2f}">'
-            f'<title>{local:%d/%m %H:00}: {count}</title></rect>')
+            f'<title>{moment(local)}: {count}</title></rect>')
         if local.hour == 0 or index == 0:
             parts.append(f'<line class="tick" x1="{x:.1f}" x2="{x:.1f}" y1="{TOP + plot_h}" '
                          f'y2="{TOP + plot_h + 5}"/>')
-            parts.append(f'<text class="axis" x="{x + 2:.1f}" y="{HEIGHT - 8}">'
-                         f'{local:%a %d/%m}</text>')
+            label = day(local, year=False)
+            # A label that would run past the chart's right edge (the day that has just
+            # begun) is left out: its tick still marks midnight.
+            if x + 2 + LABEL_CHAR * len(label) <= WIDTH:
+                parts.append(f'<text class="axis" x="{x + 2:.1f}" y="{HEIGHT - 8}">'
+                             f'{label}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))  # every value above is a number or escaped
 
@@ -142,4 +148,4 @@ def _describe(series: list[tuple[datetime, int]]) -> str:
     peak_at, peak = max(series, key=lambda item: item[1])
     latest = series[-1][1]
     return (f"{len(series)} hours; highest {peak} at "
-            f"{timezone.localtime(peak_at):%d/%m %H:00}; this hour {latest}")
+            f"{moment(peak_at)}; this hour {latest}")

@@ -19,12 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
-from safeguard.triage.errors import SafeguardError
-from safeguard.triage.hashsets import KNOWN_BAD, HashSet, HashSetStore
+from safeguard.triage import DIGESTS, KNOWN_BAD, HashSet, HashSetStore, SafeguardError
 
 from .conf import hashset_names, hashset_root
-
-DIGESTS = ("md5", "sha1", "sha256")
 
 
 @dataclass(frozen=True)

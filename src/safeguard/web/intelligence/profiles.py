@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from ..core import formats
 from .auditing import Actor, record
 from .identifiers import Kind
 from .models import (
@@ -49,7 +50,7 @@ def merge(actor: Actor, source: Subject, target: Subject, *, reason: str,
     if SubjectStatus.MERGED in (source.status, target.status):
         raise ProfileError("a merged profile cannot be merged again: use the one it joined")
     with transaction.atomic():
-        stamp = f"merged from {source.label} on {timezone.now():%d/%m/%Y}"
+        stamp = f"merged from {source.label} on {formats.day(timezone.now())}"
         Link.objects.filter(subject=source).update(subject=target, note=stamp)
         Sighting.objects.filter(subject=source).update(subject=target)
         SubjectFile.objects.filter(subject=source).filter(Exists(
@@ -122,7 +123,7 @@ def split(actor: Actor, subject: Subject, link_ids: Iterable[int], *, reason: st
                                      status=SubjectStatus.NEW)
         Link.objects.filter(pk__in=moving).update(
             subject=new, rule=LinkRule.SPLIT, linked_by=actor.user,
-            note=f"split from {subject.label} on {timezone.now():%d/%m/%Y}")
+            note=f"split from {subject.label} on {formats.day(timezone.now())}")
         Sighting.objects.filter(subject=subject, link_id__in=moving).update(subject=new)
         KeptApart.objects.create(first=subject, second=new, by=actor.user)
         rebuild_files([subject.pk, new.pk])

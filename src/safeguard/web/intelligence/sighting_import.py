@@ -36,6 +36,8 @@ from typing import IO, Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from safeguard.triage import DIGESTS
+
 from .areas import AreaResolver, build_resolver
 from .auditing import Actor, record
 from .bulk import allocate_ids, copy_into
@@ -60,7 +62,7 @@ from .stats import (
 BATCH = 50_000
 MAX_WARNINGS = 20
 REQUIRED = ("observed_at", "identifier_type", "identifier")
-DIGEST_COLUMNS = ("md5", "sha1", "sha256")
+DIGEST_COLUMNS = DIGESTS
 TYPES = {"ip": Kind.IP, "client_id": Kind.CLIENT_ID, "account": Kind.USERNAME}
 LENGTHS = {"md5": 32, "sha1": 40, "sha256": 64}
 _HEX = {name: re.compile(rf"^[0-9a-fA-F]{{{n}}}$") for name, n in LENGTHS.items()}

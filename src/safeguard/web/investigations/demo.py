@@ -27,11 +27,13 @@ from typing import Any, TypeVar
 from django.db import transaction
 from django.utils import timezone
 
+from safeguard.triage import ExitStatus, PerceptualOptions, read_run
+
 from ..accounts.models import Agency, User
 from ..audit.events import record
 from ..audit.models import Action
 from ..core.models import AgencyOwned
-from .importer import import_run, read_report
+from .importer import import_run
 from .models import (
     Exhibit,
     ExhibitType,
@@ -68,9 +70,8 @@ class DemoCase:
 def import_demo_case(workdir: Path) -> DemoCase:
     workdir = workdir.resolve()
     report_dir = workdir / "report"
-    report = read_report(report_dir)
-    by_name = {Path(str(item["path"])).name: str(item["path"])
-               for item in report.get("evidence", [])}
+    run = read_run(report_dir)
+    by_name = {Path(item.path).name: item.path for item in run.evidence}
     agency = Agency.objects.get(name=POLICE)
     investigator = User.objects.get(username="police.investigator")
     examiner = User.objects.get(username="police.examiner")
@@ -105,18 +106,19 @@ def import_demo_case(workdir: Path) -> DemoCase:
             with transaction.atomic():
                 job = TriageJob.objects.create(
                     exhibit=exhibit, requested_by=examiner, status=JobStatus.RUNNING,
-                    hashsets=[h["name"] for h in report.get("hashsets", [])],
-                    options={"perceptual": True, "pdq_distance": 31, "dihedral": True},
+                    hashsets=[h.name for h in run.hashsets],
+                    options={"perceptual": True, **PerceptualOptions().to_json()},
                     out_dir=str(report_dir), started_at=timezone.now(), attempts=1,
                 )
                 record(None, Action.CREATE, job, username=SEEDED_BY, exhibit=exhibit.pk)
         evidence = by_name.get(file_name)
         if evidence is None:
             raise LookupError(f"{report_dir / 'report.json'} has no evidence {file_name}")
-        summary = import_run(job, report_dir, evidence=evidence)
+        summary = import_run(job, report_dir, evidence=evidence, run=run)
         TriageJob.objects.filter(pk=job.pk).update(
             status=JobStatus.DONE, finished_at=timezone.now(), files_done=summary.files,
-            bytes_done=summary.bytes, exit_status=4 if summary.warnings else 0, error="",
+            bytes_done=summary.bytes,
+            exit_status=ExitStatus.WARNINGS if summary.warnings else ExitStatus.OK, error="",
         )
         job.refresh_from_db()
         jobs.append(job)

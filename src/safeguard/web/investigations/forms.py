@@ -9,6 +9,8 @@ from typing import Any
 from django import forms
 from django.db import models
 
+from safeguard.triage import DEFAULT_DISTANCE, PerceptualOptions
+
 from ..accounts.models import Agency, User
 from .models import (
     Exhibit,
@@ -145,7 +147,7 @@ class RunTriageForm(forms.Form):
     )
     pdq_distance = forms.IntegerField(
         label="Largest PDQ distance that counts as the same picture", min_value=0,
-        max_value=128, initial=31,
+        max_value=128, initial=DEFAULT_DISTANCE,
     )
     dihedral = forms.BooleanField(label="Also match rotated and mirrored copies",
                                   required=False, initial=True)
@@ -156,8 +158,8 @@ class RunTriageForm(forms.Form):
 
     def job_options(self) -> dict[str, Any]:
         data = self.cleaned_data
-        return {"perceptual": bool(data["perceptual"]), "pdq_distance": data["pdq_distance"],
-                "dihedral": bool(data["dihedral"])}
+        chosen = PerceptualOptions(distance=data["pdq_distance"], dihedral=bool(data["dihedral"]))
+        return {"perceptual": bool(data["perceptual"]), **chosen.to_json()}
 
 
 class FileFilterForm(forms.Form):

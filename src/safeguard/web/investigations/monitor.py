@@ -46,7 +46,7 @@ def _in_memory_database() -> bool:
 
 
 class JobMonitor:
-    """A ProgressSink (safeguard.triage.pipeline) that writes to the TriageJob row."""
+    """A ProgressSink (safeguard.triage) that writes to the TriageJob row."""
 
     def __init__(
         self,

@@ -23,11 +23,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import close_old_connections, connection
 
-from safeguard.triage.errors import SafeguardError
-from safeguard.triage.hashsets import HashSet, HashSetStore
-from safeguard.triage.journal import Journal
-from safeguard.triage.perceptual import PerceptualOptions
-from safeguard.triage.pipeline import EXIT_INPUT, TriageOptions, triage
+from safeguard.triage import (
+    ExitStatus,
+    HashSet,
+    HashSetStore,
+    Journal,
+    PerceptualOptions,
+    SafeguardError,
+    TriageOptions,
+    triage,
+)
 
 from . import queue
 from .importer import clear_results, import_run
@@ -101,7 +106,7 @@ def run_job(
         with JobMonitor(job.pk, worker, interval=interval, threaded=threaded) as monitor:
             outcome_status, warnings = _triage(job, out_dir, resume, threads, monitor)
             monitor.check()
-            if outcome_status == EXIT_INPUT:
+            if outcome_status == ExitStatus.INPUT:
                 reason = "; ".join(warnings[:3]) or "the evidence could not be opened"
                 queue.finish(job.pk, worker, JobStatus.FAILED, exit_status=outcome_status,
                              error=f"The evidence could not be read: {reason}")
@@ -144,13 +149,9 @@ def _triage(
         for name in job.hashsets:
             opened.append(store.open(str(name)))
         options = job.options or {}
+        # {"perceptual": on or off, **PerceptualOptions.to_json()} (forms.py)
         perceptual = (
-            PerceptualOptions(
-                distance=int(options.get("pdq_distance", 31)),
-                dihedral=bool(options.get("dihedral", True)),
-            )
-            if options.get("perceptual", True)
-            else None
+            PerceptualOptions.from_json(options) if options.get("perceptual", True) else None
         )
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         outcome = triage(
@@ -168,12 +169,8 @@ def _triage(
     finally:
         for hashset in opened:
             hashset.close()
-    if outcome.status == EXIT_INPUT:
-        from .importer import read_report
-
-        warnings = [f"{w.get('stage')}: {w.get('message')}"
-                    for w in read_report(out_dir).get("warnings", [])]
-        return outcome.status, warnings
+    if outcome.status == ExitStatus.INPUT:
+        return outcome.status, [f"{w.stage}: {w.message}" for w in outcome.warnings]
     return outcome.status, []
 
 

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
 
+from ..core import formats
 from ..policy import signed_in_user, visible_to
 from ..safeguarding.clock import local_date
 from ..safeguarding.models import Child
@@ -34,6 +35,6 @@ def concern_report_facts(request: HttpRequest, child: Child, since: date) -> Ite
     for report in reports.select_related("business").order_by("-received_at"):
         where = f" from {report.business.get_sector_display().lower()}" if report.business else ""
         yield Fact("concern-report-place",
-                   f"Concern report{where} of {report.received_at:%d/%m/%Y} names the child",
+                   f"Concern report{where} of {formats.day(report.received_at)} names the child",
                    local_date(report.received_at),
                    reverse("partners:concern_detail", args=[report.pk]))

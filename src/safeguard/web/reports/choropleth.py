@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import statistics
+import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
@@ -27,7 +28,11 @@ COLOURS = ("#fef0d9", "#fdcc8a", "#fc8d59", "#e34a33", "#b30000")
 NO_FIGURE = "#eceff3"
 INK = "#1d2330"
 FONT = "DejaVu Sans, Arial, Helvetica, sans-serif"
-LEGEND_WIDTH = 190.0
+MIN_WIDTH = 360.0  # room for the legend's two columns under a narrow map
+# Text sizes, in the drawing's units: the dashboard draws the map (360 units wide, the
+# legend under it) about 1.4 times as large in pixels, the committee report 120 mm wide
+# (a unit a third of a millimetre: 10.5 units is about 10 points).
+NAME_SIZE, FIGURE_SIZE, LEGEND_SIZE, TITLE_SIZE, NOTE_SIZE = 10.5, 12.5, 11.0, 12.0, 9.5
 
 
 @dataclass(frozen=True)
@@ -72,14 +77,20 @@ def _lines(name: str, width: int = 13) -> list[str]:
 
 
 def render(dmap: DistrictMap, values: Mapping[str, MapValue], *, title: str,
-           uid: str = "map") -> str:
+           uid: str = "map", notes: bool = True) -> str:
+    """`notes`: the map's source and attribution under it (the committee report says it
+    once above its maps instead)."""
     shown = {code: v.value for code, v in values.items()
              if v.value is not None and code in dmap.shapes}
     step = nice_step(max(shown.values(), default=0))
     hot = hotspots(shown)
     any_hidden = any(v.value is None for code, v in values.items() if code in dmap.shapes)
-    width = dmap.width + LEGEND_WIDTH
-    height = max(dmap.height, 230.0) + 28
+    width = max(dmap.width, MIN_WIDTH)
+    legend, legend_height = _legend(dmap.height + 12, width, step, shown, any_hidden,
+                                    bool(hot), title, uid)
+    note = textwrap.wrap(" ".join([*dmap.notes, dmap.attribution]),
+                         int((width - 2 * MARGIN_TEXT) / (NOTE_SIZE * 0.58))) if notes else []
+    height = dmap.height + 12 + legend_height + 6 + len(note) * (NOTE_SIZE + 3)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="district-map" '
         f'viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" height="{height:.0f}" '
@@ -114,10 +125,11 @@ def render(dmap: DistrictMap, values: Mapping[str, MapValue], *, title: str,
         value = values.get(code)
         out.append(_label(shape.label_at, _lines(shape.name),
                           value.text if value is not None else "", bold=code in hot))
-    out.append(_legend(dmap.width + 12, step, shown, any_hidden, bool(hot), title, uid))
-    notes = " ".join([*dmap.notes, dmap.attribution])
-    out.append(f'<text x="{MARGIN_TEXT}" y="{height - 8:.0f}" font-family="{FONT}" '
-               f'font-size="8" fill="#5b6475">{escape(notes)}</text>')
+    out.append(legend)
+    for i, line in enumerate(note):
+        y = height - 6 - (len(note) - 1 - i) * (NOTE_SIZE + 3)
+        out.append(f'<text x="{MARGIN_TEXT}" y="{y:.0f}" font-family="{FONT}" '
+                   f'font-size="{NOTE_SIZE}" fill="#5b6475">{escape(line)}</text>')
     out.append("</svg>")
     return "".join(out)
 
@@ -128,60 +140,70 @@ MARGIN_TEXT = 8
 def _label(at: tuple[float, float], lines: list[str], figure: str, bold: bool) -> str:
     x, y = at
     rows = [*lines, figure] if figure else lines
-    top = y - (len(rows) - 1) * 5.5
+    spacing = NAME_SIZE + 2.5
+    top = y - (len(rows) - 1) * spacing / 2
     weight = "bold" if bold else "normal"
     parts = []
     for halo in (True, False):
         paint = ('fill="#ffffff" stroke="#ffffff" stroke-width="3" stroke-linejoin="round"'
                  if halo else f'fill="{INK}"')
         for i, row in enumerate(rows):
-            size = 9.5 if i == len(rows) - 1 and figure else 8
+            size = FIGURE_SIZE if i == len(rows) - 1 and figure else NAME_SIZE
             row_weight = "bold" if (i == len(rows) - 1 and figure) else weight
-            parts.append(f'<text x="{x:.1f}" y="{top + i * 11:.1f}" text-anchor="middle" '
+            parts.append(f'<text x="{x:.1f}" y="{top + i * spacing:.1f}" text-anchor="middle" '
                          f'font-family="{FONT}" font-size="{size}" font-weight="{row_weight}" '
                          f'{paint}>{escape(row)}</text>')
     return '<g class="label" aria-hidden="true">' + "".join(parts) + "</g>"
 
 
-def _legend(x: float, step: int, shown: Mapping[str, int], hidden: bool, hot: bool,
-            title: str, uid: str) -> str:
-    y = 20.0
-    parts = [f'<text x="{x:.0f}" y="{y:.0f}" font-family="{FONT}" font-size="10" '
-             f'font-weight="bold" fill="{INK}">{escape(_lines(title, 26)[0])}</text>']
-    extra = _lines(title, 26)[1:]
-    for line in extra:
-        y += 12
-        parts.append(f'<text x="{x:.0f}" y="{y:.0f}" font-family="{FONT}" font-size="10" '
-                     f'font-weight="bold" fill="{INK}">{escape(line)}</text>')
-    y += 10
+def _legend(top: float, width: float, step: int, shown: Mapping[str, int], hidden: bool,
+            hot: bool, title: str, uid: str) -> tuple[str, float]:
+    """The legend under the map (so that the map itself is drawn as wide as the page
+    allows): the title, then the classes in one column and the hatching and the hotspot
+    outline in a second. Returns its markup and its height."""
+    x, second = float(MARGIN_TEXT), max(width / 2 - 10, 150.0)
+    y = top + TITLE_SIZE
+    parts = []
+    for line in _lines(title, int(width / (TITLE_SIZE * 0.62))):
+        parts.append(f'<text x="{x:.0f}" y="{y:.0f}" font-family="{FONT}" '
+                     f'font-size="{TITLE_SIZE}" font-weight="bold" fill="{INK}">'
+                     f'{escape(line)}</text>')
+        y += TITLE_SIZE + 3
+    y += 4
+    first_y, other_y = y, y
     for index, colour in enumerate(COLOURS if shown else ()):
         low = 0 if index == 0 else index * step + 1
         high = (index + 1) * step
         label = f"{low:,}–{high:,}" if high > low else f"{low:,}"
         if index == len(COLOURS) - 1:
             label = f"{low:,} and more"
-        parts.append(f'<rect x="{x:.0f}" y="{y:.0f}" width="16" height="12" fill="{colour}" '
-                     f'stroke="#4a5160" stroke-width="0.5"/>'
-                     f'<text x="{x + 22:.0f}" y="{y + 10:.0f}" font-family="{FONT}" '
-                     f'font-size="9" fill="{INK}">{escape(label)}</text>')
-        y += 16
-    if hidden:
-        parts.append(f'<rect x="{x:.0f}" y="{y:.0f}" width="16" height="12" '
-                     f'fill="url(#{uid}-hatch)" stroke="#4a5160" stroke-width="0.5"/>'
-                     f'<text x="{x + 22:.0f}" y="{y + 10:.0f}" font-family="{FONT}" '
-                     f'font-size="9" fill="{INK}">not published (&lt;5 or *)</text>')
-        y += 16
-    if hot:
-        parts.append(f'<rect x="{x:.0f}" y="{y:.0f}" width="16" height="12" fill="#ffffff" '
-                     f'stroke="{INK}" stroke-width="2.5"/>'
-                     f'<text x="{x + 22:.0f}" y="{y + 10:.0f}" font-family="{FONT}" '
-                     f'font-size="9" fill="{INK}">hotspot: more than one</text>'
-                     f'<text x="{x + 22:.0f}" y="{y + 21:.0f}" font-family="{FONT}" '
-                     f'font-size="9" fill="{INK}">standard deviation above</text>'
-                     f'<text x="{x + 22:.0f}" y="{y + 32:.0f}" font-family="{FONT}" '
-                     f'font-size="9" fill="{INK}">the districts\' mean</text>')
-        y += 38
+        parts.append(_key(x, first_y, f'fill="{colour}" stroke="#4a5160" stroke-width="0.5"',
+                          [label]))
+        first_y += KEY_ROW
     if not shown:
-        parts.append(f'<text x="{x:.0f}" y="{y + 10:.0f}" font-family="{FONT}" font-size="9" '
-                     f'fill="{INK}">No district figure to shade.</text>')
-    return "".join(parts)
+        parts.append(_key(x, first_y, "", ["No district figure to shade."]))
+        first_y += KEY_ROW
+    if hidden:
+        parts.append(_key(second, other_y, f'fill="url(#{uid}-hatch)" stroke="#4a5160" '
+                          'stroke-width="0.5"', ["not published (&lt;5 or *)"], escaped=True))
+        other_y += KEY_ROW
+    if hot:
+        lines = ["hotspot: more than one", "standard deviation above", "the districts' mean"]
+        parts.append(_key(second, other_y, f'fill="#ffffff" stroke="{INK}" stroke-width="2.5"',
+                          lines))
+        other_y += KEY_ROW + (len(lines) - 1) * (LEGEND_SIZE + 3)
+    return "".join(parts), max(first_y, other_y) - top
+
+
+KEY_ROW = 20.0
+
+
+def _key(x: float, y: float, paint: str, lines: list[str], escaped: bool = False) -> str:
+    """One entry of the legend: a swatch (none without `paint`) and its text."""
+    out = [f'<rect x="{x:.0f}" y="{y:.0f}" width="18" height="14" {paint}/>'] if paint else []
+    text_x = x + 24 if paint else x
+    for i, line in enumerate(lines):
+        out.append(f'<text x="{text_x:.0f}" y="{y + 11 + i * (LEGEND_SIZE + 3):.0f}" '
+                   f'font-family="{FONT}" font-size="{LEGEND_SIZE}" fill="{INK}">'
+                   f'{line if escaped else escape(line)}</text>')
+    return "".join(out)

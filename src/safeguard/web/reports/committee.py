@@ -10,6 +10,8 @@ printed from the same HTML by WeasyPrint (pdf.py).
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -23,10 +25,16 @@ from .figures import compute
 from .maps import district_map
 from .pdf import html_to_pdf
 from .periods import Period
-from .pictures import chart_svg, map_svg
+from .pictures import anything_shown, chart_svg, map_svg
 from .publication import Publication, publish
 
 CSS = Path(__file__).resolve().parent / "static" / "reports" / "css" / "committee.css"
+# The HTML report's Content-Security-Policy when the platform serves it: its one inline
+# stylesheet (the file carries its own, to be mailed), by hash; no script, nothing fetched.
+_STYLE_HASH = base64.b64encode(
+    hashlib.sha256(CSS.read_text(encoding="utf-8").encode()).digest()).decode()
+REPORT_POLICY = (f"default-src 'none'; style-src 'sha256-{_STYLE_HASH}'; img-src 'self'; "
+                 "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 MAP_MEASURES = ("children_at_risk", "missing_episodes", "concerns_reported")
 CHART_MEASURES = ("referrals", "missing_episodes", "concerns_reported")
 
@@ -50,10 +58,16 @@ def render_html(pub: Publication, produced: datetime | None = None) -> str:
         "pub": pub,
         "produced": timezone.localtime(produced or timezone.now()),
         "css": CSS.read_text(encoding="utf-8"),
-        "maps": [(pub.measures[key], map_svg(pub, key, uid=f"map-{key}"))
-                 for key in MAP_MEASURES],
+        # A map or chart whose every district figure is suppressed is not drawn (a page of
+        # hatching): the report says in one sentence what was left out and why.
+        "maps": [(pub.measures[key], map_svg(pub, key, uid=f"map-{key}", notes=False))
+                 for key in MAP_MEASURES if anything_shown(pub, key)],
+        "maps_left_out": [pub.measures[key].measure for key in MAP_MEASURES
+                          if not anything_shown(pub, key)],
         "charts": [(pub.measures[key], chart_svg(pub, key, uid=f"chart-{key}"))
-                   for key in CHART_MEASURES],
+                   for key in CHART_MEASURES if anything_shown(pub, key, previous=True)],
+        "charts_left_out": [pub.measures[key].measure for key in CHART_MEASURES
+                            if not anything_shown(pub, key, previous=True)],
         "district_tables": [table for _, group in pub.groups() for table in group
                             if table.measure.by_district],
         "definitions": figures.MEASURES,

@@ -12,6 +12,8 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from ..core import formats
+
 MAX_DAYS = 366 * 5
 EARLIEST = date(2000, 1, 1)
 
@@ -39,7 +41,7 @@ class Period:
         if self.end < self.start:
             raise PeriodError("The period ends before it starts.")
         if self.start < EARLIEST:
-            raise PeriodError(f"The period starts before {EARLIEST:%d/%m/%Y}.")
+            raise PeriodError(f"The period starts before {formats.day(EARLIEST)}.")
         if self.days > MAX_DAYS:
             raise PeriodError("A period is at most five years.")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.safestring import SafeString, mark_safe
 
+from ..core.formats import day
 from ..safeguarding.models import Area
 from .charts import Bar, bars
 from .choropleth import MapValue, render
@@ -14,12 +15,11 @@ from .publication import Publication
 
 def period_title(pub: Publication, key: str) -> str:
     table = pub.measures[key]
-    when = (f"at {pub.period.end:%d/%m/%Y}" if table.measure.snapshot
-            else pub.period.label())
+    when = f"at {day(pub.period.end)}" if table.measure.snapshot else pub.period.label()
     return f"{table.measure.label}, {when}"
 
 
-def map_svg(pub: Publication, key: str, uid: str = "map") -> SafeString:
+def map_svg(pub: Publication, key: str, uid: str = "map", notes: bool = True) -> SafeString:
     areas = list(Area.objects.filter(active=True).values_list("ons_code", "name"))
     dmap = district_map(areas)
     table = pub.measures[key]
@@ -27,7 +27,14 @@ def map_svg(pub: Publication, key: str, uid: str = "map") -> SafeString:
               for row in table.rows if row.district in pub.codes}
     title = period_title(pub, key)
     # Our own markup: every text in it is escaped by the renderer.
-    return mark_safe(render(dmap, values, title=title, uid=uid))
+    return mark_safe(render(dmap, values, title=title, uid=uid, notes=notes))
+
+
+def anything_shown(pub: Publication, key: str, previous: bool = False) -> bool:
+    """Whether a district's figure of `key` is published (this period's, or either period's
+    with `previous`): a map or chart of nothing but suppressed figures says nothing."""
+    return any(row.this.shown is not None or (previous and row.before.shown is not None)
+               for row in pub.measures[key].rows)
 
 
 def chart_svg(pub: Publication, key: str, uid: str = "chart") -> SafeString:

@@ -51,6 +51,16 @@ def presets(day: date) -> list[tuple[str, Period]]:
     ]
 
 
+def measure_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The measures a map can show, under their groups (an <optgroup> each): "Children at
+    risk" once, then its measures, rather than the group's name before every one."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for measure in MEASURES:
+        if measure.by_district:
+            groups.setdefault(measure.group, []).append((measure.key, measure.label))
+    return list(groups.items())
+
+
 def _period(data: Any) -> tuple[Period, str]:
     start, end = str(data.get("from", "")).strip(), str(data.get("to", "")).strip()
     if not start and not end:
@@ -78,7 +88,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "table": pub.measures[key],
         "map": map_svg(pub, key), "chart": chart_svg(pub, key),
         "map_title": period_title(pub, key),
-        "choices": [(m.key, f"{m.group}: {m.label}") for m in MEASURES if m.by_district],
+        "choices": measure_choices(),
         "presets": presets(today()),
         "exact_allowed": exact_allowed, "police": may_see_exact(user),
         "min_exact_days": MIN_EXACT_DAYS,
@@ -87,7 +97,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def report(request: HttpRequest) -> HttpResponse:
-    """The committee report for the period, as a download (PDF or HTML)."""
+    """The committee report for the period: the PDF as a download, the HTML opened."""
     user = require_section(request, "statistics")
     try:
         period = parse(str(request.POST.get("from", ""))[:10], str(request.POST.get("to", ""))[:10])
@@ -107,9 +117,14 @@ def report(request: HttpRequest) -> HttpResponse:
     name = f"{committee.file_stem(period)}.{kind}"
     if kind == "pdf":
         response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
     else:
+        # Opened in the browser (saved under its name if the user saves it). Its stylesheet
+        # is inline, so that the file can be mailed: the page's policy allows that one
+        # stylesheet by its hash and nothing else.
         response = HttpResponse(html, content_type="text/html; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+        response["Content-Disposition"] = f'inline; filename="{name}"'
+        response["Content-Security-Policy"] = committee.REPORT_POLICY
     audit.record(request, Action.EXPORT, page="committee report", start=str(period.start),
                  end=str(period.end), format=kind)
     return response

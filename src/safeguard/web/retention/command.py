@@ -37,6 +37,7 @@ def due(agency_name: str | None, on: str | None, fail_if_due: bool) -> None:
 
     setup_django()
     from ..accounts.models import Agency
+    from ..core import formats
     from ..safeguarding.clock import today
     from .conf import retention_schedule
     from .decisions import due_counts
@@ -54,7 +55,7 @@ def due(agency_name: str | None, on: str | None, fail_if_due: bool) -> None:
             raise click.UsageError(f"--agency: no active agency named {agency_name!r}")
     kinds = installed_kinds()
     total = 0
-    click.echo(f"Records due for review on {day:%d/%m/%Y}:")
+    click.echo(f"Records due for review on {formats.day(day)}:")
     for agency in agencies:
         counts = due_counts(agency.pk, day, schedule, kinds)
         total += sum(counts.values())

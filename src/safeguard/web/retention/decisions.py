@@ -25,6 +25,7 @@ from .. import audit
 from ..accounts.models import User
 from ..audit.events import Ref
 from ..audit.models import Action
+from ..core import formats
 from ..core.models import AgencyOwned
 from .conf import Schedule
 from .kinds import Blocked, Kind
@@ -80,7 +81,7 @@ def find_due(kind: Kind, pk: int, agency_id: int, today: date, schedule: Schedul
     last = RetentionDecision.objects.latest_for(kind.key, pk)
     if last is not None and last.next_review_on is not None and last.next_review_on > today:
         raise NotDue(f"{kind.label} #{pk} is not due for review: it was retained until "
-                     f"{last.next_review_on:%d/%m/%Y}. Nothing was decided.")
+                     f"{formats.day(last.next_review_on)}. Nothing was decided.")
     raise NotDue(f"{kind.label} #{pk} is not due for review today under the retention "
                  "schedule. Nothing was decided.")
 

@@ -15,6 +15,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from ..core import formats
 from ..core.params import record_id
 from .conf import Schedule
 from .kinds import KINDS, anniversary
@@ -78,7 +79,7 @@ class DecisionForm(forms.Form):
         elif when <= self.today:
             self.add_error("next_review_on", "The next review must be after today.")
         elif when > latest:
-            self.add_error("next_review_on", f"The next review must be by {latest:%d/%m/%Y} "
+            self.add_error("next_review_on", f"The next review must be by {formats.day(latest)} "
                            f"(at most {self.schedule.longest_retain_years} years ahead).")
 
     def problems(self) -> list[str]:

@@ -30,6 +30,7 @@ from django.db.models import Case, Exists, IntegerField, Max, OuterRef, Q, Subqu
 from django.utils import timezone
 
 from ..accounts.models import User
+from ..core import formats
 from ..core.models import AgencyOwned, Share
 from ..safeguarding.clock import local_date
 from ..safeguarding.rules import birthday_on_or_after
@@ -201,8 +202,8 @@ class ChildKind(Kind):
         last_change = local_date(activity)
         after_activity = anniversary(last_change, rule.review_years)
         why = (f"{ordinal(age)} birthday ({rule.review_years} years after the "
-               f"{ordinal(rule.adult_age)}) on {birthday:%d/%m/%Y}; last change "
-               f"{last_change:%d/%m/%Y}")
+               f"{ordinal(rule.adult_age)}) on {formats.day(birthday)}; last change "
+               f"{formats.day(last_change)}")
         return max(birthday, after_activity), why
 
     def period(self, obj: Any, schedule: Schedule) -> int:
@@ -249,7 +250,7 @@ class ConcernReportKind(Kind):
     def scheduled_on(self, obj: Any, schedule: Schedule) -> tuple[date, str]:
         years = schedule.concern_report.review_years
         closed = local_date(obj.closed_at)
-        return anniversary(closed, years), f"closed {closed:%d/%m/%Y}"
+        return anniversary(closed, years), f"closed {formats.day(closed)}"
 
     def period(self, obj: Any, schedule: Schedule) -> int:
         return schedule.concern_report.review_years
@@ -334,7 +335,7 @@ class SubjectKind(Kind):
                              obj.last_decision, obj.last_link)
         assert activity is not None
         last = local_date(activity)
-        return anniversary(last, years), f"MoPI group {group}; last activity {last:%d/%m/%Y}"
+        return anniversary(last, years), f"MoPI group {group}; last activity {formats.day(last)}"
 
     def period(self, obj: Any, schedule: Schedule) -> int:
         return schedule.intelligence_subject.years_for(obj.mopi_group)

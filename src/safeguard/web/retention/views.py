@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from .. import audit
 from ..accounts.models import Role, User
 from ..audit.models import Action
+from ..core import formats
 from ..core.params import page_number
 from ..policy import get_object_for, require_section
 from ..safeguarding.clock import today
@@ -92,7 +93,7 @@ def decide(request: HttpRequest) -> HttpResponse:
     if decision.decision == DecisionKind.RETAIN:
         assert decision.next_review_on is not None
         messages.success(request, f"Retained {decision.label}: next review on "
-                                  f"{decision.next_review_on:%d/%m/%Y}.")
+                                  f"{formats.day(decision.next_review_on)}.")
     else:
         gone = ", ".join(f"{number} {name}" for name, number in sorted(decision.disposed.items()))
         messages.success(request, f"Disposed of {decision.label} ({gone}).")

@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from safeguard.triage.errors import UsageError
-from safeguard.triage.reports.vics_export import category_codes
+from safeguard.triage import UsageError, category_codes
 
 from ..env import SettingError
 from ..localconf import LocalConfig

@@ -32,8 +32,7 @@ from typing import IO, Any, cast
 from django.core.exceptions import ValidationError
 from PIL import Image, ImageFilter, ImageOps
 
-from safeguard.triage.errors import EvidenceError
-from safeguard.triage.evidence.fetch import ContentNotFound, address_of, open_content
+from safeguard.triage import ContentNotFound, EvidenceError, address_of, open_content
 
 from ..investigations.models import Exhibit, FileRecord, check_evidence_path
 

@@ -14,15 +14,18 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from safeguard.triage import UkCategory
+
 from ..investigations.models import FileRecord, TriageJob
 
 
 class Category(models.TextChoices):
-    """What a grader says about an item: the UK legal grading, or not indecent."""
+    """What a grader says about an item: the UK legal grading (the engine's UkCategory, a
+    test checks they agree), or not indecent."""
 
-    A = "A", "Category A"
-    B = "B", "Category B"
-    C = "C", "Category C"
+    A = UkCategory.A.value, "Category A"
+    B = UkCategory.B.value, "Category B"
+    C = UkCategory.C.value, "Category C"
     NOT_INDECENT = "N", "Not indecent"
 
 

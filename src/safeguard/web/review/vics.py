@@ -23,8 +23,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from safeguard import TOOL_NAME, __version__
-from safeguard.triage.evidence.fetch import address_of
-from safeguard.triage.reports.vics_export import UNCATEGORISED_CODE, VICS_CONTEXT
+from safeguard.triage import UNCATEGORISED_CODE, VICS_CONTEXT, address_of
 
 from ..investigations.models import Exhibit, FileRecord, TriageJob
 from .models import INDECENT, ReviewItem

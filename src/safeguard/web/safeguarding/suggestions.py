@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
 
+from ..core import formats
 from .clock import local_date, now, today
 from .conf import local_rules
 from .models import (
@@ -116,7 +117,7 @@ def _register_facts(request: HttpRequest, child: Child, since: date) -> Iterable
         notice__in=notices, occurred_at__date__gte=since).filter(
         Q(child=child) | Q(child__isnull=True)).order_by("-occurred_at")
     for breach in breaches:
-        yield Fact("notice-breach", f"Warning notice breach on {breach.occurred_at:%d/%m/%Y}",
+        yield Fact("notice-breach", f"Warning notice breach on {formats.day(breach.occurred_at)}",
                    local_date(breach.occurred_at), _url("notice_detail", breach.notice_id))
     concerns = visible_child_parts(request, Concern).filter(child=child,
                                                             status=ConcernStatus.OPEN)
@@ -126,15 +127,15 @@ def _register_facts(request: HttpRequest, child: Child, since: date) -> Iterable
         "concern_id", flat=True))
     for concern in concerns:
         yield Fact("harm-concern", f"{concern.get_kind_display()} concern of "
-                   f"{concern.identified_on:%d/%m/%Y}", concern.identified_on,
+                   f"{formats.day(concern.identified_on)}", concern.identified_on,
                    _url("concern_detail", concern.pk))
         if concern.pk in cse:
             yield Fact("cse-concern-places", f"Exploitation concern of "
-                       f"{concern.identified_on:%d/%m/%Y} names places", concern.identified_on,
+                       f"{formats.day(concern.identified_on)} names places", concern.identified_on,
                        _url("concern_detail", concern.pk))
         if concern.kind == HarmKind.CRIMINAL_EXPLOITATION or concern.pk in cce:
             yield Fact("criminal-exploitation-concern", f"Criminal exploitation concern of "
-                       f"{concern.identified_on:%d/%m/%Y}", concern.identified_on,
+                       f"{formats.day(concern.identified_on)}", concern.identified_on,
                        _url("concern_detail", concern.pk))
 
 
@@ -146,7 +147,7 @@ def _missing_facts(request: HttpRequest, child: Child, since: date) -> Iterable[
     if recent:
         latest = recent[0]
         yield Fact("missing-recent", f"{len(recent)} missing episode(s) since "
-                   f"{since:%d/%m/%Y}, the latest reported {latest.reported_at:%d/%m/%Y}",
+                   f"{formats.day(since)}, the latest reported {formats.day(latest.reported_at)}",
                    local_date(latest.reported_at), _url("episode_detail", latest.pk))
     if is_repeat_missing([e.reported_at for e in episodes], now(),
                          rules.repeat_missing_episodes, rules.repeat_missing_days):
@@ -157,4 +158,5 @@ def _missing_facts(request: HttpRequest, child: Child, since: date) -> Iterable[
         if episode.found_with.strip():
             found = episode.found_at or episode.reported_at
             yield Fact("found-with-adult", f"Found with {episode.found_with.strip()} on "
-                       f"{found:%d/%m/%Y}", local_date(found), _url("episode_detail", episode.pk))
+                       f"{formats.day(found)}", local_date(found),
+                       _url("episode_detail", episode.pk))

@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.urls import reverse
 
+from ..core import formats
 from ..policy import signed_in_user, visible_to
 from .clock import local_date, now, today
 from .conf import local_rules
@@ -82,13 +83,13 @@ def overdue_items(request: HttpRequest) -> dict[str, list[Overdue]]:
         "Risk screening reviews": list(_risk_reviews(request, day)),
         "Return home interviews": list(_interviews(request, moment)),
         "Referral decisions": [
-            Overdue("decision", f"Decision on the referral of {r.received_at:%d/%m/%Y}",
+            Overdue("decision", f"Decision on the referral of {formats.day(r.received_at)}",
                     r.child, r.decision_due, _url("referral_detail", r.pk))
             for r in visible_child_parts(request, Referral).filter(
                 decided_at__isnull=True, decision_due__lt=day).select_related("child")
         ],
         "Assessments": [
-            Overdue("assessment", f"Assessment after the referral of {r.received_at:%d/%m/%Y}",
+            Overdue("assessment", f"Assessment after the referral of {formats.day(r.received_at)}",
                     r.child, r.assessment_due, _url("referral_detail", r.pk))
             for r in visible_child_parts(request, Referral).filter(
                 assessment_due__lt=day, assessment_completed_on__isnull=True
@@ -166,7 +167,7 @@ def _unscreened(request: HttpRequest, day: date) -> Iterable[Overdue]:
         if len(factors) >= rules.unscreened_risk_factors:
             screened = getattr(child, "screened_on", None)
             yield Overdue("unscreened", f"Risk factors: {', '.join(factors)}; "
-                          + (f"last screened {screened:%d/%m/%Y}" if screened
+                          + (f"last screened {formats.day(screened)}" if screened
                              else "never screened"), child,
                           add_months(screened, rules.unscreened_months) if screened else day,
                           _url("assessment_create", child.pk))
@@ -199,8 +200,8 @@ def _new_facts(request: HttpRequest) -> Iterable[Overdue]:
             news.append((child.concern_on, "harm concern"))
         newer = sorted((on, what) for on, what in news if on > screened)
         if newer:
-            listed = ", ".join(f"{what} of {on:%d/%m/%Y}" for on, what in newer)
-            yield Overdue("new-facts", f"New since the screening of {screened:%d/%m/%Y}: "
+            listed = ", ".join(f"{what} of {formats.day(on)}" for on, what in newer)
+            yield Overdue("new-facts", f"New since the screening of {formats.day(screened)}: "
                           f"{listed}", child, newer[0][0], _url("assessment_create", child.pk))
 
 
@@ -210,7 +211,7 @@ def _cp_clock(request: HttpRequest, day: date, due: str, held: str,
         **{f"{due}__lt": day, f"{held}__isnull": True}).select_related("child").order_by(due)
     for referral in referrals:
         yield Overdue("child-protection", f"{what} after the strategy discussion of "
-                      f"{referral.strategy_discussion_on:%d/%m/%Y}", referral.child,
+                      f"{formats.day(referral.strategy_discussion_on)}", referral.child,
                       getattr(referral, due), _url("referral_detail", referral.pk))
 
 
@@ -239,7 +240,7 @@ def _interviews(request: HttpRequest, moment: datetime) -> Iterable[Overdue]:
     for episode in episodes:
         assert episode.returned_at is not None
         yield Overdue("interview", f"Return home interview after the return of "
-                      f"{episode.returned_at:%d/%m/%Y %H:%M}", episode.child,
+                      f"{formats.moment(episode.returned_at)}", episode.child,
                       return_interview_due(episode.returned_at),
                       _url("episode_detail", episode.pk))
 
@@ -283,7 +284,7 @@ def _orders(request: HttpRequest, day: date) -> Iterable[Overdue]:
             clock = order_clock(concern, detail, day, warning)
             if clock is not None and clock.alert:
                 state = "expired" if clock.expired else f"expires in {clock.days_left} days"
-                yield Overdue("order", f"{name} {state} ({clock.expires_on:%d/%m/%Y})",
+                yield Overdue("order", f"{name} {state} ({formats.day(clock.expires_on)})",
                               concern.child, clock.expires_on, _url("concern_detail", concern.pk))
 
 
@@ -294,10 +295,11 @@ def _nrm(request: HttpRequest, day: date, conclusive: bool) -> Iterable[Overdue]
         url = _url("concern_detail", concern.pk)
         if not conclusive and clock.rg_overdue and clock.rg_due is not None:
             yield Overdue("nrm", f"Reasonable grounds decision on the NRM referral of "
-                          f"{detail.nrm_referred_on:%d/%m/%Y}", concern.child, clock.rg_due, url)
+                          f"{formats.day(detail.nrm_referred_on)}", concern.child, clock.rg_due,
+                          url)
         if conclusive and clock.cg_overdue and clock.cg_earliest is not None:
             yield Overdue("nrm", f"Conclusive grounds awaited {clock.cg_awaited_days} days "
-                          f"(reasonable grounds {detail.reasonable_grounds_on:%d/%m/%Y})",
+                          f"(reasonable grounds {formats.day(detail.reasonable_grounds_on)})",
                           concern.child, clock.cg_earliest, url)
 
 
@@ -325,11 +327,25 @@ def _total(cells: dict[str, int]) -> int:
     return sum(cells.values(), 0)
 
 
+# The caseload's order: the grade in force, high first; not screened last.
+_GRADE_ORDER: dict[str, int] = {RiskGrade.HIGH: 0, RiskGrade.MEDIUM: 1, RiskGrade.LOW: 2,
+                RiskGrade.NO_CURRENT_RISK: 3}
+
+
+def _urgency(child: Child) -> tuple[int, int, date]:
+    """High before medium before low; within a grade an overdue review first, then the
+    review due soonest (name order, from the query, breaks ties)."""
+    grade = _GRADE_ORDER.get(getattr(child, "current_grade", None) or "", 4)
+    due = getattr(child, "review_due", None)
+    overdue = due is not None and due < today()
+    return grade, 0 if overdue else 1, due or date.max
+
+
 def caseload(request: HttpRequest) -> dict[str, Any]:
     user = signed_in_user(request)
-    children = with_current_grade(
+    children = sorted(with_current_grade(
         request, visible_children(request).filter(lead_practitioner=user)
-    ).select_related("district").order_by("last_name", "first_name")
+    ).select_related("district").order_by("last_name", "first_name"), key=_urgency)
     actions = PanelAction.objects.filter(
         owner=user, completed_on__isnull=True,
         meeting__in=visible_records(request, PanelMeeting).values("pk"),

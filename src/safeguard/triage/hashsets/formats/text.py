@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import IO
 
 from ...errors import NotThisFormat
+from ...records import DIGESTS
 from ..hexcodec import DIGEST_BY_HEX_LENGTH
 from ..model import HashEntry
 from .base import (
@@ -23,7 +24,6 @@ from .base import (
     head_text,
 )
 
-_DIGESTS = ("md5", "sha1", "sha256")
 _LENGTHS = ", ".join(f"{k} ({v})" for k, v in DIGEST_BY_HEX_LENGTH.items())
 
 
@@ -73,7 +73,7 @@ class Sums(HashSetFormat):
 
     @classmethod
     def read(cls, path: Path, ctx: ReadContext) -> Iterator[Chunk]:
-        buffer = RowBuffer(ctx, _DIGESTS, with_entries=True)
+        buffer = RowBuffer(ctx, DIGESTS, with_entries=True)
         hexes = ["", "", ""]
         with _open_text(path) as stream:
             for number, raw in enumerate(stream, start=1):
@@ -85,11 +85,11 @@ class Sums(HashSetFormat):
                     ctx.bad_row(number, f"not a checksum line: {line[:80]!r}")
                     continue
                 kind, value, name = parsed
-                if kind not in _DIGESTS:
+                if kind not in DIGESTS:
                     ctx.bad_row(number, f"{len(value)} hex characters fit no digest: {_LENGTHS}")
                     continue
                 hexes[0] = hexes[1] = hexes[2] = ""
-                hexes[_DIGESTS.index(kind)] = value
+                hexes[DIGESTS.index(kind)] = value
                 buffer.add(number, hexes, HashEntry(name=name) if name else None)
                 if buffer.full and (chunk := buffer.take()):
                     yield chunk
@@ -122,7 +122,7 @@ def _header(line: str, delimiters: str) -> tuple[str, dict[str, int]]:
         columns: dict[str, int] = {}
         for i, cell in enumerate(cells):
             columns.setdefault(_key(cell), i)
-        if any(d in columns for d in _DIGESTS):
+        if any(d in columns for d in DIGESTS):
             return delimiter, columns
     raise NotThisFormat("no md5, sha1 or sha256 column in the header line")
 
@@ -169,10 +169,10 @@ class CsvList(HashSetFormat):
                 delimiter, columns = _header(line, cls.DELIMITERS)
             except NotThisFormat as exc:
                 raise ctx.error(max(offset, 1), f"missing header: {exc}") from None
-            digests = [columns.get(d) for d in _DIGESTS]
+            digests = [columns.get(d) for d in DIGESTS]
             category, series, pdq = (columns.get(k) for k in ("category", "series", "pdq"))
             with_entries = any(i is not None for i in (category, series, pdq))
-            buffer = RowBuffer(ctx, _DIGESTS, with_entries=with_entries)
+            buffer = RowBuffer(ctx, DIGESTS, with_entries=with_entries)
             reader = csv.reader(stream, delimiter=delimiter)
             for row in csv_rows(reader, ctx, offset):
                 if not any(cell.strip() for cell in row):

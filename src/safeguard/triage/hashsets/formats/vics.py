@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import NotThisFormat
+from ...records import DIGESTS
 from ..model import HashEntry
 from .base import Chunk, HashSetFormat, ReadContext, RowBuffer, clean_pdq, flag, head_text
 
 _CONTEXT = re.compile(r'"(@odata\.context|odata\.metadata)"\s*:\s*"([^"]*)"')
 _PROFILE = re.compile(r"/(US|UK|Default|CUSTOM)/\$metadata#", re.IGNORECASE)
-_DIGESTS = ("md5", "sha1", "sha256")
 
 _EXAMPLE = """{
   "@odata.context": "http://github.com/VICSDATAMODEL/ProjectVic/DataModels/2.0.xml/UK/$metadata#Cases",
@@ -90,13 +90,13 @@ class Vics(HashSetFormat):
     @classmethod
     def read(cls, path: Path, ctx: ReadContext) -> Iterator[Chunk]:
         doc = _load(path, ctx)
-        buffer = RowBuffer(ctx, _DIGESTS, with_entries=True)
+        buffer = RowBuffer(ctx, DIGESTS, with_entries=True)
         for where, media in _media(doc, ctx):
             if not isinstance(media, dict):
                 ctx.bad_row(where, "a Media item that is not a JSON object")
                 continue
             fields = {str(k).lower(): v for k, v in media.items()}
-            hexes = [_text(fields.get(d)) or "" for d in _DIGESTS]
+            hexes = [_text(fields.get(d)) or "" for d in DIGESTS]
             buffer.add(where, hexes, _entry(fields, ctx, where))
             if buffer.full and (chunk := buffer.take()):
                 yield chunk

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from ...core import formats
 from ...core.models import AgencyOwned
 
 
@@ -85,7 +86,7 @@ class Sighting(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.value} at {self.observed_at:%Y-%m-%d %H:%M}"
+        return f"{self.kind} {self.value} at {formats.moment(self.observed_at)}"
 
 
 class HourlyPresence(models.Model):

@@ -7,27 +7,13 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from ...core.problems import problems_of
 from ...policy import signed_in_user
 from ..auditing import Actor
 
 
 def actor_of(request: HttpRequest) -> Actor:
     return Actor.of_request(request, signed_in_user(request))
-
-
-def problems_of(*forms_: Any) -> list[dict[str, str]]:
-    """Every error of the bound forms, each naming and linking its field."""
-    problems = []
-    for form in forms_:
-        if form is None or not form.is_bound:
-            continue
-        for name, errors in form.errors.items():
-            label = "Form" if name == "__all__" else str(form[name].label)
-            field_id = "" if name == "__all__" else (form[name].id_for_label
-                                                     or form[name].auto_id)
-            for error in errors:
-                problems.append({"label": label, "id": field_id, "message": error})
-    return problems
 
 
 def form_page(request: HttpRequest, title: str, form: Any, *, cancel: str, intro: str = "",

@@ -5,15 +5,18 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 
 from ... import audit
+from ...accounts.models import User
 from ...audit.models import Action
+from ...core.formats import moment
 from ...core.params import page_number, record_id
+from ...middleware import keep_idle_clock
 from ...safeguarding.models import Area
 from ..access import CASE_ROLES, require_intelligence
 from ..clock import now
@@ -71,26 +74,23 @@ def queue(request: HttpRequest) -> HttpResponse:
     # The stored score (index subject_queue); the access value for the explanations.
     ranked = subjects.annotate(access_value=access_expression()).select_related(
         "district").order_by("-score", "-last_seen_at", "pk")
-    number = _page_number(request.GET.get("page", ""))
-    first = (number - 1) * PAGE_SIZE
-    # One more than a page says whether there is a next one, without counting them all.
-    found = list(ranked[first:first + PAGE_SIZE + 1])
+    page = Paginator(ranked, PAGE_SIZE).get_page(page_number(request.GET.get("page", "")))
+    first = page.start_index()
     subject_url = reverse("intelligence:subject_detail", args=[0]).replace("/0/", "/{}/")
-    rows = [_row(first + i + 1, subject, explain(subject, moment), subject_url)
-            for i, subject in enumerate(found[:PAGE_SIZE])]
+    rows = [_row(first + i, subject, explain(subject, moment), subject_url)
+            for i, subject in enumerate(page.object_list)]
+    # What counts most is named where it changes from the row above (ditto marks below).
+    for above, row in zip([None, *rows], rows, strict=False):
+        row["as_above"] = above is not None and bool(row["leading"]) and (
+            row["leading"] == above["leading"])
     audit.record(request, Action.VIEW, page="intelligence queue", status=status,
-                 district=district, q=text, page_number=number)
+                 district=district, q=text, page_number=page.number)
     return render(request, "intelligence/queue.html", {
-        "rows": rows, "number": number, "has_next": len(found) > PAGE_SIZE,
+        "rows": rows, "page": page,
         "status": status, "statuses": STATUS_FILTERS,
         "district": district, "districts": Area.objects.filter(active=True), "q": text,
         "note": NOTE, "may_open_case": user.role in CASE_ROLES,
-        "query": _query(status, district, text),
     })
-
-
-def _page_number(text: str) -> int:
-    return page_number(text)
 
 
 def _row(rank: int, subject: Subject, explanation: Explanation, url: str) -> dict[str, Any]:
@@ -100,26 +100,39 @@ def _row(rank: int, subject: Subject, explanation: Explanation, url: str) -> dic
     return {
         "rank": rank, "subject": subject, "url": url.format(subject.pk),
         "score": f"{subject.score:.1f}",
+        "leading": tuple(sorted(p.label for p in explanation.leading)),
         "factors": "; ".join(f"{p.label} {p.points:.1f}" for p in explanation.leading) or "—",
         "district": subject.district.name if subject.district else "—",
-        "last_seen": timezone.localtime(seen).strftime("%d/%m/%Y %H:%M") if seen else "—",
+        "last_seen": moment(seen) or "—",
         "status": subject.get_status_display() + (
             f" (seen again after: {subject.get_reopened_from_display()})"
             if subject.reopened_at and subject.is_open else ""),
     }
 
 
-def _query(status: str, district: str, text: str) -> str:
-    from urllib.parse import urlencode
-
-    return urlencode({k: v for k, v in (("status", status), ("district", district),
-                                         ("q", text)) if v})
-
 
 def live(request: HttpRequest) -> HttpResponse:
     user = require_intelligence(request)
-    rules = intel_rules()
     district = request.GET.get("district", "")
+    audit.record(request, Action.VIEW, page="live picture", district=district)
+    return render(request, "intelligence/live.html", _live_context(user, district))
+
+
+def live_update(request: HttpRequest) -> HttpResponse:
+    """The live page's refresh (live.js, every LIVE_REFRESH_SECONDS while it is shown): the
+    same figures as a fragment of the page. As for a triage's progress, the refresh is
+    neither recorded (the page was) nor activity for the idle timeout."""
+    user = require_intelligence(request)
+    keep_idle_clock(request)
+    return render(request, "intelligence/_live_picture.html",
+                  _live_context(user, request.GET.get("district", "")))
+
+
+LIVE_REFRESH_SECONDS = 60
+
+
+def _live_context(user: User, district: str) -> dict[str, Any]:
+    rules = intel_rules()
     key = record_id(district) if district != "none" else 0
     picture = live_picture(user.agency_id or 0, now(), rules.live_chart_hours, key)
     name = "every district"
@@ -129,14 +142,12 @@ def live(request: HttpRequest) -> HttpResponse:
         name = "no district resolved"
     title = (f"Distinct subjects seen sharing known material each hour, last "
              f"{rules.live_chart_hours} hours, {name}")
-    audit.record(request, Action.VIEW, page="live picture", district=district)
     # The chart's figures, formatted here (168 rows of template filters cost more than
     # the queries).
-    figures = [(timezone.localtime(hour).strftime("%a %d/%m %H:%M"), count)
-               for hour, count in picture.chart]
-    return render(request, "intelligence/live.html", {
+    figures = [(moment(hour, weekday=True), count) for hour, count in picture.chart]
+    return {
         "picture": picture, "chart": svg_chart(picture.chart, title), "chart_title": title,
-        "district": district, "figures": figures,
+        "district": district, "figures": figures, "refresh_seconds": LIVE_REFRESH_SECONDS,
         "districts": [(str(row.district_id), row.name) for row in picture.districts
                       if row.district_id is not None],
-    })
+    }

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from ... import audit
 from ...audit.models import Action
 from ...core.params import record_id
+from ...core.problems import problems_of
 from ...safeguarding.models import Area
 from ..access import IMPORT_ROLES, open_record, require_intelligence
 from ..forms import ReferralUploadForm, SightingUploadForm
@@ -22,7 +23,7 @@ from ..models import Channel, Referral, SightingImport
 from ..referral_import import import_referrals
 from ..schema import SchemaError
 from ..sighting_import import SightingFileError, check_strict, import_stream
-from .common import actor_of, problems_of
+from .common import actor_of
 
 PAGE_SIZE = 50
 MAX_REFERRAL_UPLOAD = 20 * 1024 * 1024

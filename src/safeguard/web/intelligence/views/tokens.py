@@ -12,11 +12,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ... import audit
 from ...audit.models import Action
+from ...core.problems import problems_of
 from ..access import TOKEN_ROLES, open_record, require_intelligence
 from ..conf import intel_rules
 from ..forms import TokenForm
 from ..models import ApiToken, new_token
-from .common import problems_of
 
 
 @require_http_methods(["GET", "POST"])

@@ -48,7 +48,9 @@ class TriageJob(models.Model):
     requested_at = models.DateTimeField(auto_now_add=True)
     # The names of the hash sets (HashSetStore) to match against, in priority order.
     hashsets = models.JSONField(default=list, blank=True)
-    # {"perceptual": bool, "pdq_distance": int, "dihedral": bool}
+    # {"perceptual": bool, **PerceptualOptions.to_json()}: perceptual hashing on or off, and
+    # the engine's options as it writes them ("distance", "dihedral", "video_fraction");
+    # jobs stored before hold "pdq_distance", which PerceptualOptions.from_json reads too.
     options = models.JSONField(default=dict, blank=True)
     # Progress of the current attempt (the engine counts only the files it examines, so a
     # resumed attempt starts again from zero while skipping the finished files).

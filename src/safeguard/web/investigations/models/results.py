@@ -13,21 +13,28 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from safeguard.triage import FileType as EngineFileType
+from safeguard.triage import Match
+
 from .jobs import TriageJob
 
 
 class FileType(models.TextChoices):
-    IMAGE = "image", "Image"
-    VIDEO = "video", "Video"
-    ARCHIVE = "archive", "Archive"
-    OTHER = "other", "Other"
-    EMPTY = "empty", "Empty"
+    """files.csv's `type`: the engine's FileType, with labels (a test checks they agree)."""
+
+    IMAGE = EngineFileType.IMAGE.value, "Image"
+    VIDEO = EngineFileType.VIDEO.value, "Video"
+    ARCHIVE = EngineFileType.ARCHIVE.value, "Archive"
+    OTHER = EngineFileType.OTHER.value, "Other"
+    EMPTY = EngineFileType.EMPTY.value, "Empty"
 
 
 class MatchKind(models.TextChoices):
-    EXACT = "exact", "Exact (identical file)"
-    PERCEPTUAL = "perceptual", "Perceptual (visually similar, not identical)"
-    NONE = "none", "No match"
+    """files.csv's `match`: the engine's Match, with labels (a test checks they agree)."""
+
+    EXACT = Match.EXACT.value, "Exact (identical file)"
+    PERCEPTUAL = Match.PERCEPTUAL.value, "Perceptual (visually similar, not identical)"
+    NONE = Match.NONE.value, "No match"
 
 
 MEDIA_TYPES = (FileType.IMAGE, FileType.VIDEO)

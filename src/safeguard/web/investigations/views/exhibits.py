@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -131,7 +130,6 @@ def exhibit_triage(request: HttpRequest, pk: int) -> HttpResponse:
         )
         audit.record(request, Action.CREATE, job, exhibit=exhibit.pk,
                      hashsets=job.hashsets, options=job.options)
-    messages.success(request, "Triage queued: a worker will start it shortly.")
     return redirect("investigations:job_detail", pk=job.pk)
 
 

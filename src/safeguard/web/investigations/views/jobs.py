@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -15,11 +13,12 @@ from django.views.decorators.http import require_POST
 
 from ... import audit
 from ...audit.models import Action
-from ...middleware import LAST_ACTIVITY_KEY
+from ...core import formats
+from ...middleware import keep_idle_clock
 from ...policy import signed_in_user
 from .. import queue
 from ..access import TRIAGE_ROLES, can_triage, get_job_for
-from ..models import FINISHED, JobStatus, TriageJob, TriageSummary
+from ..models import FINISHED, JobStage, JobStatus, TriageJob, TriageSummary
 
 WARNINGS_SHOWN = 200
 
@@ -69,42 +68,65 @@ def job_progress(request: HttpRequest, pk: int) -> JsonResponse:
     poll is neither recorded (the page that polls was) nor counted as activity for the
     idle timeout: a page left open does not keep a session alive."""
     job = get_job_for(request, pk)
-    _keep_idle_clock(request)
+    keep_idle_clock(request)
     return JsonResponse(progress_data(job))
 
 
 def progress_data(job: TriageJob) -> dict[str, Any]:
+    """The job's progress, as numbers and as the page shows them (the page and its poll,
+    progress.js, write the same strings: one format for sizes and times, core/formats)."""
     elapsed = job.elapsed_seconds
-    rate_files = job.files_done / elapsed if elapsed else 0.0
-    rate_mb = job.bytes_done / 1e6 / elapsed if elapsed else 0.0
+    files_rate = job.files_done / elapsed if elapsed else None
+    bytes_rate = job.bytes_done / elapsed if elapsed else None
+    examining = job.status == JobStatus.RUNNING and job.stage == JobStage.EXAMINING
+    percent = None
+    if examining and job.bytes_total:
+        percent = min(100, int(100 * job.bytes_done / job.bytes_total))
     return {
         "id": job.pk,
         "status": job.status,
         "status_label": job.get_status_display(),
         "stage": job.stage,
-        "stage_label": job.get_stage_display() if job.status == JobStatus.RUNNING else "",
+        "stage_label": _stage_label(job),
         "files": job.files_done,
         "bytes": job.bytes_done,
         "bytes_total": job.bytes_total,
-        "mb": round(job.bytes_done / 1e6, 1),
-        "mb_total": None if job.bytes_total is None else round(job.bytes_total / 1e6, 1),
-        "files_per_second": round(rate_files, 1),
-        "mb_per_second": round(rate_mb, 1),
         "elapsed_seconds": None if elapsed is None else round(elapsed, 1),
+        "read": formats.size(job.bytes_done) + (
+            f" of {formats.size(job.bytes_total)}" if job.bytes_total is not None else ""),
+        "rate": "—" if files_rate is None or bytes_rate is None else (
+            f"{_per_second(files_rate)} files/s · {formats.size(bytes_rate)}/s"),
+        "elapsed": formats.duration(elapsed) or "not started",
+        "percent": percent,
+        "remaining": _time_left(job, bytes_rate) if percent is not None else "",
+        "out_dir": job.out_dir or "",
         "finished": job.status in FINISHED,
         "error": job.error,
         "url": reverse("investigations:job_detail", args=[job.pk]),
     }
 
 
-def _keep_idle_clock(request: HttpRequest) -> None:
-    """Put back the last-activity time the idle middleware just moved for this poll."""
-    key = request.session.session_key
-    if key is None:
-        return
-    stored = import_module(settings.SESSION_ENGINE).SessionStore(key).get(LAST_ACTIVITY_KEY)
-    if stored is not None:
-        request.session[LAST_ACTIVITY_KEY] = stored
+def _stage_label(job: TriageJob) -> str:
+    if job.status == JobStatus.QUEUED:
+        return "a worker will start it shortly"
+    return job.get_stage_display() if job.status == JobStatus.RUNNING else ""
+
+
+def _per_second(rate: float) -> str:
+    return f"{rate:,.0f}" if rate >= 100 else f"{rate:.1f}"
+
+
+def _time_left(job: TriageJob, bytes_rate: float | None) -> str:
+    """"about 3 min left", from the reading rate so far; "" until the rate means anything
+    (a few seconds in, and once something has been read)."""
+    if (not bytes_rate or job.bytes_total is None or job.elapsed_seconds is None
+            or job.elapsed_seconds < 3):
+        return ""
+    seconds = max(job.bytes_total - job.bytes_done, 0) / bytes_rate
+    if seconds < 60:
+        return "less than a minute left"
+    minutes = round(seconds / 60)
+    return f"about {formats.duration(minutes * 60)} left"
 
 
 @require_POST

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from ...core import formats
 from ...core.models import AgencyOwned
 
 
@@ -103,7 +104,7 @@ class ConcernReport(AgencyOwned):
         indexes = [models.Index(fields=["owning_agency", "status", "received_at"])]
 
     def __str__(self) -> str:
-        return f"Concern report {self.pk} of {self.received_at:%d/%m/%Y %H:%M}"
+        return f"Concern report {self.pk} of {formats.moment(self.received_at)}"
 
 
 class _Link(models.Model):

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from ...core import formats
 from .businesses import Kept, Sector
 
 MAX_STAFF = 500
@@ -30,7 +31,7 @@ class TrainingSession(Kept):
         indexes = [models.Index(fields=["held_on"])]
 
     def __str__(self) -> str:
-        return f"{self.course}, {self.held_on:%d/%m/%Y}"
+        return f"{self.course}, {formats.day(self.held_on)}"
 
     @property
     def staff_trained(self) -> int:

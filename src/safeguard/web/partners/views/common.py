@@ -11,6 +11,7 @@ from django.shortcuts import render
 
 from ... import audit
 from ...audit.models import Action
+from ...core.problems import problems_of
 from ...policy import signed_in_user
 from ..models.businesses import Kept
 
@@ -42,12 +43,7 @@ def form_page(request: HttpRequest, title: str, form: forms.BaseForm, *, cancel:
     """One page for every staff form: an error summary naming each field, then the form."""
     if request.method == "GET":
         record_list_view(request, f"form: {title}")
-    problems: list[dict[str, str]] = []
-    if form.is_bound:
-        for name, errors in form.errors.items():
-            label = "Form" if name == "__all__" else str(form[name].label)
-            field_id = "" if name == "__all__" else form[name].auto_id
-            problems.extend({"label": label, "id": field_id, "message": str(e)} for e in errors)
+    problems = problems_of(form)
     return render(request, "partners/form.html", {
         "title": title, "form": form, "cancel": cancel, "intro": intro, "submit": submit,
         "problems": problems,

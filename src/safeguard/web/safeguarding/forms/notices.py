@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from ...core import formats
 from ..clock import local_date, today
 from ..models import (
     CONNECTED_PERSONS,
@@ -45,7 +46,7 @@ def basis_for(child: Child, served_on: date, adult: AdultOfConcern | None = None
     status = child.legal_status_on(served_on)
     if status is None:
         raise NoBasis(
-            f"is {age} on {served_on:%d/%m/%Y} and the basis turns on whether the child was "
+            f"is {age} on {formats.day(served_on)} and the basis turns on whether the child was "
             "in care that day, which the record does not reach back to: record the legal "
             "status from that date on the child's record (Record a legal status) first")
     return notice_basis(age, status in IN_CARE_S49, connected)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from ...core import formats
 from .common import Gender, Recorded
 
 
@@ -74,4 +75,4 @@ class Arrest(models.Model):
         ordering = ["-arrested_on", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.arrested_on:%d/%m/%Y}: {self.offence}"
+        return f"{formats.day(self.arrested_on)}: {self.offence}"

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from ...core import formats
 from ..clock import today
 from ..rules import age_on
 from .common import Gender, Recorded
@@ -160,7 +161,7 @@ class LegalStatusChange(models.Model):
         ordering = ["-since", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_status_display()} from {self.since:%d/%m/%Y}"
+        return f"{self.get_status_display()} from {formats.day(self.since)}"
 
 
 class Relationship(models.TextChoices):
@@ -204,10 +205,30 @@ class LinkedPerson(models.Model):
     def __str__(self) -> str:
         return f"{self.get_relationship_display()}: {self.name or 'adult of concern'}"
 
+    @property
+    def as_seen_by_adult(self) -> str:
+        """The link from the adult's side, for the adult's page ("is a parent of the
+        child"); "" when it says no more than that the adult is of concern."""
+        return _ADULT_SIDE.get(self.relationship, "")
+
     def clean(self) -> None:
         if not self.name and self.adult_id is None:
             raise ValidationError(
                 {"name": "Give the person's name, or choose an adult of concern."})
+
+
+_ADULT_SIDE: dict[str, str] = {
+    Relationship.PARENT: "is a parent of the child",
+    Relationship.GUARDIAN: "is the child's guardian or special guardian",
+    Relationship.PARENTAL_RESPONSIBILITY: (
+        "has parental responsibility for the child or a child arrangements order"),
+    Relationship.CARER: "is the child's carer",
+    Relationship.SIBLING: "is the child's sibling",
+    Relationship.RELATIVE: "is a relative of the child",
+    Relationship.FRIEND: "is a friend or peer of the child",
+    Relationship.PROFESSIONAL: "is a professional working with the child",
+    Relationship.ASSOCIATE: "is an associate of the child",
+}
 
 
 class AgencyInvolvement(models.Model):

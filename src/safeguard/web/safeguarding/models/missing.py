@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.db import models
 
+from ...core import formats
 from ..clock import now
 from ..rules import return_interview_due
 from .common import Recorded
@@ -68,7 +69,7 @@ class MissingEpisode(Recorded):
 
     def __str__(self) -> str:
         kind = self.get_episode_type_display()
-        return f"{kind}: {self.child}, reported {self.reported_at:%d/%m/%Y}"
+        return f"{kind}: {self.child}, reported {formats.day(self.reported_at)}"
 
     @property
     def interview_due(self) -> datetime | None:

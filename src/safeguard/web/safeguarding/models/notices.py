@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from ...core import formats
 from ..clock import today
 from ..rules import NOTICE_BASIS_LABELS, NoticeBasis, notice_lapses
 from .common import Recorded
@@ -49,7 +50,7 @@ class WarningNotice(Recorded):
         ordering = ["-served_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"Warning notice on {self.adult}, served {self.served_at:%d/%m/%Y}"
+        return f"Warning notice on {self.adult}, served {formats.day(self.served_at)}"
 
     def review_overdue(self, on: date | None = None) -> bool:
         return self.status == NoticeStatus.ACTIVE and (on or today()) > self.review_due
@@ -113,4 +114,4 @@ class NoticeBreach(models.Model):
         ordering = ["-occurred_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"Breach on {self.occurred_at:%d/%m/%Y}"
+        return f"Breach on {formats.day(self.occurred_at)}"

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from ...core import formats
 from ..clock import today
 from .common import Recorded
 
@@ -25,7 +26,7 @@ class PanelMeeting(Recorded):
         ordering = ["-held_on", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.title}, {self.held_on:%d/%m/%Y}"
+        return f"{self.title}, {formats.day(self.held_on)}"
 
 
 class PanelAttendee(models.Model):

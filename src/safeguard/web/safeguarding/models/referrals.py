@@ -15,6 +15,7 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 
+from ...core import formats
 from ..clock import today
 from .common import Recorded
 
@@ -78,7 +79,7 @@ class Referral(Recorded):
         ordering = ["-received_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"Referral about {self.child}, received {self.received_at:%d/%m/%Y}"
+        return f"Referral about {self.child}, received {formats.day(self.received_at)}"
 
     @property
     def decided(self) -> bool:

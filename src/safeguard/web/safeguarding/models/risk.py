@@ -14,6 +14,7 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 
+from ...core import formats
 from ..clock import today
 from ..screening import Thresholds, ToolSpec, parse_bands, parse_rules
 from .common import Recorded, RiskGrade
@@ -110,7 +111,7 @@ class RiskAssessment(Recorded):
         indexes = [models.Index(fields=["child", "-completed_on"])]
 
     def __str__(self) -> str:
-        return f"Risk screening of {self.child} on {self.completed_on:%d/%m/%Y}"
+        return f"Risk screening of {self.child} on {formats.day(self.completed_on)}"
 
     @property
     def overridden(self) -> bool:

@@ -68,7 +68,7 @@ def adult_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     children = visible_children(request)
     links = LinkedPerson.objects.filter(adult=adult, child__in=children.values("pk")
-                                        ).select_related("child")
+                                        ).select_related("child", "child__district")
     notices = visible_records(request, WarningNotice).filter(adult=adult)
     discussions = PanelDiscussion.objects.filter(
         adult=adult, meeting__in=visible_records(request, PanelMeeting).values("pk"),

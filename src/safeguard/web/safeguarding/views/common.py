@@ -15,6 +15,7 @@ from ...accounts.models import User
 from ...audit.events import session_justification
 from ...audit.models import Action
 from ...audit.views import access_log_url
+from ...core.problems import problems_of
 from ...policy import access_level, can_see_access_log, share, signed_in_user
 from ..forms.common import ShareBackForm
 from ..models import Child, Recorded
@@ -97,16 +98,7 @@ def form_page(request: HttpRequest, title: str, forms_: list[Any], *, cancel: st
         # A blank form for a new record: no record opened, but the page was (and a
         # form may list records to choose from): one view event naming the form.
         record_list_view(request, f"form: {title}")
-    problems = []
-    for form in bound:
-        if not form.is_bound:
-            continue
-        for name, errors in form.errors.items():
-            label = "Form" if name == "__all__" else str(form[name].label)
-            field_id = "" if name == "__all__" else (form[name].id_for_label
-                                                     or form[name].auto_id)
-            for error in errors:
-                problems.append({"label": label, "id": field_id, "message": error})
+    problems = problems_of(*bound)
     if problems and request.method == "POST":
         status = 400
     return render(request, "safeguarding/form.html", {

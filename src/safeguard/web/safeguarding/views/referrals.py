@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from ... import audit
 from ...audit.models import Action
+from ...core import formats
 from ...policy import signed_in_user
 from ..clock import local_date, now, today
 from ..conf import local_rules
@@ -60,7 +61,7 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
                  share_back=bool(share_form and share_form.cleaned_data["share_with_owner"]),
                  rag=referral.rag, decision_due=referral.decision_due.isoformat())
         messages.success(request, f"Recorded the referral: decide by "
-                                  f"{referral.decision_due:%A %d %B %Y}.")
+                                  f"{formats.day(referral.decision_due, weekday=True)}.")
         return redirect("safeguarding:referral_detail", pk=referral.pk)
     return form_page(request, f"Referral about {child}", [form, share_form], subject=child,
                      intro="A referral is decided within 1 working day; an assessment is "

@@ -1,5 +1,7 @@
 // Live progress of a triage job: polls the job's JSON every second (CSP: no inline
-// script) and reloads the page once the job has finished, to show its results.
+// script) and reloads the page once the job has finished, to show its results. The JSON
+// carries each figure as the page writes it (views/jobs.py, progress_data): the share
+// read and the time left when the engine knows the evidence's size, else a moving bar.
 // The server does not count these polls as activity, so the idle timeout still applies:
 // when the session has ended the poll gets the sign-in page, and this page reloads to it.
 (function () {
@@ -9,7 +11,7 @@
   var url = panel.getAttribute("data-url");
   function set(id, text) {
     var element = document.getElementById(id);
-    if (element) { element.textContent = text; }
+    if (element && element.textContent !== text) { element.textContent = text; }
   }
   function show(data) {
     var status = document.getElementById("job-status");
@@ -19,16 +21,21 @@
     }
     set("job-stage", data.stage_label);
     set("job-files", String(data.files));
-    set("job-mb", String(data.mb));
-    set("job-mb-total", data.mb_total === null ? "" : " of " + data.mb_total + " MB");
-    set("job-rate-files", String(data.files_per_second));
-    set("job-rate-mb", String(data.mb_per_second));
-    set("job-elapsed", data.elapsed_seconds === null ? "—" : String(data.elapsed_seconds));
+    set("job-read", data.read);
+    set("job-rate", data.rate);
+    set("job-elapsed", data.elapsed);
+    set("job-remaining", data.remaining);
     set("job-error", data.error || "");
+    set("job-percent", data.percent === null ? "" : data.percent + "%");
     var bar = document.getElementById("job-bar");
-    if (bar && data.bytes_total) {
-      bar.max = data.bytes_total;
-      bar.value = Math.min(data.bytes, data.bytes_total);
+    if (bar) {
+      if (data.percent === null) { bar.removeAttribute("value"); } else { bar.value = data.percent; }
+    }
+    var folder = document.getElementById("job-out-dir");
+    if (folder && data.out_dir && folder.textContent !== data.out_dir) {
+      var code = document.createElement("code");
+      code.textContent = data.out_dir;
+      folder.replaceChildren(code);
     }
   }
   function poll() {

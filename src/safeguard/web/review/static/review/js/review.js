@@ -31,10 +31,19 @@
 
   // ---------------------------------------------------------------- revealing
 
+  // The card's link says what it will do next: "Reveal", or "Hide" while revealed.
+  function labelLink(card, revealed) {
+    var link = card.querySelector(".reveal-link");
+    if (!link) { return; }
+    link.textContent = revealed ? "Hide" : "Reveal";
+    link.setAttribute("aria-expanded", revealed ? "true" : "false");
+  }
+
   function conceal(card) {
     var shown = card.querySelectorAll("img.revealed");
     for (var i = 0; i < shown.length; i++) { shown[i].remove(); }
     card.classList.remove("is-revealed");
+    labelLink(card, false);
     if (revealedCard === card) { revealedCard = null; }
   }
 
@@ -52,6 +61,7 @@
     img.src = url;
     card.querySelector(".preview").appendChild(img);
     card.classList.add("is-revealed");
+    labelLink(card, true);
     revealedCard = card;
   }
 

@@ -39,6 +39,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from safeguard.triage.errors import SafeguardError, UsageError
+from safeguard.triage.media import MATCH_DISTANCE
 
 from . import _mih
 from ._mih import Plan, plan_for
@@ -47,7 +48,7 @@ FORMAT = "safeguard.pdq-index"
 VERSION = 1
 MANIFEST = "manifest.json"
 HASH_BYTES = 32
-DEFAULT_MAX_DISTANCE = 31
+DEFAULT_MAX_DISTANCE = MATCH_DISTANCE
 _FILES = ("hashes.npy", "ids.npy", "offsets.npy")
 # Queries per task on the thread pool: small enough to spread a batch over the cores,
 # large enough that the per-task overhead (~50 µs) is noise against ~0.2 ms a query.
