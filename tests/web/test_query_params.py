@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from safeguard.web.accounts.models import Role, User
-from safeguard.web.safeguarding.models import Area
+from safeguard.web.core.models import Area
 
 from .base import WebTestCase, make_user
 from .review.helpers import ReviewTestCase
@@ -87,6 +87,8 @@ class ReviewQueryParameterTests(HypothesisTestCase, ReviewTestCase):
     @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
     @given(params=query(REVIEW_PAGES), which=st.sampled_from(["queue", "group", "files"]))
     @example(params={"after": "9" * 30, "reveal": "9" * 30}, which="group")
+    # Found on PostgreSQL, whose JSON cannot store a NUL: the audit row of the page failed.
+    @example(params={"show": "", "after": "\x00"}, which="queue")
     def test_no_query_gives_a_server_error(self, params: dict[str, str], which: str) -> None:
         self.sign_in_to_review(self.erin)
         item = self.item("/DCIM/100DEMO/IMG_0001.JPG") if which == "group" else None

@@ -63,23 +63,27 @@ def record(
     *,
     actor: User | None = None,
     username: str = "",
+    actor_agency: Agency | None = None,
     **details: Any,
 ) -> AuditEvent:
     """Append one audit event and return it.
 
     Call it inside the transaction that makes the change (`with transaction.atomic():`)
     so that both commit or neither does. `actor` defaults to the signed-in user;
-    `username` names the person for a failed sign-in (no user). Without an explicit
-    `justification`, the reason the user gave for `obj` in this session is recorded.
-    Keyword `details` are stored as JSON (no personal data beyond what the row needs).
+    `username` names who acted when it is no user: the name typed at a failed sign-in, or
+    an API token or the command line ("api token National feed (1a2b3c4d)"), with
+    `actor_agency` the agency the token or command acts for (its supervisors then find
+    the event in their audit list). Without an explicit `justification`, the reason the
+    user gave for `obj` in this session is recorded. Keyword `details` are stored as
+    JSON (no personal data beyond what the row needs).
     """
     if action not in Action.values:
         raise ValueError(f"unknown audit action {action!r}")
-    if actor is None and request is not None:
+    if actor is None and not username and actor_agency is None and request is not None:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             actor = user
-    agency: Agency | None = actor.agency if actor is not None else None
+    agency: Agency | None = actor.agency if actor is not None else actor_agency
     ref = ref_for(obj) if obj is not None else None
     if ref is not None and not justification:
         justification = session_justification(request, ref)
@@ -95,9 +99,22 @@ def record(
         justification=justification,
         ip_address=client_ip(request) if request is not None else "",
         user_agent=user_agent(request) if request is not None else "",
-        details=details,
+        details=_storable(details),
     )
     return chain.append(event)
+
+
+def _storable(value: Any) -> Any:
+    """`value` with each NUL character written as U+2400 (the symbol for null): a query
+    parameter can carry one, and PostgreSQL's JSON cannot store it (SQLite can), so the
+    same request would be audited on one database and a server error on the other."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\u2400")
+    if isinstance(value, dict):
+        return {_storable(key): _storable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_storable(item) for item in value]
+    return value
 
 
 def access_log_for(obj: models.Model) -> models.QuerySet[AuditEvent]:
@@ -123,7 +140,7 @@ def record_anonymous(
 ) -> AuditEvent | None:
     """record() for a refusal of a client that is not signed in, rate-limited per address
     (`kind` names what is counted: "api", "csrf", "sign-in"); None when only counted."""
-    from ..partners.ratelimit import hit
+    from ..core.ratelimit import hit
 
     counted = hit(f"audit-{kind}", client_ip(request), KEEP_ANONYMOUS, ANONYMOUS_WINDOW)
     if counted.count > KEEP_ANONYMOUS:
