@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # System tools the tests, the demo and the benchmarks use: file-system builders (no
-# mounting needed), EWF tools to make E01 images, the peers we benchmark against, and
+# mounting needed), virtual-disk and encrypted-volume writers (qemu-img, cryptsetup), EWF tools to make E01 images, the peers we benchmark against, and
 # for the web platform's tests a PostgreSQL server (started per run by
 # scripts/with-postgres.sh) and Chromium (driven by Playwright); Pango and fonts for
 # WeasyPrint (the committee report's PDF), and poppler-utils (pdftoppm, pdftotext) for the
 # tests that render that PDF to images and read it back.
 set -euo pipefail
-packages=(dosfstools mtools e2fsprogs exfatprogs ntfs-3g fdisk gdisk ewf-tools sleuthkit hashdeep
+packages=(dosfstools mtools e2fsprogs exfatprogs ntfs-3g fdisk gdisk ewf-tools sleuthkit hashdeep testdisk
+  qemu-utils cryptsetup-bin xfsprogs genisoimage lvm2
   postgresql chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils)
 missing=()
 for p in "${packages[@]}"; do

@@ -38,9 +38,11 @@ from safeguard.triage import (
     triage,
 )
 from safeguard.triage.evidence import Source, open_evidence
+from safeguard.triage.evidence.containers import ContainerSource, RecognisedSource
 from safeguard.triage.evidence.directory import DirectorySource, FileSource
 from safeguard.triage.evidence.ewf import EwfSource
 from safeguard.triage.evidence.tsk import RawImageSource
+from safeguard.triage.evidence.ufdr import UfdrSource
 from safeguard.triage.records import FileEntry, TriageWarning
 
 from ...archives import tar_bytes, zip_bytes
@@ -225,12 +227,28 @@ class TestFileSource(SourceContract):
 
 class TestRawImageSource(SourceContract):
     SOURCE = RawImageSource
-    EXAMPLES = ("fat16_image", "ext4_image", "mbr_image", "gpt_image", "split_raw")
+    EXAMPLES = ("fat16_image", "ext4_image", "mbr_image", "gpt_image", "split_raw",
+                "xfs_image", "lvm_image", "lvm_in_mbr", "ntfs_streams_image")
 
 
 class TestEwfSource(SourceContract):
     SOURCE = EwfSource
     EXAMPLES = ("fat16_e01", "split_e01")
+
+
+class TestContainerSource(SourceContract):
+    SOURCE = ContainerSource
+    EXAMPLES = ("qcow2_child", "vmdk_split", "vhdx_disk")  # fixtures in conftest.py
+
+
+class TestUfdrSource(SourceContract):
+    SOURCE = UfdrSource
+    EXAMPLES = ("ufdr_report",)
+
+
+class TestRecognisedSource(SourceContract):
+    SOURCE = RecognisedSource
+    EXAMPLES = ("apfs_header", "luks2_volume")
 
 
 def _concrete_sources() -> set[type[Source]]:

@@ -22,6 +22,7 @@ from typing import Any, BinaryIO, ClassVar
 
 from ..errors import ContentNotFound
 from ..records import Address, FileEntry, TriageWarning, WarningSink
+from .keys import VolumeKeys
 
 
 @dataclass(slots=True)
@@ -90,8 +91,11 @@ class Source(abc.ABC):
 
     @classmethod
     @abc.abstractmethod
-    def open(cls, path: Path, label: str) -> Source:
-        """Recognise and open the evidence, or raise NotThisFormat / EvidenceError."""
+    def open(cls, path: Path, label: str, *, keys: VolumeKeys | None = None) -> Source:
+        """Recognise and open the evidence, or raise NotThisFormat / EvidenceError.
+
+        `keys`: the examiner's credentials for encrypted volumes (keys.py), for the
+        sources that may meet one."""
 
     @abc.abstractmethod
     def entries(self, warn: WarningSink) -> Iterator[FileEntry]:

@@ -13,6 +13,7 @@ from ..errors import ContentNotFound, EvidenceError, NotThisFormat
 from ..readonly import open_readonly, open_readonly_file
 from ..records import Address, FileEntry, Times, TriageWarning, WarningSink
 from .base import EvidenceInfo, Source
+from .keys import VolumeKeys
 
 
 def _opener(path: str, follow: bool = False) -> BinaryIO:
@@ -32,7 +33,8 @@ class DirectorySource(Source):
     NAME = "directory"
 
     @classmethod
-    def open(cls, path: Path, label: str) -> DirectorySource:
+    def open(cls, path: Path, label: str, *, keys: VolumeKeys | None = None
+             ) -> DirectorySource:
         if not path.is_dir():
             raise NotThisFormat(f"{path} is not a folder")
         if not os.access(path, os.R_OK | os.X_OK):
@@ -117,7 +119,7 @@ class FileSource(Source):
     SELF_DIGESTING = True
 
     @classmethod
-    def open(cls, path: Path, label: str) -> FileSource:
+    def open(cls, path: Path, label: str, *, keys: VolumeKeys | None = None) -> FileSource:
         try:
             st = path.stat()
         except OSError as exc:

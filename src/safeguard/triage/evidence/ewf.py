@@ -22,6 +22,7 @@ from ..records import Address, TriageWarning, WarningSink
 from .base import EvidenceInfo
 from .disk import DiskImageSource
 from .ewfsegments import diagnose, next_name
+from .keys import VolumeKeys
 from .tsk import DiskImage
 from .tskio import READ_CHUNK
 
@@ -134,7 +135,7 @@ class EwfSource(DiskImageSource):
         self.stored = stored
 
     @classmethod
-    def open(cls, path: Path, label: str) -> EwfSource:
+    def open(cls, path: Path, label: str, *, keys: VolumeKeys | None = None) -> EwfSource:
         path = Path(path)
         if not path.is_file():
             raise NotThisFormat(f"{path}: not a file")
@@ -174,7 +175,7 @@ class EwfSource(DiskImageSource):
             handle.close()
             raise
         try:
-            disk = DiskImage.open(img, label, where, strict=False)
+            disk = DiskImage.open(img, label, where, strict=False, keys=keys)
         except BaseException:
             img.close()
             raise

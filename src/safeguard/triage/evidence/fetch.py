@@ -38,7 +38,7 @@ from typing import Any, BinaryIO, cast
 from ..errors import ContentNotFound, EvidenceError
 from ..filetypes import HEAD_SIZE, sniff
 from ..records import Address, FileType, TriageWarning, address_of, split_archive_chain
-from . import archive, open_evidence
+from . import archive, nested, open_evidence
 from .base import Source
 
 # Spooled copies (archive members, nested archives) stay in memory up to this size.
@@ -68,7 +68,9 @@ def open_content(
                         address.filesystem, address.inode)
         for number, member_path in enumerate(chain, start=1):
             cap = max_bytes if number == len(chain) else max_archive_bytes
-            stream = stack.enter_context(_open_member(stream, where, member_path, cap))
+            last = number == len(chain)
+            stream = stack.enter_context(_open_member(stream, where, member_path, cap,
+                                                      deleted and last))
             where = where.member(member_path)
         yield stream
 
@@ -165,43 +167,57 @@ def _not_found(address: Address, why: str) -> ContentNotFound:
 
 @contextmanager
 def _open_member(stream: BinaryIO, where: Address, member_path: str,
-                 cap: int | None) -> Iterator[BinaryIO]:
-    """The member `member_path` of the archive whose content is `stream`, copied out
-    (refused past `cap` bytes)."""
+                 cap: int | None, deleted: bool = False) -> Iterator[BinaryIO]:
+    """The member `member_path` of the archive (or of the disk image: nested.py) whose
+    content is `stream`, copied out (refused past `cap` bytes)."""
     seekable = _seekable_copy(stream)
     try:
         head = seekable.read(HEAD_SIZE)
         seekable.seek(0)
         file_type, mime = sniff(head)
-        if file_type is not FileType.ARCHIVE:
+        image = (nested.open_member(seekable, where, member_path, deleted)
+                 if file_type is not FileType.ARCHIVE else None)
+        if image is not None:
+            with image as content:
+                copy = _copied(content, cap, where.member(member_path))
+        elif file_type is not FileType.ARCHIVE:
             raise _not_found(where.member(member_path), f"{where.full_path} is not an archive")
-        problems: list[TriageWarning] = []
-        members = archive.members(seekable, where, mime, problems.append)
-        try:
-            for entry in members:
-                if entry.address.path != member_path:
-                    continue
-                copy = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115
-                try:
-                    with entry.opener() as member:
-                        _copy_at_most(member, copy, cap, where.member(member_path))
-                except BaseException:
-                    copy.close()
-                    raise
-                copy.seek(0)
-                break
-            else:
-                why = problems[0].message if problems else "member not in the archive"
-                raise _not_found(where.member(member_path), why)
-        finally:
-            cast(Any, members).close()
+        else:
+            copy = _archive_member(seekable, where, member_path, mime, cap)
     finally:
         if seekable is not stream:
             seekable.close()
     try:
-        yield cast(BinaryIO, copy)
+        yield copy
     finally:
         copy.close()
+
+
+def _archive_member(seekable: BinaryIO, where: Address, member_path: str, mime: str,
+                    cap: int | None) -> BinaryIO:
+    problems: list[TriageWarning] = []
+    members = archive.members(seekable, where, mime, problems.append)
+    try:
+        for entry in members:
+            if entry.address.path == member_path:
+                with entry.opener() as member:
+                    return _copied(member, cap, where.member(member_path))
+        why = problems[0].message if problems else "member not in the archive"
+        raise _not_found(where.member(member_path), why)
+    finally:
+        cast(Any, members).close()
+
+
+def _copied(source: BinaryIO, cap: int | None, where: Address) -> BinaryIO:
+    """`source` copied to a spooled file (refused past `cap` bytes), positioned at 0."""
+    copy = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115
+    try:
+        _copy_at_most(source, copy, cap, where)
+    except BaseException:
+        copy.close()
+        raise
+    copy.seek(0)
+    return cast(BinaryIO, copy)
 
 
 def _copy_at_most(source: BinaryIO, target: Any, cap: int | None, where: Address) -> None:

@@ -46,8 +46,12 @@ class TskFileReader(PositionedReader):
     clusters are gone, the image is truncated) raises EvidenceError naming the file.
     """
 
-    def __init__(self, tsk_file: Any, size: int, lock: threading.Lock, where: str) -> None:
+    def __init__(self, tsk_file: Any, size: int, lock: threading.Lock, where: str,
+                 stream: tuple[int, int] | None = None) -> None:
         super().__init__()
+        # (attribute type, attribute id) of a stream other than the file's main data: an
+        # NTFS alternate data stream.
+        self._stream = stream
         self._file: Any = tsk_file
         self._size = size
         self._lock = lock
@@ -84,7 +88,8 @@ class TskFileReader(PositionedReader):
             return 0
         with self._lock:
             try:
-                data: bytes = self._file.read_random(self.pos, want)
+                data: bytes = (self._file.read_random(self.pos, want, *self._stream)
+                               if self._stream else self._file.read_random(self.pos, want))
             except OSError as exc:
                 raise EvidenceError(
                     f"{self._where}: cannot read {want} bytes at offset {self.pos}: {exc}"
@@ -122,7 +127,8 @@ class PiecesImgInfo(pytsk3.Img_Info):  # type: ignore[misc]  # pytsk3 is untyped
                 fd = open_readonly(piece, follow=True)
                 self._fds.append(fd)
                 self._starts.append(total)
-                total += os.fstat(fd).st_size
+                # Not fstat: a block device (a drive named as evidence) reports size 0.
+                total += os.lseek(fd, 0, os.SEEK_END)
         except OSError as exc:
             self.close()
             raise EvidenceError(f"{exc.filename}: cannot open image piece: {exc.strerror}") from exc
