@@ -11,7 +11,8 @@ from safeguard.triage.results import TriageResult
 from .report_fixtures import HOSTILE_NAME, RECORD_COUNT
 
 # The order the format documents; issue 3 appends pdq, pdq_quality and group; the
-# shared-location court figure appends shared_location.
+# shared-location court figure appends shared_location; issue 17 appends embedded,
+# thumbnail, original_path and original_not_found.
 DOCUMENTED = [
     "evidence",
     "partition",
@@ -45,6 +46,10 @@ DOCUMENTED = [
     "pdq_quality",
     "group",
     "shared_location",
+    "embedded",
+    "thumbnail",
+    "original_path",
+    "original_not_found",
 ]
 
 

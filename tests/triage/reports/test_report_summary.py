@@ -25,6 +25,10 @@ EXPECTED_CATEGORIES = {
         "exact": 3,
         "perceptual": 0,
         "known_to_circulate": 2,
+        "carved": 0,
+        "thumbnails": 0,
+        "thumbnails_original_not_found": 0,
+        "embedded": 0,
         "distributed": 2,
     },
     "B": {
@@ -38,6 +42,10 @@ EXPECTED_CATEGORIES = {
         "exact": 0,
         "perceptual": 1,
         "known_to_circulate": 0,
+        "carved": 0,
+        "thumbnails": 0,
+        "thumbnails_original_not_found": 0,
+        "embedded": 0,
         "distributed": 0,
     },
     "C": {
@@ -51,6 +59,10 @@ EXPECTED_CATEGORIES = {
         "exact": 3,
         "perceptual": 0,
         "known_to_circulate": 0,
+        "carved": 0,
+        "thumbnails": 0,
+        "thumbnails_original_not_found": 0,
+        "embedded": 0,
         "distributed": 0,
     },
     "uncategorised": {
@@ -64,6 +76,10 @@ EXPECTED_CATEGORIES = {
         "exact": 1,
         "perceptual": 0,
         "known_to_circulate": 0,
+        "carved": 0,
+        "thumbnails": 0,
+        "thumbnails_original_not_found": 0,
+        "embedded": 0,
         "distributed": 0,
     },
 }
@@ -86,6 +102,9 @@ def test_it_counts_every_figure(tmp_path: Path, result: TriageResult) -> None:
         "in_archives": 2,
         "in_shared_location": 0,
         "warnings": 2,
+        "embedded": 0,
+        "thumbnails": 0,
+        "thumbnails_original_not_found": 0,
         "matches": {"exact": 7, "perceptual": 1},
         "categories": EXPECTED_CATEGORIES,
     }

@@ -35,7 +35,8 @@ import pdqhash
 from numpy.typing import NDArray
 
 from safeguard.triage.errors import HashSetError, MediaError, NotThisFormat, UsageError
-from safeguard.triage.media import MATCH_DISTANCE, QUALITY_MIN, VIDEO_FRACTION
+from safeguard.triage.media import MATCH_DISTANCE, QUALITY_MIN, VIDEO_FRACTION, video_regions
+from safeguard.triage.media.video_regions import RegionFrame
 
 NAME = "vpdq"
 FORMAT = "safeguard.vpdq"
@@ -92,6 +93,9 @@ class VideoSignature:
     height: int
     seconds_per_frame: float = DEFAULT_SECONDS_PER_FRAME
     warnings: list[str] = field(default_factory=list)
+    # Region hashes of the same frames (video_regions.py), when asked for. Not compared:
+    # they are numpy arrays, and the frame hashes already say whether two are the same.
+    regions: list[RegionFrame] | None = field(default=None, compare=False)
 
     @property
     def usable_frames(self) -> list[VideoFrame]:
@@ -122,6 +126,8 @@ class VideoSignature:
             "warnings": self.warnings,
             "vpdq": [[f.timestamp, f.hex, f.quality] for f in self.frames],
         }
+        if self.regions is not None:
+            document["regions"] = video_regions.to_document(self.regions)
         return json.dumps(document, separators=(",", ":"), ensure_ascii=False)
 
     @classmethod
@@ -144,6 +150,8 @@ class VideoSignature:
                 height=int(document["height"]),
                 seconds_per_frame=float(document["seconds_per_frame"]),
                 warnings=[str(w) for w in document["warnings"]],
+                regions=(video_regions.from_document(document["regions"])
+                         if "regions" in document else None),
             )
         except (ValueError, TypeError, KeyError) as exc:
             raise HashSetError(f"malformed vPDQ signature: {exc}") from exc
@@ -197,8 +205,11 @@ def video_signature(
     *,
     seconds_per_frame: float = DEFAULT_SECONDS_PER_FRAME,
     max_frames: int | None = None,
+    regions: bool = False,
 ) -> VideoSignature:
-    """Hash the first frame at or after every `seconds_per_frame` of the first video stream.
+    """Hash the first frame at or after every `seconds_per_frame` of the first video stream;
+    with `regions`, the regions of each of those frames too (video_regions.py), which
+    find altered copies (overlays, crops, bars, picture in picture) that vPDQ misses.
 
     `source` is a path or a readable binary file object (a file inside an archive or a disk
     image), seekable where the format needs it (an MP4 whose index is at its end). The
@@ -231,7 +242,7 @@ def video_signature(
         stream = moving[0]
         # Frame-level threads: decode dominates the cost of a signature.
         stream.thread_type = "AUTO"
-        return _sample(container, stream, seconds_per_frame, max_frames)
+        return _sample(container, stream, seconds_per_frame, max_frames, regions)
 
 
 class _Decoded(NamedTuple):
@@ -283,9 +294,11 @@ def _sample(
     stream: av.video.VideoStream,
     seconds_per_frame: float,
     max_frames: int | None,
+    regions: bool = False,
 ) -> VideoSignature:
     damage = _Damage()
     frames: list[VideoFrame] = []
+    parts: list[RegionFrame] = []
     next_time = 0.0
     last_time: float | None = None
     last_sample = 0.0
@@ -304,6 +317,8 @@ def _sample(
                 continue
             try:
                 frames.append(_hash_frame(item.frame, item.time))
+                if regions:
+                    parts.append(_hash_regions(item.frame, item.time))
             except (av.FFmpegError, ValueError) as exc:
                 # A frame swscale can't convert (a damaged size or pixel format): the next
                 # frame may still serve for this sampling time.
@@ -341,6 +356,7 @@ def _sample(
         height=context.height,
         seconds_per_frame=seconds_per_frame,
         warnings=warnings,
+        regions=sorted(parts, key=lambda f: f.timestamp) if regions else None,
     )
 
 
@@ -409,12 +425,21 @@ def _hash_frame(frame: av.VideoFrame, time: float) -> VideoFrame:
     return VideoFrame(time, pdq, int(quality))
 
 
-def _fit(width: int, height: int) -> tuple[int, int]:
-    """The largest size ≤ MAX_SIDE on the long side with the same shape (even: chroma)."""
+def _hash_regions(frame: av.VideoFrame, time: float) -> RegionFrame:
+    width, height = _fit(frame.width, frame.height, video_regions.SIDE)
+    rgb = np.asarray(frame.reformat(
+        width=width, height=height, format="rgb24", interpolation="AREA"
+    ).to_ndarray(), dtype=np.uint8)
+    turns = round(frame.rotation / 90) % 4
+    return video_regions.region_frame(np.rot90(rgb, turns) if turns else rgb, time)
+
+
+def _fit(width: int, height: int, side: int = MAX_SIDE) -> tuple[int, int]:
+    """The largest size ≤ `side` on the long side with the same shape (even: chroma)."""
     long_side = max(width, height)
-    if long_side <= MAX_SIDE:
+    if long_side <= side:
         return width, height
-    scale = MAX_SIDE / long_side
+    scale = side / long_side
     return max(2, round(width * scale / 2) * 2), max(2, round(height * scale / 2) * 2)
 
 
@@ -453,6 +478,8 @@ class VideoMatch(NamedTuple, Generic[K]):
     key: K
     fraction: float
     median_distance: float
+    # "vpdq": whole frames matched; "regions": only their regions did (video_regions.py).
+    method: str = NAME
 
 
 def match_videos(
@@ -495,8 +522,20 @@ def match_videos(
         # Slack so that 4 of 5 frames is 80 % whatever the float rounding.
         if fraction + 1e-9 >= video_fraction:
             found.append(VideoMatch(key, fraction, float(np.median(matched))))
+        elif (altered := _by_regions(query, candidates[key], frame_threshold)) is not None \
+                and altered.fraction + 1e-9 >= video_fraction:
+            found.append(VideoMatch(key, altered.fraction, altered.median_distance, "regions"))
     found.sort(key=lambda m: (-m.fraction, m.median_distance))
     return found
+
+
+def _by_regions(query: VideoSignature | HashArray, candidate: VideoSignature | HashArray,
+                threshold: int) -> video_regions.RegionMatch | None:
+    """The region rule's result when both videos carry region hashes."""
+    if not isinstance(query, VideoSignature) or not isinstance(candidate, VideoSignature) \
+            or query.regions is None or candidate.regions is None:
+        return None
+    return video_regions.match_regions(query.regions, candidate.regions, threshold)
 
 
 def _as_hashes(item: VideoSignature | HashArray) -> HashArray:

@@ -70,6 +70,10 @@ COLUMNS: tuple[Column, ...] = (
     ("pdq_quality", lambda r: _optional(r.pdq_quality)),
     ("group", lambda r: r.group),
     ("shared_location", lambda r: flag(r.shared_location)),
+    ("embedded", lambda r: flag(r.embedded)),
+    ("thumbnail", lambda r: flag(r.thumbnail)),
+    ("original_path", lambda r: r.original_path),
+    ("original_not_found", lambda r: flag(r.original_not_found)),
 )
 
 FIELDNAMES: tuple[str, ...] = tuple(name for name, _ in COLUMNS)
@@ -213,4 +217,8 @@ def record_from_row(row: Mapping[str, str]) -> Record:
         pdq_quality=number_from_cell(row.get("pdq_quality", "")),
         group=row.get("group", ""),
         shared_location=row.get("shared_location") == "true",
+        embedded=row.get("embedded") == "true",
+        thumbnail=row.get("thumbnail") == "true",
+        original_path=row.get("original_path", ""),
+        original_not_found=row.get("original_not_found") == "true",
     )

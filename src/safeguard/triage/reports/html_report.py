@@ -115,6 +115,8 @@ def _categories(summary: Summary) -> str:
             '<th rowspan="2">Category</th>'
             '<th colspan="2">Still images</th><th colspan="2">Moving images</th>'
             '<th rowspan="2" class="n">Deleted</th><th colspan="2">In a shared location</th>'
+            '<th rowspan="2" class="n">Carved</th><th rowspan="2" class="n">Thumbnails'
+            ' (original not found)</th><th rowspan="2" class="n">Inside other files</th>'
             "</tr><tr>"
             '<th class="n">Total</th><th class="n">Unique</th>'
             '<th class="n">Total</th><th class="n">Unique</th>'
@@ -132,8 +134,11 @@ def _categories(summary: Summary) -> str:
             f.deleted,
             f.in_shared_location_images,
             f.in_shared_location_videos,
+            f.carved,
         )
-        return f"<td>{_e(name)}</td>" + "".join(_num(v).render() for v in values)
+        thumbs = _Cell(f"{_n(f.thumbnails)} ({_n(f.thumbnails_original_not_found)})", "n")
+        return (f"<td>{_e(name)}</td>" + "".join(_num(v).render() for v in values)
+                + thumbs.render() + _num(f.embedded).render())
 
     rows = [f"<tr>{cells(name, f)}</tr>" for name, f in summary.categories.items()]
     total = _sum_figures(summary.categories.values())
@@ -156,6 +161,10 @@ def _sum_figures(figures: Iterable[CategoryFigures]) -> CategoryFigures:
         exact=sum(f.exact for f in items),
         perceptual=sum(f.perceptual for f in items),
         known_to_circulate=sum(f.known_to_circulate for f in items),
+        carved=sum(f.carved for f in items),
+        thumbnails=sum(f.thumbnails for f in items),
+        thumbnails_original_not_found=sum(f.thumbnails_original_not_found for f in items),
+        embedded=sum(f.embedded for f in items),
     )
 
 
@@ -198,6 +207,11 @@ def _figures(summary: Summary) -> str:
         ("Unmatched moving images awaiting review", summary.unmatched_videos),
         ("Deleted files", summary.deleted),
         ("Carved files", summary.carved),
+        ("Thumbnails from thumbnail caches", summary.thumbnails),
+        ("Thumbnails whose original was not found on the evidence",
+         summary.thumbnails_original_not_found),
+        ("Files found inside other files (attachments, document pictures, database blobs, "
+         "web cache entries)", summary.embedded),
         ("Files inside archives", summary.in_archives),
         ("Files in a shared location (any kind, matched or not)", summary.in_shared_location),
         ("Warnings", summary.warnings),

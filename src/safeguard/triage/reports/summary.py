@@ -73,6 +73,12 @@ class CategoryFigures:
     exact: int = 0
     perceptual: int = 0
     known_to_circulate: int = 0
+    # Matched records recovered by carving, from a thumbnail cache (and of those, whose
+    # original is not on the evidence), or from inside another file (issue 17).
+    carved: int = 0
+    thumbnails: int = 0
+    thumbnails_original_not_found: int = 0
+    embedded: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return {
@@ -86,6 +92,10 @@ class CategoryFigures:
             "exact": self.exact,
             "perceptual": self.perceptual,
             "known_to_circulate": self.known_to_circulate,
+            "carved": self.carved,
+            "thumbnails": self.thumbnails,
+            "thumbnails_original_not_found": self.thumbnails_original_not_found,
+            "embedded": self.embedded,
             # The same number under its earlier, misleading name, for readers of reports
             # from before (docs/report-format.md: deprecated).
             "distributed": self.known_to_circulate,
@@ -117,6 +127,9 @@ class Summary:
     in_archives: int = 0
     in_shared_location: int = 0
     warnings: int = 0
+    embedded: int = 0
+    thumbnails: int = 0
+    thumbnails_original_not_found: int = 0
     exact: int = 0
     perceptual: int = 0
     categories: dict[str, CategoryFigures] = field(default_factory=dict)
@@ -138,6 +151,9 @@ class Summary:
             "in_archives": self.in_archives,
             "in_shared_location": self.in_shared_location,
             "warnings": self.warnings,
+            "embedded": self.embedded,
+            "thumbnails": self.thumbnails,
+            "thumbnails_original_not_found": self.thumbnails_original_not_found,
             "matches": {"exact": self.exact, "perceptual": self.perceptual},
             "categories": {name: figures.as_dict() for name, figures in self.categories.items()},
         }
@@ -166,14 +182,18 @@ class _CategoryTally:
     """The mutable counts behind one CategoryFigures while the pass runs."""
 
     __slots__ = (
+        "carved",
         "circulate",
         "deleted",
+        "embedded",
         "exact",
         "image_ids",
         "images",
         "perceptual",
         "shared_images",
         "shared_videos",
+        "thumbnails",
+        "thumbnails_lost",
         "video_ids",
         "videos",
     )
@@ -189,6 +209,10 @@ class _CategoryTally:
         self.circulate = 0
         self.exact = 0
         self.perceptual = 0
+        self.carved = 0
+        self.thumbnails = 0
+        self.thumbnails_lost = 0
+        self.embedded = 0
 
     def freeze(self) -> CategoryFigures:
         return CategoryFigures(
@@ -202,6 +226,10 @@ class _CategoryTally:
             exact=self.exact,
             perceptual=self.perceptual,
             known_to_circulate=self.circulate,
+            carved=self.carved,
+            thumbnails=self.thumbnails,
+            thumbnails_original_not_found=self.thumbnails_lost,
+            embedded=self.embedded,
         )
 
 
@@ -221,6 +249,9 @@ class SummaryBuilder:
         self.carved = 0
         self.in_archives = 0
         self.in_shared_location = 0
+        self.embedded = 0
+        self.thumbnails = 0
+        self.thumbnails_original_not_found = 0
         self.exact = 0
         self.perceptual = 0
         self._categories: dict[str, _CategoryTally] = {}
@@ -233,6 +264,9 @@ class SummaryBuilder:
         self.in_archives += record.address.in_archive
         self.in_shared_location += record.shared_location
         self.known_good += record.known_good
+        self.embedded += record.embedded
+        self.thumbnails += record.thumbnail
+        self.thumbnails_original_not_found += record.original_not_found
         kind = record.file_type
         if kind is FileType.IMAGE:
             self.images += 1
@@ -262,6 +296,10 @@ class SummaryBuilder:
             self.perceptual += 1
             tally.perceptual += 1
         tally.deleted += record.deleted
+        tally.carved += record.carved
+        tally.thumbnails += record.thumbnail
+        tally.thumbnails_lost += record.original_not_found
+        tally.embedded += record.embedded
         tally.circulate += record.distributed
         if kind is FileType.IMAGE:
             tally.images += 1
@@ -288,6 +326,9 @@ class SummaryBuilder:
             in_archives=self.in_archives,
             in_shared_location=self.in_shared_location,
             warnings=warnings,
+            embedded=self.embedded,
+            thumbnails=self.thumbnails,
+            thumbnails_original_not_found=self.thumbnails_original_not_found,
             exact=self.exact,
             perceptual=self.perceptual,
             categories={
