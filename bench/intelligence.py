@@ -324,7 +324,9 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from safeguard.web.intelligence.auditing import Actor
+    from safeguard.web.intelligence.intake.auditing import Actor
+    from safeguard.web.intelligence.intake.referral_import import import_referrals
+    from safeguard.web.intelligence.intake.sighting_import import import_sightings
     from safeguard.web.intelligence.models import (
         Channel,
         HourlyPresence,
@@ -332,8 +334,6 @@ def main() -> None:
         Subject,
         SubjectStatus,
     )
-    from safeguard.web.intelligence.referral_import import import_referrals
-    from safeguard.web.intelligence.sighting_import import import_sightings
 
     call_command("migrate", interactive=False, verbosity=0)
     build_hashset()

@@ -11,7 +11,7 @@ flat index's queries): every (query, id, distance) the scan finds must come back
 Rates use every core this process may use (FAISS through OpenMP, safeguard through
 threads), with the whole batch in one call.
 Usage: python bench/pdq_index.py [--n 10000000] [--queries 20000] [--truth 1000]
-       [--flat-queries 200] [--faiss-queries 5000] [--no-faiss] [--no-save]
+       [--flat-queries 200] [--faiss-queries 5000] [--no-faiss] [--no-save] [--no-record]
 """
 
 from __future__ import annotations
@@ -179,6 +179,8 @@ def main() -> None:
     parser.add_argument("--faiss-queries", type=int, default=5000)
     parser.add_argument("--no-faiss", action="store_true")
     parser.add_argument("--no-save", action="store_true", help="skip the save/reload timing")
+    parser.add_argument("--no-record", action="store_true",
+                        help="print only; leave docs/benchmarks.md alone (a larger size)")
     args = parser.parse_args()
 
     rng = np.random.default_rng(2024)
@@ -243,7 +245,10 @@ def main() -> None:
             f"| {r.random_rate:,.0f} | {r.random_recall} |"
         )
     lines += ["", *(f"- {note}" for note in notes)]
-    record("pdq_index", "\n".join(lines))
+    if args.no_record:
+        print("\n".join(lines))
+    else:
+        record("pdq_index", "\n".join(lines))
 
 
 if __name__ == "__main__":

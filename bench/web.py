@@ -133,18 +133,11 @@ def load(files: int, review: int, users: int) -> Loaded:
 
     from safeguard.web.accounts import totp
     from safeguard.web.accounts.models import Agency, AgencyKind, Role, User
-    from safeguard.web.investigations.models import (
-        Exhibit,
-        ExhibitType,
-        FileRecord,
-        Investigation,
-        JobStatus,
-        TriageJob,
-        TriageSummary,
-    )
+    from safeguard.web.investigations.models import Exhibit, ExhibitType, Investigation
     from safeguard.web.review.grading import grade_items
+    from safeguard.web.review.image_queue import ensure_items
     from safeguard.web.review.models import ReviewItem
-    from safeguard.web.review.queue import ensure_items
+    from safeguard.web.triage_runs.models import FileRecord, JobStatus, TriageJob, TriageSummary
 
     timings: dict[str, float] = {}
     agency = Agency.objects.create(name="Bench Police", kind=AgencyKind.POLICE)

@@ -32,12 +32,12 @@ def django() -> None:
 
 def referral(data: bytes) -> None:
     django()
-    from safeguard.web.intelligence.referral_import import (
+    from safeguard.web.intelligence.intake.referral_import import (
         ReferralFileError,
         observed_identifiers,
         parse_json,
     )
-    from safeguard.web.intelligence.schema import SchemaError, check, documents_of
+    from safeguard.web.intelligence.intake.schema import SchemaError, check, documents_of
 
     try:
         documents = documents_of(parse_json(data))
@@ -48,7 +48,7 @@ def referral(data: bytes) -> None:
             checked = check(document, now=NOW)
         except SchemaError:
             continue
-        from safeguard.web.intelligence.schema import parse_time
+        from safeguard.web.intelligence.intake.schema import parse_time
 
         incident = parse_time(checked["incident"]["time"]) or NOW
         observed_identifiers(checked, incident, "44")
@@ -56,7 +56,7 @@ def referral(data: bytes) -> None:
 
 def sightings(data: bytes) -> None:
     django()
-    from safeguard.web.intelligence.sighting_import import RowReader, SightingFileError
+    from safeguard.web.intelligence.intake.sighting_import import RowReader, SightingFileError
 
     text = data.decode("utf-8", "replace")
     try:

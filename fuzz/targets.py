@@ -113,7 +113,7 @@ def files_csv(data: bytes) -> None:
     """A run's files.csv, as the platform imports it (rows, values, court figures)."""
     _django()
     from safeguard.triage import ReportError, SummaryBuilder, read_files_csv, record_from_row
-    from safeguard.web.investigations.importer import file_values
+    from safeguard.web.triage_runs.importer import file_values
 
     with as_file(data, "files.csv") as path:
         builder = SummaryBuilder()

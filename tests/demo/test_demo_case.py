@@ -8,16 +8,13 @@ import json
 
 import pytest
 
-from safeguard.demo.case import run_demo
-
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("demo")
-    assert run_demo(workdir, workdir / "home") == 0
-    report = json.loads((workdir / "report" / "report.json").read_text())
-    rows = list(csv.DictReader((workdir / "report" / "files.csv").open()))
-    return workdir, report, rows
+def demo(demo_case):
+    """The demo case (tests/conftest.py) with its report and files.csv read."""
+    report = json.loads((demo_case / "report" / "report.json").read_text())
+    rows = list(csv.DictReader((demo_case / "report" / "files.csv").open()))
+    return demo_case, report, rows
 
 
 def test_the_demo_counts_every_file_of_the_three_evidence_items(demo):

@@ -23,7 +23,7 @@ import pytest
 from safeguard.demo.media import picture_bytes
 from safeguard.triage.examine import INTERNAL_ERROR
 from safeguard.triage.expansion import ExpansionLimits
-from safeguard.triage.pipeline import EXIT_WARNINGS, TriageOptions, triage
+from safeguard.triage.pipeline import ExitStatus, TriageOptions, triage
 
 
 def run(tmp_path: Path, *evidence: Path, limits: ExpansionLimits | None = None,
@@ -65,7 +65,7 @@ def test_a_truncated_tar_beside_a_good_zip_is_a_warning(tmp_path: Path) -> None:
     cut = tmp_path / "cut.tar"
     cut.write_bytes(whole[:50_000])
     status, rows, warnings = run(tmp_path, cut, good_zip(tmp_path / "good.zip"))
-    assert status == EXIT_WARNINGS
+    assert status == ExitStatus.WARNINGS
     assert "/good.zip!/good/photo.jpg" in paths(rows)
     [member] = [r for r in rows if r["path"] == "/a.bin"]
     assert member["error"] and not member["md5"]
@@ -83,7 +83,7 @@ def test_a_member_claiming_more_bytes_than_the_tar_holds(tmp_path: Path) -> None
     claim = tmp_path / "claim.tar"
     claim.write_bytes(bytes(data))
     status, rows, _ = run(tmp_path, claim)
-    assert status == EXIT_WARNINGS
+    assert status == ExitStatus.WARNINGS
     [member] = [r for r in rows if r["path"] == "/f.bin"]
     assert member["error"]
 
@@ -112,7 +112,7 @@ def test_zip_members_in_methods_zipfile_lacks(method: int, tmp_path: Path) -> No
     [member] = [r for r in rows if r["path"] == "/a.txt"]
     if method == 98:
         assert "PPMd (98) not supported" in member["error"]
-        assert status == EXIT_WARNINGS
+        assert status == ExitStatus.WARNINGS
     else:
         assert member["md5"] == __import__("hashlib").md5(content).hexdigest(), warnings
         assert not member["error"]
@@ -147,7 +147,7 @@ def test_a_name_that_breaks_the_utf8_flag_hides_no_other_member(tmp_path: Path) 
     assert "/names.zip!/bad\\udcff\\udcfe.txt" in names  # kept byte for byte, escaped
     [bad] = [r for r in rows if r["path"].startswith("/bad")]
     assert bad["md5"] == __import__("hashlib").md5(b"bad name").hexdigest()
-    assert status == EXIT_WARNINGS and any("not UTF-8" in w["message"] for w in warnings)
+    assert status == ExitStatus.WARNINGS and any("not UTF-8" in w["message"] for w in warnings)
 
 
 def test_a_file_name_that_is_not_utf8_is_kept_and_escaped(tmp_path: Path) -> None:
@@ -186,7 +186,7 @@ def test_a_truncated_gzip_keeps_what_was_readable(tmp_path: Path) -> None:
     assert 0 < recovered < len(content)
     assert member["md5"] == __import__("hashlib").md5(content[:recovered]).hexdigest()
     assert "recovered before the damage" in member["error"]
-    assert status == EXIT_WARNINGS
+    assert status == ExitStatus.WARNINGS
 
 
 def test_tar_links_and_devices_are_named_and_hard_links_read(tmp_path: Path) -> None:
@@ -214,7 +214,7 @@ def test_tar_links_and_devices_are_named_and_hard_links_read(tmp_path: Path) -> 
     [note] = [w for w in warnings if "no content of their own" in w["message"]]
     assert "/evil (symbolic link to /etc/passwd)" in note["message"]
     assert "/dev (character device)" in note["message"]
-    assert status == EXIT_WARNINGS
+    assert status == ExitStatus.WARNINGS
 
 
 def _nested_bomb(levels: int, fanout: int, leaf: int) -> bytes:
@@ -239,7 +239,7 @@ def test_a_nested_bomb_stops_at_the_ratio_limit(tmp_path: Path) -> None:
     limits = ExpansionLimits(ratio=100, ratio_floor=1024 * 1024)
     status, rows, warnings = run(tmp_path, bomb, good_zip(tmp_path / "good.zip"),
                                  limits=limits)
-    assert status == EXIT_WARNINGS
+    assert status == ExitStatus.WARNINGS
     limited = [w for w in warnings if "expansion limit" in w["message"]]
     assert limited and all("ratio limit" in w["message"] for w in limited)
     hashed = sum(int(r["size"]) for r in rows if r["md5"] and r["path"].startswith("/zeros"))
@@ -265,7 +265,7 @@ def test_the_expanded_bytes_limit_stops_an_archive_found_in_the_evidence(tmp_pat
     read = [r for r in rows if r["path"].endswith(".bin") and r["md5"]]
     assert 1 <= len(read) <= 3
     assert any("expanded-bytes limit" in w["message"] for w in warnings)
-    assert status == EXIT_WARNINGS
+    assert status == ExitStatus.WARNINGS
 
 
 def test_nested_archives_are_spooled_inside_the_output_folder(tmp_path: Path,
@@ -277,12 +277,16 @@ def test_nested_archives_are_spooled_inside_the_output_folder(tmp_path: Path,
     import tempfile
 
     monkeypatch.setattr(tempfile, "tempdir", None)  # make tempfile read TMPDIR again
-    created: list[str] = []
+    # The files are examined in forked worker processes (workers.py): what they create
+    # is logged to a file, which every process appends to.
+    log = tmp_path / "created.log"
     real_open = os.open
 
     def watching_open(path: object, flags: int, *args: object, **kwargs: object) -> int:
         if flags & (os.O_CREAT | getattr(os, "O_TMPFILE", 0)):
-            created.append(os.fsdecode(path))  # type: ignore[arg-type]
+            fd = real_open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            os.write(fd, os.fsencode(os.fsdecode(path)) + b"\n")  # type: ignore[arg-type]
+            os.close(fd)
         return real_open(path, flags, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(os, "open", watching_open)
@@ -294,6 +298,7 @@ def test_nested_archives_are_spooled_inside_the_output_folder(tmp_path: Path,
     status, rows, _ = run(tmp_path, evidence)
     assert status == 0 and "/spool.zip.gz!/spool.zip!/noise.bin" in paths(rows)
     out = str(tmp_path / "out")
+    created = os.fsdecode(log.read_bytes()).splitlines()
     assert any(p.startswith(out + "/.spool/") for p in created)
     assert not [p for p in created if not p.startswith(out)]
     assert list(watched.iterdir()) == []
@@ -303,7 +308,7 @@ def test_nested_archives_are_spooled_inside_the_output_folder(tmp_path: Path,
 def test_the_limits_come_from_the_command_line_and_reach_the_report(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from safeguard.cli import main
+    from safeguard.cli import ExitCode, main
 
     archive = tmp_path / "zeros.tar.bz2"
     archive.write_bytes(bz2.compress(tar_bytes({f"z{i}.bin": bytes(1 << 20) for i in range(6)})))
@@ -311,7 +316,7 @@ def test_the_limits_come_from_the_command_line_and_reach_the_report(tmp_path: Pa
     result = CliRunner().invoke(main, ["triage", str(archive), "--out", str(out), "--quiet",
                                        "--expansion-limit", "2M", "--expansion-ratio", "7",
                                        "--archive-depth", "3"])
-    assert result.exit_code == EXIT_WARNINGS, result.output
+    assert result.exit_code == ExitCode.WARNINGS, result.output
     report = json.loads((out / "report.json").read_text())
     assert report["options"]["expansion_limits"] == {
         "archive_depth": 3, "expanded_bytes": 2 * 1024 * 1024, "nested_ratio": 7}

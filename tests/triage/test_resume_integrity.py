@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from safeguard.cli import main
+from safeguard.cli import ExitCode, main
 from safeguard.demo.media import picture_bytes
 from safeguard.triage.errors import ResumeRefused
 from safeguard.triage.outdir import OutputFolder
-from safeguard.triage.pipeline import EXIT_USAGE, TriageOptions, triage
+from safeguard.triage.pipeline import TriageOptions, triage
 
 from .killing import kill_after
 
@@ -49,7 +49,7 @@ def test_resume_refuses_an_image_replaced_at_the_same_path(
     interrupted_run(evidence, out)
     shutil.copyfile(ext4_image, evidence)
     code, output = cli(str(evidence), "--out", str(out), "--no-perceptual", "--resume")
-    assert code == EXIT_USAGE
+    assert code == ExitCode.USAGE
     assert "not the evidence the interrupted run examined" in output
     assert not (out / "report.json").exists()
 
@@ -80,7 +80,7 @@ def test_resume_refuses_a_file_changed_in_a_folder(tmp_path: Path) -> None:
     interrupted_run(folder, out)
     (folder / "a.jpg").write_bytes(picture_bytes(3) + b"longer")
     code, output = cli(str(folder), "--out", str(out), "--no-perceptual", "--resume")
-    assert code == EXIT_USAGE and "a.jpg" in output and "changed since" in output
+    assert code == ExitCode.USAGE and "a.jpg" in output and "changed since" in output
 
 
 def test_an_unchanged_resume_still_reports(fat16_image: Path, tmp_path: Path) -> None:
@@ -116,7 +116,7 @@ def test_a_damaged_journal_is_a_clear_error(damage: str, tmp_path: Path) -> None
         con.commit()
         con.close()
     code, output = cli(str(folder), "--out", str(out), "--no-perceptual", "--resume")
-    assert code == EXIT_USAGE, output
+    assert code == ExitCode.USAGE, output
     assert "journal" in output and "cannot be" in output
     assert "Traceback" not in output
 
@@ -137,7 +137,7 @@ def test_a_second_run_into_a_busy_output_folder_is_refused(tmp_path: Path) -> No
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         for extra in ((), ("--resume",)):
             code, output = cli(str(folder), "--out", str(out), *extra)
-            assert code == EXIT_USAGE
+            assert code == ExitCode.USAGE
             assert "in use by another triage run" in output and str(holder.pid) in output
     finally:
         holder.kill()

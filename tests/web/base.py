@@ -27,11 +27,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.http import HttpResponse
 from django.test import TestCase
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safeguard.web.accounts import totp
 from safeguard.web.accounts.models import Agency, AgencyKind, Role, User
+from safeguard.web.audit.events import JUSTIFIED_SESSION_KEY, object_key
 from safeguard.web.audit.models import AuditEvent
 from safeguard.web.core.models import Share
 from safeguard.web.middleware import LAST_ACTIVITY_KEY
@@ -49,24 +51,6 @@ def make_user(
     if enrolled:
         TOTPDevice.objects.create(user=user, name=totp.DEVICE_NAME, confirmed=True)
     return user
-
-
-def browser_sign_in(page: Any, base: str, username: str, password: str = PASSWORD,
-                    on_code_page: Any = None) -> None:
-    """Through the real sign-in pages in a Playwright page: password, then the code the
-    user's authenticator shows now (`on_code_page(page)` runs on the code page)."""
-    device = totp.confirmed_device(User.objects.get(username=username))
-    assert device is not None, f"{username} has no authenticator"
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/accounts/login/code/")
-    if on_code_page is not None:
-        on_code_page(page)
-    page.fill("input[name=code]", totp.current_code(device))
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
 
 
 def code_for(user: User) -> str:
@@ -133,6 +117,32 @@ class WebTestCase(TestCase):
     def set_role(self, user: User, role: str) -> None:
         user.role = role
         user.save(update_fields=["role"])
+
+    # Reasons (DPA 2018 s62) ---------------------------------------------------------
+
+    # The reason `justify` gives unless told; each area's base case names its own.
+    reason = "Strategy meeting preparation"
+
+    def justify(self, obj: models.Model, text: str | None = None) -> None:
+        """A reason already in force for `obj` in this session, as the prompt leaves it
+        (the prompt itself: `justify_through_form`, tests/web/test_justification.py)."""
+        session = self.client.session
+        justified = session.get(JUSTIFIED_SESSION_KEY, {})
+        justified[object_key(obj)] = {"at": timezone.now().isoformat(),
+                                      "text": self.reason if text is None else text}
+        session[JUSTIFIED_SESSION_KEY] = justified
+        session.save()
+
+    def justify_through_form(self, url: str, reason: str) -> HttpResponse:
+        """Open `url`, which asks for a reason first, and answer the prompt; returns the
+        answer's response."""
+        prompt = self.client.get(url)
+        self.assertContains(prompt, 'id="justification"')
+        return self.client.post("/audit/justify/", {
+            "target": prompt.context["form"]["target"].value(),
+            "next": url,
+            "justification": reason,
+        })
 
     # Records ----------------------------------------------------------------------
 

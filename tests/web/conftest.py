@@ -97,15 +97,24 @@ def one_request_at_a_time(live_server: Any) -> Iterator[Any]:
     httpd.set_app(app)
 
 
-@pytest.fixture(scope="module")
-def demo_case(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo case `safeguard demo` builds: benign evidence, the demo hash sets, and
-    its triage (workdir/report), once per module."""
-    from safeguard.demo.case import run_demo
+@pytest.fixture
+def evidence_folder() -> Iterator[Path]:
+    """A fresh folder for a test's evidence inside the evidence root the tests allow (the
+    platform's EVIDENCE_ROOTS is that root during the test); removed afterwards."""
+    import shutil
+    import tempfile
 
-    workdir = tmp_path_factory.mktemp("web-demo")
-    assert run_demo(workdir, workdir / "home") == 0
-    return workdir
+    from django.test import override_settings
+
+    from .investigations.helpers import EVIDENCE_ROOT
+
+    EVIDENCE_ROOT.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix="evidence-", dir=EVIDENCE_ROOT))
+    try:
+        with override_settings(EVIDENCE_ROOTS=[str(EVIDENCE_ROOT)]):
+            yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from safeguard.web import audit, policy
+from safeguard.web import audit
 from safeguard.web.accounts.models import Role
 from safeguard.web.audit.models import Action
 from safeguard.web.audit.views import access_log_url
+from safeguard.web.core import policy
 
 from .base import WebTestCase, make_user
 from .records.models import CaseNote

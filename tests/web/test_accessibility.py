@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from .base import browser_sign_in
+from .browser import browser_sign_in, justify
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,10 +35,10 @@ REASON = "Accessibility check of the demo pages"
 def demo(demo_settings: Path, one_request_at_a_time: Any) -> str:
     """The whole web demo (the seed-demo command's data), served by the live server (one
     request at a time: the review's previews load in parallel, SQLite is in memory)."""
-    from safeguard.web.demo import seed_web_demo
     from safeguard.web.intelligence.demo import seed_intelligence_demo
     from safeguard.web.partners.demo import seed_partners_demo
     from safeguard.web.safeguarding.demo import seed_safeguarding_demo
+    from safeguard.web.triage_runs.demo import seed_web_demo
 
     seed_web_demo(demo_settings, demo_settings / "home")
     seed_safeguarding_demo()
@@ -76,9 +76,7 @@ class Checker:
         prompt = self.page.locator("#justification textarea")
         if prompt.count() and prompt.is_visible():
             self.check(f"reason prompt before {label}")
-            prompt.fill(REASON)
-            self.page.click("#justification button[type=submit]")
-            self.page.wait_for_load_state()
+            justify(self.page, REASON)
         self.check(label)
 
     def submit_empty(self, path: str, button: str, label: str) -> None:
@@ -203,7 +201,7 @@ def supervisor(c: Checker) -> None:
         (reverse("partners:queue"), "concern reports"),
         (reverse("partners:concern_detail", args=[first(ConcernReport).pk]),
          "a concern report"),
-        (reverse("reports:dashboard"), "statistics"),
+        (reverse("statistics:dashboard"), "statistics"),
         (reverse("retention:work_list"), "the retention review"),
         (reverse("retention:decision_log"), "the retention decision log"),
         (reverse("audit:events"), "the audit log"),
@@ -245,15 +243,16 @@ def reviewer(c: Checker) -> None:
 
 def examiner(c: Checker) -> None:
     """A forensic examiner: an exhibit with its triage form, a triage job and its files."""
-    from safeguard.web.investigations.models import Exhibit, TriageJob
+    from safeguard.web.investigations.models import Exhibit
+    from safeguard.web.triage_runs.models import TriageJob
 
     c.sign_in("police.examiner")
     exhibit = first(Exhibit, reference="EX-0002")
     c.visit(reverse("investigations:exhibit_detail", args=[exhibit.pk]),
             "an exhibit with the triage form")
     job = first(TriageJob, exhibit=exhibit)
-    c.visit(reverse("investigations:job_detail", args=[job.pk]), "a finished triage job")
-    c.visit(reverse("investigations:job_files", args=[job.pk]), "a triage's files")
+    c.visit(reverse("triage_runs:job_detail", args=[job.pk]), "a finished triage job")
+    c.visit(reverse("triage_runs:job_files", args=[job.pk]), "a triage's files")
     c.submit_empty(reverse("investigations:exhibit_create", args=[exhibit.investigation_id]),
                    "main form button[type=submit]", "a new exhibit")
 
@@ -297,7 +296,7 @@ def partner(c: Checker) -> None:
 def analyst(c: Checker) -> None:
     """A police analyst: statistics as published, and the intelligence imports."""
     c.sign_in("police.analyst")
-    c.visit(reverse("reports:dashboard") + "?view=published&measure=concerns_reported",
+    c.visit(reverse("statistics:dashboard") + "?view=published&measure=concerns_reported",
             "statistics as published")
     c.visit(reverse("intelligence:sighting_import"), "importing sightings")
 

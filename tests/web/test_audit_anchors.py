@@ -10,11 +10,11 @@ from unittest import mock
 
 from click.testing import CliRunner
 
+from safeguard.cli.audit import audit as audit_group
 from safeguard.web import audit
 from safeguard.web.audit import anchors
 from safeguard.web.audit.anchors import AnchorError, export_head, latest_anchor, read_anchors
 from safeguard.web.audit.models import Action
-from safeguard.web.commands import audit as audit_group
 
 from .base import WebTestCase
 from .tamper import sql
@@ -115,7 +115,7 @@ def test_a_command_that_wrote_events_anchors_them_as_it_ends(tmp_path: Path) -> 
            if not k.startswith("SAFEGUARD_") and k not in ("DATABASE_URL",
                                                            "DJANGO_SETTINGS_MODULE")}
     env.update(SAFEGUARD_MODE="demo", SAFEGUARD_HOME=str(tmp_path))
-    command = ("from safeguard.web.commands import migrate_database, setup_django\n"
+    command = ("from safeguard.cli.django_setup import migrate_database, setup_django\n"
                "setup_django(); migrate_database()\n"
                "from safeguard.web import audit\n"
                "for n in range(3): audit.record(None, 'login_failed', username=f'u{n}')\n")

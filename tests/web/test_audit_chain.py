@@ -178,7 +178,7 @@ class ChainTests(WebTestCase):
     def test_the_cli_verifies(self) -> None:
         from click.testing import CliRunner
 
-        from safeguard.web.commands import audit as audit_group
+        from safeguard.cli.audit import audit as audit_group
 
         result = CliRunner().invoke(audit_group, ["verify"])
         self.assertEqual(result.exit_code, 0, result.output)
@@ -192,7 +192,7 @@ class ChainTests(WebTestCase):
     def test_the_cli_checks_the_anchor_format(self) -> None:
         from click.testing import CliRunner
 
-        from safeguard.web.commands import audit as audit_group
+        from safeguard.cli.audit import audit as audit_group
 
         result = CliRunner().invoke(audit_group, ["verify", "--anchor", "nonsense"])
         self.assertEqual(result.exit_code, 2)

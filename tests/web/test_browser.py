@@ -6,11 +6,12 @@ from typing import Any
 
 import pytest
 
-from safeguard.web.accounts import enrolment, totp
+from safeguard.web.accounts import enrolment
 from safeguard.web.accounts.models import Agency, AgencyKind, Role, User
 from safeguard.web.audit.models import Action, AuditEvent
 
-from .base import PASSWORD, make_user
+from .base import make_user
+from .browser import browser_sign_in, csp_watch
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,18 +19,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_it_signs_in_with_a_totp_code_and_lands_home(live_server: Any, page: Any) -> None:
     agency = Agency.objects.create(name="Staffordshire Police (test)", kind=AgencyKind.POLICE)
     alice = make_user("alice", agency, Role.INVESTIGATOR)
-    device = totp.confirmed_device(alice)
-    assert device is not None
 
     page.goto(f"{live_server.url}/")
     assert page.url.startswith(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", "alice")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/accounts/login/code/")
-    page.fill("input[name=code]", totp.current_code(device))
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    browser_sign_in(page, live_server.url, "alice")
     assert page.locator("h1").inner_text() == "Welcome, Alice"
     assert AuditEvent.objects.filter(action=Action.LOGIN, actor=alice).exists()
 
@@ -37,9 +30,7 @@ def test_it_signs_in_with_a_totp_code_and_lands_home(live_server: Any, page: Any
 def test_the_pages_break_no_content_security_rule(live_server: Any, page: Any) -> None:
     agency = Agency.objects.create(name="Staffordshire Police (test)", kind=AgencyKind.POLICE)
     make_user("dora", agency, Role.ADMINISTRATOR, enrolled=False)
-    violations: list[str] = []
-    page.on("console", lambda message: violations.append(message.text)
-            if "Content Security Policy" in message.text else None)
+    violations = csp_watch(page)
     dora = User.objects.get(username="dora")
     page.goto(f"{live_server.url}/accounts/enrol/{enrolment.issue(dora, by=None)}/")
     assert page.locator(".qr svg").is_visible()

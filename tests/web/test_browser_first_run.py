@@ -9,26 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.test import override_settings
 from django.utils import timezone
 
 from safeguard.web.accounts.models import Agency, AgencyKind, Role
-from safeguard.web.investigations.models import (
-    Exhibit,
-    ExhibitType,
-    Investigation,
-    JobStatus,
-    TriageJob,
-)
+from safeguard.web.investigations.models import Exhibit, ExhibitType, Investigation
+from safeguard.web.triage_runs.models import JobStatus, TriageJob
 
-from .base import browser_sign_in, make_user
-from .investigations.helpers import EVIDENCE_ROOT
+from .base import make_user
+from .browser import browser_sign_in, csp_watch, justify
 from .review.helpers import exhibit_to_review, write_evidence
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -36,72 +28,52 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 REASON = "Checking the page for the newcomer review"
 
 
-
-def justify(page: Any) -> None:
-    page.fill("textarea[name=justification]", REASON)
-    page.click("#justification button[type=submit]")
-    page.wait_for_load_state()
-
-
-def csp_watch(page: Any) -> list[str]:
-    violations: list[str] = []
-    page.on("console", lambda message: violations.append(message.text)
-            if "Content Security Policy" in message.text else None)
-    return violations
-
-
 def align(page: Any, selector: str) -> str:
     return str(page.eval_on_selector(selector, "e => getComputedStyle(e).textAlign"))
 
 
 def test_the_review_reads_alike_everywhere_and_reveal_becomes_hide(
-        one_request_at_a_time: Any, page: Any) -> None:
+        one_request_at_a_time: Any, page: Any, evidence_folder: Path) -> None:
     base = one_request_at_a_time.url
-    EVIDENCE_ROOT.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix="first-run-", dir=EVIDENCE_ROOT))
-    try:
-        write_evidence(folder)
-        with override_settings(EVIDENCE_ROOTS=[str(EVIDENCE_ROOT)]):
-            dora, exhibit, _ = exhibit_to_review(folder)
-            violations = csp_watch(page)
-            browser_sign_in(page, base, dora.username)
+    write_evidence(evidence_folder)
+    dora, exhibit, _ = exhibit_to_review(evidence_folder)
+    violations = csp_watch(page)
+    browser_sign_in(page, base, dora.username)
 
-            # The reason prompt: the reason box has the focus; Cancel goes back to the
-            # page the user came from, not the home page.
-            page.goto(f"{base}/investigations/exhibits/")
-            page.click(f"a:has-text('{exhibit.reference}')")
-            page.wait_for_selector("#justification")
-            assert page.evaluate("document.activeElement.name") == "justification"
-            page.click("#cancel-justification")
-            page.wait_for_url(f"{base}/investigations/exhibits/")
-            page.click(f"a:has-text('{exhibit.reference}')")
-            justify(page)
+    # The reason prompt: the reason box has the focus; Cancel goes back to the
+    # page the user came from, not the home page.
+    page.goto(f"{base}/investigations/exhibits/")
+    page.click(f"a:has-text('{exhibit.reference}')")
+    page.wait_for_selector("#justification")
+    assert page.evaluate("document.activeElement.name") == "justification"
+    page.click("#cancel-justification")
+    page.wait_for_url(f"{base}/investigations/exhibits/")
+    page.click(f"a:has-text('{exhibit.reference}')")
+    justify(page, REASON)
 
-            # The counts: the same table and the same alignment on both pages, each
-            # heading over its numbers.
-            heading = "#review-counts thead tr:nth-child(2) th:first-child"
-            number = "#review-counts tbody tr:first-child td:first-of-type"
-            on_exhibit = (align(page, heading), align(page, number))
-            page.click("#open-review")
-            page.wait_for_selector(".review-card")
-            assert (align(page, heading), align(page, number)) == on_exhibit == (
-                "right", "right")
+    # The counts: the same table and the same alignment on both pages, each
+    # heading over its numbers.
+    heading = "#review-counts thead tr:nth-child(2) th:first-child"
+    number = "#review-counts tbody tr:first-child td:first-of-type"
+    on_exhibit = (align(page, heading), align(page, number))
+    page.click("#open-review")
+    page.wait_for_selector(".review-card")
+    assert (align(page, heading), align(page, number)) == on_exhibit == (
+        "right", "right")
 
-            link = page.locator(".reveal-link").first
-            assert link.inner_text() == "Reveal"
-            link.click()
-            page.locator("img.revealed").wait_for()
-            assert link.inner_text() == "Hide"
-            assert link.get_attribute("aria-expanded") == "true"
-            link.click()
-            assert page.locator("img.revealed").count() == 0
-            assert link.inner_text() == "Reveal"
-            # Without the script the link does the same: a revealed card's link hides.
-            page.goto(page.url.split("?")[0] + "?" + link.get_attribute("href").split("?")[1])
-            assert page.locator(".reveal-link", has_text="Hide").count() == 1
-            assert violations == []
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    link = page.locator(".reveal-link").first
+    assert link.inner_text() == "Reveal"
+    link.click()
+    page.locator("img.revealed").wait_for()
+    assert link.inner_text() == "Hide"
+    assert link.get_attribute("aria-expanded") == "true"
+    link.click()
+    assert page.locator("img.revealed").count() == 0
+    assert link.inner_text() == "Reveal"
+    # Without the script the link does the same: a revealed card's link hides.
+    page.goto(page.url.split("?")[0] + "?" + link.get_attribute("href").split("?")[1])
+    assert page.locator(".reveal-link", has_text="Hide").count() == 1
+    assert violations == []
 
 
 def test_a_running_triage_shows_its_share_and_time_left(live_server: Any,
@@ -118,7 +90,7 @@ def test_a_running_triage_shows_its_share_and_time_left(live_server: Any,
     violations = csp_watch(page)
     browser_sign_in(page, base, erin.username)
     page.goto(f"{base}/investigations/jobs/{job.pk}/")
-    justify(page)
+    justify(page, REASON)
     assert page.locator("#job-status").inner_text() == "Queued"
     assert page.locator("#job-out-dir").inner_text() == "assigned when the run starts"
     assert page.locator(".messages").count() == 0  # no "Triage queued" left standing
@@ -167,7 +139,7 @@ def test_a_childs_buttons_share_one_line(live_server: Any, page: Any) -> None:
     child = make_child(agency)
     browser_sign_in(page, live_server.url, alice.username)
     page.goto(f"{live_server.url}/safeguarding/children/{child.pk}/")
-    justify(page)
+    justify(page, REASON)
     sharing = page.locator(".record-bar a:has-text('Sharing')").bounding_box()
     change = page.locator(".record-bar a:has-text('Change details')").bounding_box()
     assert sharing is not None and change is not None

@@ -6,9 +6,9 @@ import pytest
 from click.testing import CliRunner
 from django.test import override_settings
 
+from safeguard.cli.web import web
 from safeguard.web import demo
 from safeguard.web.accounts.models import Agency, AgencyKind, Role, User
-from safeguard.web.commands import web
 
 from .base import WebTestCase
 

@@ -10,8 +10,8 @@ import safeguard.triage
 import safeguard.web
 from safeguard.triage import FileType as EngineFileType
 from safeguard.triage import Match, UkCategory
-from safeguard.web.investigations.models import FileType, MatchKind
 from safeguard.web.review.models import INDECENT, Category
+from safeguard.web.triage_runs.models import FileType, MatchKind
 
 WEB = Path(safeguard.web.__file__).resolve().parent
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from django.test import override_settings
 from django.utils import timezone
 
@@ -20,14 +21,8 @@ class JustificationTests(WebTestCase):
         self.share_with(self.note)
         self.url = f"/records/{self.note.pk}/"
 
-    def justify(self, reason: str = REASON):  # type: ignore[no-untyped-def]
-        form = self.client.get(self.url)
-        self.assertContains(form, 'id="justification"')
-        return self.client.post("/audit/justify/", {
-            "target": form.context["form"].initial["target"],
-            "next": self.url,
-            "justification": reason,
-        })
+    def justify_note(self, reason: str = REASON) -> HttpResponse:
+        return self.justify_through_form(self.url, reason)
 
     def test_it_asks_before_showing_the_record(self) -> None:
         self.login(self.alice)
@@ -39,7 +34,7 @@ class JustificationTests(WebTestCase):
 
     def test_it_records_the_reason_and_opens_the_record(self) -> None:
         self.login(self.alice)
-        response = self.justify()
+        response = self.justify_note()
         self.assertRedirects(response, self.url, fetch_redirect_response=False)
         self.assertAudited(Action.JUSTIFY, self.note, actor=self.alice)
         self.assertEqual(self.audit_events(Action.JUSTIFY).get().justification, REASON)
@@ -50,7 +45,7 @@ class JustificationTests(WebTestCase):
 
     def test_one_reason_covers_later_looks_in_the_window(self) -> None:
         self.login(self.alice)
-        self.justify()
+        self.justify_note()
         self.client.get(self.url)
         self.client.get(self.url)
         views = self.audit_events(Action.VIEW, self.note)
@@ -60,7 +55,7 @@ class JustificationTests(WebTestCase):
     @override_settings(JUSTIFICATION_WINDOW=timezone.timedelta(minutes=30))
     def test_it_asks_again_after_the_window(self) -> None:
         self.login(self.alice)
-        self.justify()
+        self.justify_note()
         session = self.client.session
         entry = session[JUSTIFIED_SESSION_KEY][f"records.casenote:{self.note.pk}"]
         entry["at"] = (timezone.now() - timezone.timedelta(minutes=31)).isoformat()
@@ -70,18 +65,18 @@ class JustificationTests(WebTestCase):
     def test_a_reason_is_per_record(self) -> None:
         other = CaseNote.objects.create(owning_agency=self.owner_agency, title="Child B")
         self.login(self.alice)
-        self.justify()
+        self.justify_note()
         self.assertContains(self.client.get(f"/records/{other.pk}/"), 'id="justification"')
 
     def test_a_short_reason_is_refused(self) -> None:
         self.login(self.alice)
-        response = self.justify("because")
+        response = self.justify_note("because")
         self.assertEqual(response.status_code, 400)
         self.assertNotAudited(Action.JUSTIFY)
 
     def test_a_partner_gives_a_reason_too(self) -> None:
         self.login(self.bob)
-        self.justify()
+        self.justify_note()
         self.assertContains(self.client.get(self.url), "note: Child A")
         self.assertAudited(Action.VIEW, self.note, actor=self.bob)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.test import RequestFactory
 
-from safeguard.web import policy
 from safeguard.web.accounts.models import Role
 from safeguard.web.audit.models import Action
+from safeguard.web.core import policy
 from safeguard.web.core.models import Share
 
 from .base import WebTestCase

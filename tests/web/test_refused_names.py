@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 from django.test import override_settings
 
-from safeguard.web import policy
 from safeguard.web.accounts.models import User
 from safeguard.web.audit.models import Action, AuditEvent
+from safeguard.web.core import policy
 from safeguard.web.demo import seed
 from safeguard.web.safeguarding.demo import seed_safeguarding_demo
 from safeguard.web.safeguarding.models import AdultOfConcern, Child

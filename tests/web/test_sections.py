@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 
 from safeguard.web.accounts.models import Role
-from safeguard.web.policy import SECTIONS, may_open
+from safeguard.web.core.policy import SECTIONS, may_open
 
 from .base import WebTestCase, make_user
 from .records.models import CaseNote

@@ -35,6 +35,8 @@ _PACKAGES = {
     "mmd": "mtools",
     "mdel": "mtools",
     "mdeltree": "mtools",
+    "mkfs.ext2": "e2fsprogs",
+    "mkfs.ext3": "e2fsprogs",
     "mkfs.ext4": "e2fsprogs",
     "debugfs": "e2fsprogs",
     "mkfs.exfat": "exfatprogs",
@@ -257,14 +259,18 @@ def build_ext4_image(
     *,
     size_mb: int = 8,
     label: str = "safeguard",
+    fs_type: str = "ext4",
 ) -> Path:
     """An ext4 volume made by `mkfs.ext4 -d` from a staging folder; `deleted` (files or
-    folders) removed afterwards with debugfs's rm and rmdir.
+    folders) removed afterwards with debugfs's rm and rmdir. `fs_type` "ext2" or "ext3"
+    makes that file system instead (`mkfs.ext2`, `mkfs.ext3`), the same way.
 
     Unlike the Linux kernel, debugfs's rm frees the blocks but leaves the inode's size and
     extent tree in place, so TSK can still read a deleted file's content. A kernel-deleted
     ext4 file usually has neither: tests must not read this as typical of real disks.
     """
+    if fs_type not in ("ext2", "ext3", "ext4"):
+        raise ValueError("fs_type must be ext2, ext3 or ext4")
     gone = _check_deleted(files, deleted, folders=True)
     path = Path(path)
     _blank(path, size_mb * 1024 * 1024)
@@ -275,7 +281,7 @@ def build_ext4_image(
         os.utime(stage, (FIXED_MTIME, FIXED_MTIME))
         _run(
             [
-                "mkfs.ext4",
+                f"mkfs.{fs_type}",
                 "-q",
                 "-F",
                 "-L",

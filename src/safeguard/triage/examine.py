@@ -20,12 +20,13 @@ import struct
 import tarfile
 import zipfile
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO, Protocol, cast
 
+from . import embedded
 from .errors import EvidenceError, MediaError, NotThisFormat, ResumeRefused
-from .evidence import archive
+from .evidence import archive, nested
 from .expansion import Budget, ExpansionLimit, ExpansionLimits, Metered, spooled
 from .filetypes import HEAD_SIZE, sniff
 from .hashing import Digested, digest_path, digest_stream
@@ -153,6 +154,7 @@ class Examiner:
             return record
         record = self._record(entry, digested, sink.warn)
         try:
+            cache = self._cache_entry(entry, record, digested)
             if self.perceptual and record.file_type is FileType.IMAGE:
                 self._hash_picture(record, digested, sink.warn)
             elif self.perceptual and record.file_type is FileType.VIDEO:
@@ -161,6 +163,20 @@ class Examiner:
                 budget = Budget.outermost(self.limits, str(entry.address))
                 with entry.opener() as stream:
                     self._expand(stream, record, sink, 1, budget)
+            elif cache is not None or (kind := embedded.recognise(digested.head)) is not None:
+                # Pictures inside other files (issue 17): read like an archive's members.
+                budget = Budget.outermost(self.limits, str(entry.address))
+                with entry.opener() as stream:
+                    items = (embedded.webcache.firefox_items(stream, cache, record.address)
+                             if cache is not None
+                             else embedded.items(cast(str, kind), stream, record.address,
+                                                 sink.warn))
+                    self._contents(items, record, sink, 1, budget)
+            elif record.file_type is FileType.OTHER:
+                # A disk image found inside the evidence: examined as evidence (nested.py).
+                budget = Budget.outermost(self.limits, str(entry.address))
+                nested.examine(entry, digested.head, self.spool_dir, sink.warn,
+                               lambda items: self._contents(items, record, sink, 1, budget))
         except _STOP_RUN:
             raise
         except Exception as exc:  # the item's own row stands; say what failed
@@ -177,9 +193,13 @@ class Examiner:
                 address, "archive",
                 f"nested deeper than {self.limits.depth} archives: contents not examined"))
             return
+        # An Office or OpenDocument file is a zip: its pictures are inside another file.
+        document = (record.mime == "application/zip" and stream.seekable()
+                    and embedded.is_office_document(stream))
         try:
             for member in archive.members(stream, record.address, record.mime, sink.warn,
                                           budget):
+                member.embedded = member.embedded or document
                 if not sink.done(member):
                     self._examine_member(member, sink, depth, budget)
         except ExpansionLimit as exc:
@@ -200,7 +220,11 @@ class Examiner:
                 head = _read_head(stream)
                 file_type, _mime = sniff(head)
                 video = self.perceptual and file_type is FileType.VIDEO
-                if file_type is not FileType.ARCHIVE and not video:
+                container = embedded.recognise(head) if file_type is FileType.OTHER else None
+                image = (nested.recognise(head) if file_type is FileType.OTHER
+                         and container is None else "")
+                if file_type is not FileType.ARCHIVE and not video and container is None \
+                        and not image:
                     rest = cast(BinaryIO, _PrefixedStream(head, stream))
                     digested = digest_stream(rest, self.digests, self.on_bytes, self.keep)
                     record = self._record(member, digested, sink.warn, raw)
@@ -218,6 +242,16 @@ class Examiner:
                         if video:
                             self._sign_video(
                                 record, lambda: cast(BinaryIO, _Unclosed(copy)), sink.warn)
+                        elif container is not None:
+                            inner = budget.nested(self.limits, str(member.address), record.size)
+                            self._contents(embedded.items(container, copy, record.address,
+                                                          sink.warn),
+                                           record, sink, depth + 1, inner)
+                        elif image:  # a disk image in an archive (nested.py)
+                            inner = budget.nested(self.limits, str(member.address), record.size)
+                            nested.examine_copy(copy, member, self.spool_dir, sink.warn,
+                                                lambda items: self._contents(
+                                                    items, record, sink, depth + 1, inner))
                         else:
                             inner = budget.nested(self.limits, str(member.address), record.size)
                             self._expand(copy, record, sink, depth + 1, inner)
@@ -234,6 +268,42 @@ class Examiner:
                 sink.record(self._unreadable(member, exc, sink.warn))
             else:
                 sink.warn(TriageWarning(member.address, "examine", _failure(exc)))
+
+    def _contents(self, items: Iterator[FileEntry], record: Record, sink: RecordSink,
+                  depth: int, budget: Budget) -> None:
+        """Examine the items of a container that is not an archive (embedded/)."""
+        if depth > self.limits.depth:
+            sink.warn(TriageWarning(
+                record.address, embedded.STAGE,
+                f"nested deeper than {self.limits.depth} containers: contents not examined"))
+            return
+        try:
+            for item in items:
+                if not sink.done(item):
+                    self._examine_member(item, sink, depth, budget)
+        except ExpansionLimit as exc:
+            if exc.budget is not budget:
+                raise
+            sink.warn(TriageWarning(record.address, embedded.STAGE, str(exc)))
+        except READ_ERRORS as exc:
+            sink.warn(TriageWarning(record.address, embedded.STAGE,
+                                    f"damaged {record.mime or 'container'}: {_describe(exc)}"))
+
+    def _cache_entry(self, entry: FileEntry, record: Record,
+                     digested: Digested) -> embedded.webcache.CacheEntry | None:
+        """A Firefox cache entry that looked like a picture: the record becomes the cache
+        entry's, and its body (the picture itself) is examined as an item inside it."""
+        if record.file_type is not FileType.IMAGE:
+            return None
+        if digested.data is not None:
+            cache = embedded.firefox_entry(io.BytesIO(digested.data), record.size)
+        else:
+            with entry.opener() as stream:
+                cache = embedded.firefox_entry(stream, record.size) if stream.seekable() \
+                    else None
+        if cache is not None:
+            record.file_type, record.mime = FileType.OTHER, embedded.webcache.FIREFOX_MIME
+        return cache
 
     def _hash_picture(self, record: Record, digested: Digested, warn: WarningSink) -> None:
         """PDQ and its dihedral variants, from the bytes the digests were computed on."""
@@ -291,6 +361,9 @@ class Examiner:
             times=entry.times,
             deleted=entry.deleted,
             carved=entry.carved,
+            embedded=entry.embedded,
+            thumbnail=entry.thumbnail,
+            original_path=entry.original_path,
             digests=digested.digests,
             fingerprint=entry.fingerprint(),
         )
@@ -313,6 +386,9 @@ class Examiner:
             times=entry.times,
             deleted=entry.deleted,
             carved=entry.carved,
+            embedded=entry.embedded,
+            thumbnail=entry.thumbnail,
+            original_path=entry.original_path,
             error=message,
             fingerprint=entry.fingerprint(),
         )

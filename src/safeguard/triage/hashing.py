@@ -69,6 +69,17 @@ def _buffers() -> tuple[bytearray, bytearray]:
     return bufs
 
 
+def _forget_pool() -> None:
+    """In a forked child (workers.py) the parent's pool has no threads and its lock may
+    be held: start afresh."""
+    global _digest_pool, _pool_lock
+    _digest_pool = None
+    _pool_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_pool)
+
+
 def _pool() -> ThreadPoolExecutor:
     global _digest_pool
     with _pool_lock:

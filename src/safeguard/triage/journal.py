@@ -96,7 +96,19 @@ def record_to_dict(record: Record) -> dict[str, Any]:
         "e": record.error,
         "f": record.fingerprint,
         **_perceptual_fields(record),
+        **_origin_fields(record),
     }
+
+
+def _origin_fields(record: Record) -> dict[str, Any]:
+    """Issue 17's flags, written only when set: a journal of a run without them reads the
+    same as before."""
+    fields: dict[str, Any] = {}
+    if record.embedded:
+        fields["emb"] = True
+    if record.thumbnail:
+        fields["thm"] = record.original_path
+    return fields
 
 
 def _perceptual_fields(record: Record) -> dict[str, Any]:
@@ -127,7 +139,27 @@ def record_from_dict(data: dict[str, Any]) -> Record:
         pdq_variants=tuple(variants),
         vpdq=data.get("v", ""),
         fingerprint=data.get("f", ""),
+        embedded=bool(data.get("emb", False)),
+        thumbnail="thm" in data,
+        original_path=str(data.get("thm") or ""),
     )
+
+
+# A record and a warning as the journal's tables hold them: made where the item was
+# examined (a worker process, a cluster's worker), so the coordinator only inserts them.
+RecordRow = tuple[bytes, str, int, str]
+WarningRow = tuple[bytes, bytes, bytes]
+
+
+def record_row(record: Record) -> RecordRow:
+    return (_blob(record.address.key()),
+            json.dumps(record_to_dict(record), separators=(",", ":")),
+            int(record.is_media), record.fingerprint)
+
+
+def warning_row(warning: TriageWarning) -> WarningRow:
+    return (_blob(json.dumps(_address_list(warning.address), separators=(",", ":"))),
+            _blob(warning.stage), _blob(warning.message))
 
 
 class Journal:
@@ -191,28 +223,15 @@ class Journal:
 
     def commit(self, records: Iterable[Record], warnings: Iterable[TriageWarning]) -> None:
         """Write a batch in one transaction (records with the warnings they raised)."""
+        self.commit_rows(map(record_row, records), map(warning_row, warnings))
+
+    def commit_rows(self, rows: Iterable[RecordRow], warnings: Iterable[WarningRow]) -> None:
+        """`commit` of rows already made by record_row and warning_row (by the worker
+        processes or the cluster's workers that examined the items: batches.py)."""
         with self.db:
             self.db.execute("BEGIN")
-            self.db.executemany(
-                "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?)",
-                (
-                    (
-                        _blob(r.address.key()),
-                        json.dumps(record_to_dict(r), separators=(",", ":")),
-                        int(r.is_media),
-                        r.fingerprint,
-                    )
-                    for r in records
-                ),
-            )
-            self.db.executemany(
-                "INSERT OR IGNORE INTO warnings VALUES (?, ?, ?)",
-                (
-                    (_blob(json.dumps(_address_list(w.address), separators=(",", ":"))),
-                     _blob(w.stage), _blob(w.message))
-                    for w in warnings
-                ),
-            )
+            self.db.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?)", rows)
+            self.db.executemany("INSERT OR IGNORE INTO warnings VALUES (?, ?, ?)", warnings)
 
     def save_evidence(self, position: int, info: EvidenceInfo) -> None:
         self.db.execute(

@@ -29,6 +29,12 @@ class OutputFolder:
         self._fd: int | None = None
 
     @property
+    def lock_fd(self) -> int | None:
+        """The locked descriptor, for worker processes to close (never unlock) when they
+        start (workers.py): the lock then dies with the run alone."""
+        return self._fd
+
+    @property
     def spool(self) -> Path:
         """Copies of nested archives too large for memory; emptied at start and end."""
         return self.path / SPOOL_NAME

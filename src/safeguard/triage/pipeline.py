@@ -15,7 +15,7 @@ import os
 import threading
 import time
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -23,17 +23,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from .. import TOOL_NAME, __version__
-from .errors import EvidenceError, ResumeRefused, UsageError
-from .evidence import EvidenceInfo, Source, open_evidence
+from .dispatch import Dispatcher, RunState, open_dispatcher
+from .embedded.originals import mark_originals
+from .errors import EvidenceError, UsageError
+from .evidence import EvidenceInfo, Source, VolumeKeys, open_evidence
 from .examine import Examiner
 from .expansion import ExpansionLimits
 from .journal import SCHEMA_VERSION, Journal
 from .matching import Matcher, match_run
 from .outdir import OutputFolder
 from .perceptual import PerceptualOptions
-from .records import DIGESTS, Address, FileEntry, Record, TriageWarning
+from .records import DIGESTS, Address, FileEntry, Record, TriageWarning, WarningSink
 from .results import TriageResult
-from .resume import check_digest, check_identity
+from .resume import already_done, check_digest, check_identity
 from .shared_folders import DEFAULT_PATTERNS, SharedFolders
 
 if TYPE_CHECKING:
@@ -42,18 +44,13 @@ if TYPE_CHECKING:
 
 
 class ExitStatus(enum.IntEnum):
-    """How a run ended: the `safeguard triage` command's exit status."""
+    """How a run ended. The command line maps it to its exit code (safeguard.cli's
+    ExitCode); the web platform stores it with the job."""
 
     OK = 0
     USAGE = 2  # the request was wrong: nothing was done
     INPUT = 3  # an evidence item could not be read (the others were)
     WARNINGS = 4  # finished, with warnings about some items
-
-
-EXIT_OK = ExitStatus.OK
-EXIT_USAGE = ExitStatus.USAGE
-EXIT_INPUT = ExitStatus.INPUT
-EXIT_WARNINGS = ExitStatus.WARNINGS
 
 # Commit the journal after this many records or seconds, whichever comes first: a killed
 # run redoes at most this much.
@@ -93,6 +90,16 @@ class TriageOptions:
     # Folders whose files count as "in a shared location" (shared_folders.py). Only the
     # reports use them, so a resumed run may give other folders than the interrupted one.
     shared_folders: tuple[str, ...] = DEFAULT_PATTERNS
+    # Carve pictures and videos out of the unallocated space of disk images (issue 17).
+    carve: bool = False
+    # Credentials for encrypted volumes (evidence/keys.py): used to unlock, never written.
+    keys: VolumeKeys | None = None
+    # The files of folders and loose files are examined in `workers` processes
+    # (workers.py); False keeps every item on threads of this process.
+    worker_processes: bool = True
+    # A Dask scheduler's address (tcp://host:8786): the per-item work runs on its workers
+    # (cluster/); the walk, journal, matching and reports stay here.
+    cluster: str | None = None
 
 
 @dataclass
@@ -201,16 +208,8 @@ class _Sink:
         self.batch.warn(warning)
 
     def done(self, entry: FileEntry) -> bool:
-        fingerprint = self._done.get(entry.address.key())
-        if fingerprint is None:
+        if not already_done(self._done, entry):
             return False
-        if fingerprint != entry.fingerprint():
-            raise ResumeRefused(
-                f"{entry.address}: changed since the interrupted run examined it (size and "
-                f"modification time were {fingerprint}, now {entry.fingerprint()}): resuming "
-                "would mix two versions of the evidence in one report; run again into "
-                "another --out"
-            )
         with self.lock:
             self.invocation.skipped += 1
         return True
@@ -246,6 +245,8 @@ def _open_journal(evidence_paths: Sequence[str], options: TriageOptions) -> Jour
             "perceptual": options.perceptual is not None,
             "limits": options.limits.describe(),
             "journal": SCHEMA_VERSION,
+            # Only when on: a run without carving resumes a journal from before it existed.
+            **({"carve": True} if options.carve else {}),
         }
     )
     existed = Journal.exists(out_dir)
@@ -285,7 +286,7 @@ def _run(evidence_paths: Sequence[str], options: TriageOptions, journal: Journal
     infos: dict[int, EvidenceInfo] = dict(known_evidence)
     for position, path in enumerate(evidence_paths):
         try:
-            sources.append((position, open_evidence(path)))
+            sources.append((position, open_evidence(path, options.keys)))
         except EvidenceError as exc:
             evidence_failed = True
             batch.warn(TriageWarning(Address.of_evidence(path), "open", str(exc)))
@@ -315,6 +316,45 @@ def _examine_all(
     folder: OutputFolder,
 ) -> bool:
     """Walk every source and examine its files on the workers; True if an item failed."""
+    progress = options.progress
+
+    def own_read(position: int, source: Source, digests: dict[str, str]) -> None:
+        # A loose file's evidence digest is its own record's SHA-256: read once.
+        info = source.describe(batch.warn)
+        info.sha256 = digests.get("sha256", "")
+        infos[position] = info
+        journal.save_evidence(position, info)
+
+    sink = _Sink(batch, done, progress, invocation)
+
+    def count(examined: int, skipped: int) -> None:
+        with sink.lock:
+            invocation.examined += examined
+            invocation.skipped += skipped
+
+    # Before any thread starts: worker processes are forked (dispatch.py, workers.py).
+    dispatcher = open_dispatcher(options, sources, RunState(
+        journal, progress, count, done, own_read, COMMIT_RECORDS, COMMIT_SECONDS), folder)
+    try:
+        return _examine_on(dispatcher, sink, sources, options, journal, batch, infos,
+                           known_evidence, folder, own_read)
+    finally:
+        if dispatcher is not None:
+            dispatcher.close()
+
+
+def _examine_on(
+    dispatcher: Dispatcher | None,
+    sink: _Sink,
+    sources: list[tuple[int, Source]],
+    options: TriageOptions,
+    journal: Journal,
+    batch: _Batch,
+    infos: dict[int, EvidenceInfo],
+    known_evidence: dict[int, EvidenceInfo],
+    folder: OutputFolder,
+    own_read: Callable[[int, Source, dict[str, str]], None],
+) -> bool:
     evidence_failed = False
     progress = options.progress
     # The total is only worth a metadata walk when someone watches the bar.
@@ -326,7 +366,6 @@ def _examine_all(
         limits=options.limits,
         spool_dir=folder.spool,
     )
-    sink = _Sink(batch, done, progress, invocation)
 
     def examine(work: _Work) -> Record | None:
         extra = ("sha256",) if work.self_digesting else ()
@@ -355,6 +394,8 @@ def _examine_all(
                 if not future.done():
                     # A large archive streams its records meanwhile: keep committing them.
                     wait([future], timeout=COMMIT_SECONDS)
+                    if dispatcher is not None:
+                        dispatcher.poll()
                     sink.report_progress()
                     if batch.due():
                         batch.flush(journal)
@@ -362,16 +403,21 @@ def _examine_all(
                 in_flight.popleft()
                 own = future.result()
                 if work.self_digesting and own is not None:
-                    info = work.source.describe(batch.warn)
-                    info.sha256 = own.digests.get("sha256", "")
-                    infos[work.position] = info
-                    journal.save_evidence(work.position, info)
+                    own_read(work.position, work.source, own.digests)
                 block = False
+            if dispatcher is not None:
+                dispatcher.poll()
             sink.report_progress()
             if batch.due():
                 batch.flush(journal)
 
         def send(work: _Work) -> None:
+            if dispatcher is not None:
+                # What its workers cannot read themselves stays on these threads.
+                work.entries = dispatcher.take(work.position, work.source, work.entries)
+                if not work.entries:
+                    take(block=False)
+                    return
             while len(in_flight) >= limit:
                 take(block=True)
             in_flight.append((pool.submit(examine, work), work))
@@ -380,7 +426,7 @@ def _examine_all(
         for position, source in sources:
             work = _Work(position, source)
             try:
-                for entry in source.entries(batch.warn):
+                for entry in _entries(source, options, batch.warn):
                     if sink.done(entry):
                         continue
                     work.add(entry)
@@ -394,6 +440,8 @@ def _examine_all(
                 send(work)
         while in_flight:
             take(block=True)
+        if dispatcher is not None:
+            dispatcher.finish()
         for future, position in describing.items():
             try:
                 info = future.result()
@@ -406,6 +454,17 @@ def _examine_all(
             infos[position] = info
             journal.save_evidence(position, info)
     return evidence_failed
+
+
+def _entries(source: Source, options: TriageOptions, warn: WarningSink) -> Iterator[FileEntry]:
+    """The source's files, then (with --carve) what is carved from its unallocated space."""
+    yield from source.entries(warn)
+    if options.carve:
+        # Imported only when asked for: carving reads volumes through The Sleuth Kit,
+        # which a folder's triage never loads.
+        from .carving import carved_entries
+
+        yield from carved_entries(source, warn)
 
 
 def sources_label(sources: list[tuple[int, Source]], position: int) -> str:
@@ -460,6 +519,13 @@ def _report(
     records = match_run(
         journal.records, lambda: journal.records(media_only=True), matcher, warnings.append
     )
+    # Thumbnails whose original is not on the evidence (issue 17, embedded/originals.py).
+    records = mark_originals(records, lambda: journal.records(media_only=True),
+                             (options.perceptual or PerceptualOptions()).distance)
+    if options.carve:
+        from .carving import drop_listed
+
+        records = drop_listed(records, lambda: journal.records(media_only=True))
     result = TriageResult(
         tool=TOOL_NAME,
         version=__version__,
@@ -475,7 +541,7 @@ def _report(
         digests=options.digests,
         options={"case_number": options.case_number, "digests": list(options.digests),
                  "expansion_limits": options.limits.describe(),
-                 "shared_folders": list(options.shared_folders)},
+                 "shared_folders": list(options.shared_folders), "carve": options.carve},
     )
     outputs, summary = write_reports_with_summary(options.out_dir, result)
     journal.put("finished", result.finished)

@@ -229,6 +229,12 @@ class FileEntry:
     times: Times = field(default_factory=Times)
     deleted: bool = False
     carved: bool = False
+    # Found inside another file (an e-mail's attachment, a document's picture, a database
+    # blob, a web cache entry's body) or in a thumbnail cache (issue 17); a thumbnail's
+    # original path where the cache records it.
+    embedded: bool = False
+    thumbnail: bool = False
+    original_path: str = ""
     # Set when the content is a regular file on this machine: hashing can then map it
     # instead of copying it through Python buffers.
     local_path: str | None = None
@@ -304,6 +310,13 @@ class Record:
     # Found below a file-sharing program's shared or download folder (shared_folders.py):
     # decided when the reports are written, from the run's folder patterns.
     shared_location: bool = False
+    # Recovered from inside another file, or from a thumbnail cache (FileEntry's flags);
+    # `original_not_found`: a thumbnail whose original picture is not on the evidence as a
+    # live file (decided when the reports are written: embedded/originals.py).
+    embedded: bool = False
+    thumbnail: bool = False
+    original_path: str = ""
+    original_not_found: bool = False
     # The entry's fingerprint when it was examined (FileEntry.fingerprint), journalled for
     # resume; not part of any report.
     fingerprint: str = ""

@@ -34,6 +34,7 @@ from .readonly import open_readonly
 if TYPE_CHECKING:
     from .evidence import EvidenceInfo, Source
     from .journal import Journal
+    from .records import FileEntry
 
 SAMPLE_BLOCK = 64 * 1024
 SAMPLE_POINTS = 32
@@ -91,6 +92,24 @@ def _compare(label: str, before: list[dict[str, Any]], now: list[dict[str, Any]]
             f"{label}: not the evidence the interrupted run examined ({problem}): resuming "
             "would mix two pieces of evidence in one report; run again into another --out"
         )
+
+
+def already_done(done: dict[str, str], entry: FileEntry) -> bool:
+    """True when an earlier invocation examined `entry` (its key is in `done`, the
+    journal's {key: fingerprint}); ResumeRefused when the file changed since (check 2)."""
+    if not done:  # a new run: no key to make
+        return False
+    fingerprint = done.get(entry.address.key())
+    if fingerprint is None:
+        return False
+    if fingerprint != entry.fingerprint():
+        raise ResumeRefused(
+            f"{entry.address}: changed since the interrupted run examined it (size and "
+            f"modification time were {fingerprint}, now {entry.fingerprint()}): resuming "
+            "would mix two versions of the evidence in one report; run again into "
+            "another --out"
+        )
+    return True
 
 
 def check_digest(before: EvidenceInfo | None, now: EvidenceInfo) -> None:

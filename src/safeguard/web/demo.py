@@ -9,7 +9,6 @@ what the first made and prints the same logins.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
@@ -156,23 +155,3 @@ def current_code(username: str) -> tuple[str, int]:
     now = time.time()
     remaining = device.step - int(now - device.t0) % device.step
     return totp.current_code(device, now), remaining
-
-
-def seed_web_demo(workdir: Path, home: Path | None = None) -> list[DemoLogin]:
-    """The whole web demo: agencies and users (seed()), then the demo investigation
-    "Operation Lantern (demo)" with one exhibit per item of the demo evidence and the
-    triage `safeguard demo` ran (workdir/report) imported as each exhibit's finished job
-    (safeguard.web.investigations.demo). `home`: where the demo hash sets were imported;
-    the triage form lists the sets of the web's own SAFEGUARD_HOME, so they should agree.
-    Returns the logins, as seed() does."""
-    from .investigations.demo import import_demo_case
-
-    logins = seed()
-    if home is not None and Path(home).resolve() != Path(settings.HOME).resolve():
-        import warnings
-
-        warnings.warn(
-            f"the demo hash sets are in {home} but SAFEGUARD_HOME is {settings.HOME}: "
-            "the triage form will not list them", stacklevel=2)
-    import_demo_case(Path(workdir))
-    return logins

@@ -127,11 +127,12 @@ INSTALLED_APPS = [
     "safeguard.web.accounts",
     "safeguard.web.audit",
     "safeguard.web.investigations",
+    "safeguard.web.triage_runs",
     "safeguard.web.review",
     "safeguard.web.safeguarding",
     "safeguard.web.intelligence",
     "safeguard.web.partners",
-    "safeguard.web.reports",
+    "safeguard.web.statistics",
     "safeguard.web.retention",
 ]
 

@@ -7,11 +7,12 @@ urlpatterns = [
     path("accounts/", include("safeguard.web.accounts.urls")),
     path("audit/", include("safeguard.web.audit.urls")),
     path("investigations/", include("safeguard.web.investigations.urls")),
+    path("investigations/", include("safeguard.web.triage_runs.urls")),
     path("review/", include("safeguard.web.review.urls")),
     path("safeguarding/", include("safeguard.web.safeguarding.urls")),
     path("intelligence/", include("safeguard.web.intelligence.urls")),
     path("api/intelligence/", include("safeguard.web.intelligence.api_urls")),
     path("partners/", include("safeguard.web.partners.urls")),
-    path("statistics/", include("safeguard.web.reports.urls")),
+    path("statistics/", include("safeguard.web.statistics.urls")),
     path("retention/", include("safeguard.web.retention.urls")),
 ]

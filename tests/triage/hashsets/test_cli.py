@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from safeguard.cli_hashset import hashset
+from safeguard.cli.hashset import hashset
 from safeguard.triage.hashsets.formats import Vics
 
 MD5 = "8f398c463a6df480210a1459f81409d5"

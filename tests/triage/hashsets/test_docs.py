@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from safeguard.cli_hashset import hashset
+from safeguard.cli.hashset import hashset
 from safeguard.triage.hashsets import FORMATS, SCHEMES
 from safeguard.triage.hashsets.categories import UNMAPPED_PREFIX
 

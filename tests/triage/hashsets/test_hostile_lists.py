@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from safeguard.cli_hashset import hashset
+from safeguard.cli.hashset import hashset
 from safeguard.triage.hashsets.formats.nsrl import V2_HEADER
 
 VICS_HEAD = ('{"@odata.context": "http://github.com/VICSDATAMODEL/ProjectVic/DataModels/2.0.xml'

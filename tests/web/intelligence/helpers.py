@@ -22,13 +22,12 @@ from django.test import override_settings
 
 from safeguard.triage.hashsets import HashSetStore
 from safeguard.web.accounts.models import Agency, AgencyKind, Role
-from safeguard.web.audit.events import JUSTIFIED_SESSION_KEY, object_key
-from safeguard.web.intelligence.areas import build_resolver
-from safeguard.web.intelligence.auditing import Actor
-from safeguard.web.intelligence.matching import Matcher
+from safeguard.web.intelligence.intake.areas import build_resolver
+from safeguard.web.intelligence.intake.auditing import Actor
+from safeguard.web.intelligence.intake.matching import Matcher
+from safeguard.web.intelligence.intake.referral_import import Outcome, import_referral
+from safeguard.web.intelligence.intake.sighting_import import SightingResult, import_text
 from safeguard.web.intelligence.models import Channel
-from safeguard.web.intelligence.referral_import import Outcome, import_referral
-from safeguard.web.intelligence.sighting_import import SightingResult, import_text
 from safeguard.web.safeguarding.reference import load_reference_data
 
 from ..base import WebTestCase, make_user
@@ -120,6 +119,7 @@ class IntelTestCase(WebTestCase):
 
     home: Path
     other_police: Agency
+    reason = REASON
 
     @classmethod
     def setUpClass(cls) -> None:
@@ -172,11 +172,3 @@ class IntelTestCase(WebTestCase):
                   for c in HourlyCount.objects.exclude(subjects=0)}
         self.assertEqual(counts, presence)
 
-    def justify(self, obj: Any, text: str = REASON) -> None:
-        session = self.client.session
-        justified = session.get(JUSTIFIED_SESSION_KEY, {})
-        from django.utils import timezone
-
-        justified[object_key(obj)] = {"at": timezone.now().isoformat(), "text": text}
-        session[JUSTIFIED_SESSION_KEY] = justified
-        session.save()

@@ -9,13 +9,13 @@ import time
 import pytest
 from django.test import override_settings
 
-from safeguard.web.intelligence.areas import (
+from safeguard.web.core.models import Area
+from safeguard.web.intelligence.intake.areas import (
     AreaResolver,
     build_resolver,
     flatten,
     postcode_keys,
 )
-from safeguard.web.safeguarding.models import Area
 
 from .helpers import IntelTestCase
 

@@ -17,17 +17,11 @@ from safeguard.web.intelligence.models import Subject
 from safeguard.web.investigations.models import Investigation, Suspect
 from safeguard.web.safeguarding.reference import load_reference_data
 
-from ..base import browser_sign_in, make_user
+from ..base import make_user
+from ..browser import browser_sign_in, csp_watch, justify
 from .helpers import A_FILES, B_FILES, HASHSET, NOW, build_hashset, referral
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-
-
-def justify(page: Any) -> None:
-    page.fill("textarea[name=justification]", "Reviewing a new referral for the tasking")
-    page.click("#justification button[type=submit]")
 
 
 def test_from_a_referral_to_a_ranked_subject_to_an_investigation(
@@ -46,9 +40,7 @@ def run(live_server: Any, page: Any, home: Path) -> None:
     load_reference_data()
     police = Agency.objects.create(name="Staffordshire Police (test)", kind=AgencyKind.POLICE)
     make_user("sam", police, Role.SUPERVISOR)
-    violations: list[str] = []
-    page.on("console", lambda message: violations.append(message.text)
-            if "Content Security Policy" in message.text else None)
+    violations = csp_watch(page)
     base = live_server.url
     browser_sign_in(page, base, "sam")
 
@@ -73,7 +65,7 @@ def run(live_server: Any, page: Any, home: Path) -> None:
     assert subject.label in first_row.inner_text()
     assert "Category A material 20.0" in first_row.inner_text()
     first_row.locator("a").first.click()
-    justify(page)
+    justify(page, "Reviewing a new referral for the tasking")
     page.wait_for_selector("#score")
     assert page.inner_text("#factor-category_a").startswith("Category A material")
     assert "4 distinct category A files" in page.inner_text("#factor-category_a")

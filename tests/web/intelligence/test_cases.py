@@ -5,18 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from safeguard.web.intelligence.cases import feed_subjects
 from safeguard.web.intelligence.models import Decision, Subject
-from safeguard.web.intelligence.stats import recount
-from safeguard.web.investigations.models import (
-    Exhibit,
-    FileRecord,
-    Investigation,
-    JobStatus,
-    Suspect,
-    TriageJob,
-    TriageSummary,
-)
+from safeguard.web.intelligence.scoring.cases import feed_subjects
+from safeguard.web.intelligence.scoring.stats import recount
+from safeguard.web.investigations.models import Exhibit, Investigation, Suspect
+from safeguard.web.triage_runs.models import FileRecord, JobStatus, TriageJob, TriageSummary
 
 from .helpers import A_FILES, B_FILES, IntelTestCase, referral
 

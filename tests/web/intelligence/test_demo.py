@@ -8,7 +8,7 @@ import time
 from django.test import override_settings
 
 from safeguard.web.accounts.models import Agency
-from safeguard.web.intelligence.clock import now
+from safeguard.web.core.clock import now
 from safeguard.web.intelligence.demo import (
     POLICE,
     SEED,
@@ -17,7 +17,7 @@ from safeguard.web.intelligence.demo import (
     _sightings,
     seed_intelligence_demo,
 )
-from safeguard.web.intelligence.live import live_picture
+from safeguard.web.intelligence.live.picture import live_picture
 from safeguard.web.intelligence.models import Link, Referral, Sighting, Subject
 
 from .helpers import IntelTestCase

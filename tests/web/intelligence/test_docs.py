@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from safeguard.web.intelligence.conf import FACTOR_KEYS, KEYS
-from safeguard.web.intelligence.sighting_import import DIGEST_COLUMNS, REQUIRED, TYPES
+from safeguard.web.intelligence.intake.sighting_import import DIGEST_COLUMNS, REQUIRED, TYPES
 from safeguard.web.intelligence.urls import urlpatterns
 
 DOC = (Path(__file__).resolve().parents[3] / "docs" / "intelligence.md").read_text("utf-8")

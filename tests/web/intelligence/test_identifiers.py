@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from safeguard.web.intelligence.identifiers import (
+from safeguard.web.intelligence.linking.identifiers import (
     IdentifierError,
     Kind,
     linkable,

@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 
 from django.test import override_settings
 
-from safeguard.web.intelligence.clock import now
-from safeguard.web.intelligence.live import chart_series, live_picture, svg_chart
+from safeguard.web.core.clock import now
+from safeguard.web.core.models import Area
+from safeguard.web.intelligence.live.picture import chart_series, live_picture, svg_chart
 from safeguard.web.intelligence.models import Subject
-from safeguard.web.safeguarding.models import Area
 
 from .helpers import A_FILES, UNKNOWN, IntelTestCase, sighting
 

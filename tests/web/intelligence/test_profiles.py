@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from safeguard.web.intelligence.auditing import Actor
+from safeguard.web.intelligence.intake.auditing import Actor
+from safeguard.web.intelligence.linking.profiles import ProfileError, merge, split
 from safeguard.web.intelligence.models import (
     HourlyPresence,
     KeptApart,
@@ -12,8 +13,7 @@ from safeguard.web.intelligence.models import (
     Subject,
     SubjectStatus,
 )
-from safeguard.web.intelligence.profiles import ProfileError, merge, split
-from safeguard.web.intelligence.stats import dangling_sightings, recount
+from safeguard.web.intelligence.scoring.stats import dangling_sightings, recount
 
 from .helpers import A_FILES, B_FILES, IntelTestCase, referral, sighting
 

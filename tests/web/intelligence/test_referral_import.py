@@ -5,6 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from safeguard.web.core.models import Area
+from safeguard.web.intelligence.intake.referral_import import (
+    ReferralFileError,
+    import_referrals,
+    load_referral_file,
+)
+from safeguard.web.intelligence.intake.schema import SchemaError
 from safeguard.web.intelligence.models import (
     Channel,
     FileHash,
@@ -14,14 +21,7 @@ from safeguard.web.intelligence.models import (
     ReferralFile,
     Subject,
 )
-from safeguard.web.intelligence.referral_import import (
-    ReferralFileError,
-    import_referrals,
-    load_referral_file,
-)
-from safeguard.web.intelligence.schema import SchemaError
-from safeguard.web.intelligence.stats import recount
-from safeguard.web.safeguarding.models import Area
+from safeguard.web.intelligence.scoring.stats import recount
 
 from .helpers import A_FILES, B_FILES, HASHSET, UNKNOWN, IntelTestCase, referral
 

@@ -10,10 +10,10 @@ from django.test import override_settings
 from safeguard.cli import main
 from safeguard.triage.hashsets import HashSetStore
 from safeguard.web.audit.models import AuditEvent
-from safeguard.web.intelligence.matching import Matcher
+from safeguard.web.intelligence.intake.matching import Matcher
+from safeguard.web.intelligence.intake.rematch import RematchError, rematch
 from safeguard.web.intelligence.models import FileHash, HourlyPresence, Sighting, Subject
-from safeguard.web.intelligence.rematch import RematchError, rematch
-from safeguard.web.intelligence.stats import rebuild_presence, recount
+from safeguard.web.intelligence.scoring.stats import rebuild_presence, recount
 
 from .helpers import A_FILES, HASHSET, UNKNOWN, IntelTestCase, referral, sighting
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from safeguard.web.intelligence.schema import (
+from safeguard.web.intelligence.intake.schema import (
     SCHEMA_FILE,
     documents_of,
     json_schema,
@@ -101,7 +101,7 @@ def test_import_files_hold_one_a_list_or_a_batch() -> None:
 
 def test_the_shipped_json_schema_is_the_validators() -> None:
     assert SCHEMA_FILE.read_text(encoding="utf-8") == json_schema_text(), (
-        "regenerate: python -c 'from safeguard.web.intelligence.schema import "
+        "regenerate: python -c 'from safeguard.web.intelligence.intake.schema import "
         "json_schema_text as t; print(t(), end=\"\")' > " + str(SCHEMA_FILE))
 
 

@@ -7,14 +7,9 @@ from datetime import timedelta
 
 from django.test import override_settings
 
-from safeguard.web.intelligence.clock import now
+from safeguard.web.core.clock import now
 from safeguard.web.intelligence.models import Subject
-from safeguard.web.intelligence.scoring import (
-    explain,
-    rescore_due,
-    rescore_ids,
-    with_scores,
-)
+from safeguard.web.intelligence.scoring.score import explain, rescore_due, rescore_ids, with_scores
 from safeguard.web.safeguarding.models import LinkedPerson
 
 from ..safeguarding.base import make_adult, make_child

@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 from unittest import mock
 
 from safeguard.triage.hashsets import HashSet
-from safeguard.web.intelligence import stats
+from safeguard.web.core.models import Area
+from safeguard.web.intelligence.intake.sighting_import import SightingFileError, import_text
 from safeguard.web.intelligence.models import (
     HourlyPresence,
     Link,
@@ -15,9 +16,8 @@ from safeguard.web.intelligence.models import (
     SightingImport,
     Subject,
 )
-from safeguard.web.intelligence.sighting_import import SightingFileError, import_text
-from safeguard.web.intelligence.stats import rebuild_presence, recount
-from safeguard.web.safeguarding.models import Area
+from safeguard.web.intelligence.scoring import stats
+from safeguard.web.intelligence.scoring.stats import rebuild_presence, recount
 
 from .helpers import A_FILES, B_FILES, SHA1_A, UNKNOWN, IntelTestCase, sighting, sightings_csv
 

@@ -20,22 +20,19 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from django.db import models
 from django.test import override_settings
 from django.utils import timezone
 
 from safeguard.triage import FIELDNAMES, SummaryBuilder, record_from_row
-from safeguard.web.audit.events import JUSTIFIED_SESSION_KEY, object_key
-from safeguard.web.investigations.importer import import_run
 from safeguard.web.investigations.models import (
     Exhibit,
     ExhibitType,
     Investigation,
-    JobStatus,
     Operation,
     Suspect,
-    TriageJob,
 )
+from safeguard.web.triage_runs.importer import import_run
+from safeguard.web.triage_runs.models import JobStatus, TriageJob
 
 from ..base import WebTestCase
 
@@ -120,6 +117,7 @@ class CaseTestCase(WebTestCase):
     suspect: Suspect
     exhibit: Exhibit
     job: TriageJob
+    reason = REASON
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -142,17 +140,6 @@ class CaseTestCase(WebTestCase):
             seized_from_suspect=cls.suspect, seized_by=cls.alice,
             evidence_path=str(EVIDENCE_ROOT / "ex1.dd"))
         cls.job = finished_job(cls.exhibit, sample_rows(), requested_by=cls.alice)
-
-    # Access helpers --------------------------------------------------------------------
-
-    def justify(self, obj: models.Model, reason: str = REASON) -> None:
-        """A reason already given for `obj` in this session (the form is tested in
-        tests/web/test_justification.py)."""
-        session = self.client.session
-        justified = session.get(JUSTIFIED_SESSION_KEY, {})
-        justified[object_key(obj)] = {"at": timezone.now().isoformat(), "text": reason}
-        session[JUSTIFIED_SESSION_KEY] = justified
-        session.save()
 
 
 def finished_job(exhibit: Exhibit, rows: list[dict[str, str]], **fields: Any) -> TriageJob:

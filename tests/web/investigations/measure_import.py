@@ -35,13 +35,9 @@ def measure(rows: int, work: Path) -> None:
     from django.db import connection
 
     from safeguard.web.accounts.models import Agency, AgencyKind
-    from safeguard.web.investigations.importer import import_run
-    from safeguard.web.investigations.models import (
-        Exhibit,
-        FileRecord,
-        Investigation,
-        TriageJob,
-    )
+    from safeguard.web.investigations.models import Exhibit, Investigation
+    from safeguard.web.triage_runs.importer import import_run
+    from safeguard.web.triage_runs.models import FileRecord, TriageJob
 
     from .helpers import many_rows, write_run
 
@@ -71,8 +67,8 @@ def measure_pages(job: object, rows: int) -> None:
     """The files table's queries at this size: one page each, as the view runs them."""
     from django.db import connection
 
-    from safeguard.web.investigations.models import FileRecord, review_queue
-    from safeguard.web.investigations.views.files import filter_files, keyset_page
+    from safeguard.web.triage_runs.models import FileRecord, review_queue
+    from safeguard.web.triage_runs.views.files import filter_files, keyset_page
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

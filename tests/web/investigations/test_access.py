@@ -134,7 +134,7 @@ class AccessBoundaryTests(CaseTestCase):
         self.assertEqual(self.client.get("/investigations/jobs/999999/").status_code, 404)
         event = self.last_event()
         self.assertEqual((event.action, event.object_type, event.object_id),
-                         (Action.ACCESS_DENIED, "investigations.triagejob", "999999"))
+                         (Action.ACCESS_DENIED, "triage_runs.triagejob", "999999"))
 
     def test_roles_without_rights_get_403_from_the_owner_agency(self) -> None:
         self.set_role(self.alice, Role.PRACTITIONER)

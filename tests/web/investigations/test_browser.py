@@ -4,44 +4,31 @@ starts a triage, watches the job page until it is done, and sees the category co
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.test import override_settings
 
-from safeguard.web.accounts import totp
 from safeguard.web.accounts.models import Agency, AgencyKind, Role
 from safeguard.web.audit.models import Action, AuditEvent
-from safeguard.web.investigations.models import (
-    Exhibit,
-    ExhibitType,
-    Investigation,
-    JobStatus,
-    TriageJob,
-)
-from safeguard.web.investigations.worker import run_worker
+from safeguard.web.investigations.models import Exhibit, ExhibitType, Investigation
+from safeguard.web.triage_runs.models import JobStatus, TriageJob
+from safeguard.web.triage_runs.worker import run_worker
 
-from ..base import PASSWORD, make_user
-from .helpers import EVIDENCE_ROOT
+from ..base import make_user
+from ..browser import browser_sign_in, csp_watch, justify
 from .test_worker import build_case
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_triage_started_in_the_browser_runs_to_its_figures(
-    live_server: Any, page: Any, tmp_path: Path
+    live_server: Any, page: Any, tmp_path: Path, evidence_folder: Path
 ) -> None:
-    EVIDENCE_ROOT.mkdir(parents=True, exist_ok=True)
-    root = Path(tempfile.mkdtemp(prefix="case-", dir=EVIDENCE_ROOT))
-    try:
-        evidence = build_case(root, tmp_path)
-        with override_settings(HOME=tmp_path, EVIDENCE_ROOTS=[str(EVIDENCE_ROOT)]):
-            run_in_browser(live_server.url, page, evidence)
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
+    evidence = build_case(evidence_folder, tmp_path)
+    with override_settings(HOME=tmp_path):
+        run_in_browser(live_server.url, page, evidence)
 
 
 def run_in_browser(url: str, page: Any, evidence: Path) -> None:
@@ -53,28 +40,16 @@ def run_in_browser(url: str, page: Any, evidence: Path) -> None:
     exhibit = Exhibit.objects.create(
         owning_agency=agency, investigation=investigation, reference="EX-0001",
         exhibit_type=ExhibitType.USB_STICK, evidence_path=str(evidence))
-    violations: list[str] = []
-    page.on("console", lambda message: violations.append(message.text)
-            if "Content Security Policy" in message.text else None)
+    violations = csp_watch(page)
     # The progress polls wait for this thread between Playwright calls, so that the
     # worker below never shares the in-memory test database with the server's thread.
     page.route("**/progress.json", lambda route: route.continue_())
 
-    page.goto(f"{url}/accounts/login/")
-    page.fill("input[name=username]", "erin")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/accounts/login/code/")
-    device = totp.confirmed_device(erin)
-    assert device is not None
-    page.fill("input[name=code]", totp.current_code(device))
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{url}/")
+    browser_sign_in(page, url, erin.username)
     page.click("text=Exhibits and triage")
     page.click("text=EX-0001")
     # DPA s62: the reason first.
-    page.fill("textarea[name=justification]", "Triage of the seized USB stick for the OIC")
-    page.click("#justification button[type=submit]")
+    justify(page, "Triage of the seized USB stick for the OIC")
     page.wait_for_selector("#run-triage")
     assert "EX-0001" in page.locator("h1").inner_text()
     page.check("input[name=hashsets][value=test-bad]")

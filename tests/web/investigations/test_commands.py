@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+import safeguard.cli.serve as serve_commands
 from safeguard.cli import main
-from safeguard.web import commands
 
 
 class FakeProcess:
@@ -41,7 +41,7 @@ def test_serve_with_a_worker_starts_it_and_stops_it_afterwards(
     def fake_serve(app: Any, **options: Any) -> None:
         assert started and not started[0].terminated  # running while the server serves
 
-    monkeypatch.setattr(commands.subprocess, "Popen", fake_popen)
+    monkeypatch.setattr(serve_commands.subprocess, "Popen", fake_popen)
     monkeypatch.setattr("waitress.serve", fake_serve)
     # The SIGTERM handler serve installs would outlive the test.
     monkeypatch.setattr("signal.signal", lambda *args: None)

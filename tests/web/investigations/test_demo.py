@@ -9,16 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from safeguard.web.demo import seed_web_demo
-from safeguard.web.investigations.models import (
-    Exhibit,
-    FileRecord,
-    Investigation,
-    JobStatus,
-    Suspect,
-    TriageJob,
-)
-from safeguard.web.investigations.worker import run_worker
+from safeguard.web.investigations.models import Exhibit, Investigation, Suspect
+from safeguard.web.triage_runs.demo import seed_web_demo
+from safeguard.web.triage_runs.models import FileRecord, JobStatus, TriageJob, latest_done_job
+from safeguard.web.triage_runs.worker import run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +28,7 @@ def test_it_imports_operation_lantern_with_one_exhibit_per_item(demo_settings: P
     assert [Path(e.evidence_path).name for e in exhibits] == [
         "usb-stick.dd", "laptop.E01", "shared-folder.zip"]
     assert all(Path(e.evidence_path).exists() for e in exhibits)
-    jobs = [e.latest_done_job() for e in exhibits]
+    jobs = [latest_done_job(e) for e in exhibits]
     assert all(job is not None and job.status == JobStatus.DONE for job in jobs)
     report = json.loads((workdir / "report" / "report.json").read_text())["summary"]
     summaries = [job.summary for job in jobs if job is not None]
@@ -61,7 +55,7 @@ def test_it_is_idempotent(demo_settings: Path) -> None:
 def test_an_exhibits_share_equals_a_triage_of_that_item_alone(demo_settings: Path) -> None:
     seed_web_demo(demo_settings)
     laptop = Exhibit.objects.get(reference="EX-0002")
-    imported = laptop.latest_done_job()
+    imported = latest_done_job(laptop)
     assert imported is not None
     fresh = TriageJob.objects.create(exhibit=laptop, hashsets=["demo-vics", "demo-nsrl"])
     assert run_worker(once=True, threads=2, threaded=False) == 1
@@ -74,7 +68,7 @@ def test_an_exhibits_share_equals_a_triage_of_that_item_alone(demo_settings: Pat
 
 
 def test_the_seed_command_imports_the_case(demo_settings: Path) -> None:
-    from safeguard.web.commands import web
+    from safeguard.cli.web import web
 
     result = CliRunner().invoke(web, ["seed-demo", "--case", str(demo_settings)])
     assert result.exit_code == 0, result.output
@@ -84,7 +78,7 @@ def test_the_seed_command_imports_the_case(demo_settings: Path) -> None:
 
 
 def test_the_seed_command_says_when_the_case_is_missing(tmp_path: Path) -> None:
-    from safeguard.web.commands import web
+    from safeguard.cli.web import web
 
     result = CliRunner().invoke(web, ["seed-demo", "--case", str(tmp_path)])
     assert result.exit_code == 3

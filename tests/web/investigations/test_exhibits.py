@@ -11,7 +11,8 @@ from django.test import Client, override_settings
 
 from safeguard.web.accounts.models import Role
 from safeguard.web.audit.models import Action
-from safeguard.web.investigations.models import Exhibit, JobStatus, TriageJob
+from safeguard.web.investigations.models import Exhibit
+from safeguard.web.triage_runs.models import JobStatus, TriageJob
 
 from .helpers import EVIDENCE_ROOT, CaseTestCase
 

@@ -22,8 +22,8 @@ from safeguard.triage import (
     record_from_row,
     triage,
 )
-from safeguard.web.investigations.importer import import_run
-from safeguard.web.investigations.models import FileRecord, TriageJob, TriageWarningRow
+from safeguard.web.triage_runs.importer import import_run
+from safeguard.web.triage_runs.models import FileRecord, TriageJob, TriageWarningRow
 
 from ...archives import zip_bytes
 from .helpers import CaseTestCase, many_rows, row, sample_rows, write_run
@@ -82,7 +82,8 @@ class ImportTests(CaseTestCase):
         self.assertEqual(summary.categories, {"A": {
             "images": 3, "videos": 0, "unique_images": 1, "unique_videos": 0, "deleted": 1,
             "in_shared_location_images": 0, "in_shared_location_videos": 0,
-            "exact": 3, "perceptual": 0, "known_to_circulate": 0, "distributed": 0}})
+            "exact": 3, "perceptual": 0, "known_to_circulate": 0, "distributed": 0,
+            "carved": 0, "thumbnails": 0, "thumbnails_original_not_found": 0, "embedded": 0}})
         self.assertEqual(summary.warnings, 1)
         self.assertEqual([e["path"] for e in summary.evidence], ["/evidence/laptop.E01"])
         self.assertEqual(FileRecord.objects.filter(job=self.target).count(), 3)

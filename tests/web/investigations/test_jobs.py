@@ -7,8 +7,8 @@ import time
 from django.utils import timezone
 
 from safeguard.web.audit.models import Action
-from safeguard.web.investigations.models import JobStatus, TriageJob
 from safeguard.web.middleware import LAST_ACTIVITY_KEY
+from safeguard.web.triage_runs.models import JobStatus, TriageJob
 
 from .helpers import CaseTestCase, finished_job, many_rows
 
@@ -33,7 +33,7 @@ class JobPageTests(CaseTestCase):
         self.assertContains(page, '<th scope="row">Total</th>')
         self.assertContains(page, "truncated JPEG")
         self.assertContains(page, "Browse the 8 files")
-        self.assertNotContains(page, "investigations/js/progress.js")
+        self.assertNotContains(page, "triage_runs/js/progress.js")
         event = self.assertAudited(Action.VIEW, self.exhibit, actor=self.alice,
                                    page="triage job", job=self.job.pk)
         self.assertTrue(event.justification)
@@ -62,7 +62,7 @@ class JobPageTests(CaseTestCase):
         self.login(self.alice)
         self.justify(self.exhibit)
         page = self.client.get(f"/investigations/jobs/{job.pk}/")
-        self.assertContains(page, "investigations/js/progress.js")
+        self.assertContains(page, "triage_runs/js/progress.js")
         self.assertContains(page, f'data-url="/investigations/jobs/{job.pk}/progress.json"')
         self.assertContains(page, "Cancel the triage")
 

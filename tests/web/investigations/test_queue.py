@@ -10,14 +10,9 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from safeguard.web.accounts.models import Agency, AgencyKind, Role
-from safeguard.web.investigations import queue
-from safeguard.web.investigations.models import (
-    Exhibit,
-    ExhibitType,
-    Investigation,
-    JobStatus,
-    TriageJob,
-)
+from safeguard.web.investigations.models import Exhibit, ExhibitType, Investigation
+from safeguard.web.triage_runs import run_queue as queue
+from safeguard.web.triage_runs.models import JobStatus, TriageJob
 
 from ..base import make_user
 from .helpers import CaseTestCase

@@ -19,15 +19,10 @@ from django.utils import timezone
 from safeguard.demo.media import picture_bytes
 from safeguard.triage.hashsets import HashSetStore
 from safeguard.triage.pipeline import TriageOptions, triage
-from safeguard.web.investigations import queue, worker
-from safeguard.web.investigations.models import (
-    Exhibit,
-    ExhibitType,
-    FileRecord,
-    JobStatus,
-    TriageJob,
-    TriageWarningRow,
-)
+from safeguard.web.investigations.models import Exhibit, ExhibitType
+from safeguard.web.triage_runs import run_queue as queue
+from safeguard.web.triage_runs import worker
+from safeguard.web.triage_runs.models import FileRecord, JobStatus, TriageJob, TriageWarningRow
 
 from ..base import make_user
 from .helpers import EVIDENCE_ROOT, CaseTestCase
@@ -239,7 +234,7 @@ class WorkerTests(CaseTestCase):
         self.assertEqual(job.summary.categories["A"]["images"], 3)
 
     def test_the_command_processes_the_queue_once(self) -> None:
-        from safeguard.web.commands import worker as worker_command
+        from safeguard.cli.serve import worker as worker_command
 
         job = self.queue_job()
         with mock.patch.object(worker, "default_threads", return_value=2):
@@ -251,34 +246,30 @@ class WorkerTests(CaseTestCase):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_worker_writes_progress_from_its_own_thread_when_it_can(tmp_path: Path) -> None:
+def test_the_worker_writes_progress_from_its_own_thread_when_it_can(
+        tmp_path: Path, evidence_folder: Path) -> None:
     """On PostgreSQL (and SQLite on disk) the monitor thread writes the progress and the
     heartbeat on its own connection; with SQLite in memory the triage thread does."""
     from django.db import connection
 
     from safeguard.web.accounts.models import Agency, AgencyKind, Role
     from safeguard.web.investigations.models import Investigation
-    from safeguard.web.investigations.monitor import JobMonitor
+    from safeguard.web.triage_runs.monitor import JobMonitor
 
-    EVIDENCE_ROOT.mkdir(parents=True, exist_ok=True)
-    root = Path(tempfile.mkdtemp(prefix="case-", dir=EVIDENCE_ROOT))
-    try:
-        evidence = build_case(root, tmp_path)
-        agency = Agency.objects.create(name="Police (threads)", kind=AgencyKind.POLICE)
-        user = make_user("examiner", agency, Role.FORENSIC_EXAMINER)
-        investigation = Investigation.objects.create(
-            owning_agency=agency, reference="T-1", title="t", opened_on=timezone.now().date())
-        exhibit = Exhibit.objects.create(
-            owning_agency=agency, investigation=investigation, reference="EX-0001",
-            exhibit_type=ExhibitType.OTHER, evidence_path=str(evidence))
-        job = TriageJob.objects.create(exhibit=exhibit, requested_by=user,
-                                       hashsets=["test-bad"])
-        with override_settings(HOME=tmp_path, EVIDENCE_ROOTS=[str(EVIDENCE_ROOT)]):
-            assert worker.run_worker(once=True, threads=2, name="thread:1") == 1
-        job.refresh_from_db()
-        assert job.status == JobStatus.DONE, job.error
-        assert job.summary.categories["B"]["images"] == 1
-        expected_threaded = not (connection.vendor == "sqlite" and connection.is_in_memory_db())
-        assert JobMonitor(job.pk, "x").threaded is expected_threaded
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
+    evidence = build_case(evidence_folder, tmp_path)
+    agency = Agency.objects.create(name="Police (threads)", kind=AgencyKind.POLICE)
+    user = make_user("examiner", agency, Role.FORENSIC_EXAMINER)
+    investigation = Investigation.objects.create(
+        owning_agency=agency, reference="T-1", title="t", opened_on=timezone.now().date())
+    exhibit = Exhibit.objects.create(
+        owning_agency=agency, investigation=investigation, reference="EX-0001",
+        exhibit_type=ExhibitType.OTHER, evidence_path=str(evidence))
+    job = TriageJob.objects.create(exhibit=exhibit, requested_by=user,
+                                   hashsets=["test-bad"])
+    with override_settings(HOME=tmp_path):
+        assert worker.run_worker(once=True, threads=2, name="thread:1") == 1
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE, job.error
+    assert job.summary.categories["B"]["images"] == 1
+    expected_threaded = not (connection.vendor == "sqlite" and connection.is_in_memory_db())
+    assert JobMonitor(job.pk, "x").threaded is expected_threaded

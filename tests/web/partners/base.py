@@ -15,6 +15,7 @@ from typing import Any
 from django.test import override_settings
 
 from safeguard.web.accounts.models import Agency
+from safeguard.web.core.models import Area
 from safeguard.web.partners import codes
 from safeguard.web.partners.models import (
     AccessCode,
@@ -25,7 +26,6 @@ from safeguard.web.partners.models import (
     Sector,
     TrainingSession,
 )
-from safeguard.web.safeguarding.models import Area
 from safeguard.web.safeguarding.reference import load_reference_data
 
 from ..base import WebTestCase

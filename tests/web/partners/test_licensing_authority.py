@@ -7,9 +7,9 @@ from __future__ import annotations
 from django.test import Client
 
 from safeguard.web.accounts.models import Agency, AgencyKind, Role
+from safeguard.web.core.policy import may_open
 from safeguard.web.partners import codes
 from safeguard.web.partners.models import AccessCode, ConcernReport
-from safeguard.web.policy import may_open
 
 from ..base import make_user
 from .base import PartnersTestCase, make_business

@@ -34,14 +34,6 @@ class QueueTests(PartnersTestCase):
         self.report = self.make_report()
         self.url = f"/partners/concerns/{self.report.pk}/"
 
-    def justify(self) -> None:
-        response = self.client.get(self.url)
-        self.assertContains(response, "Why do you need to open this record?")
-        self.assertNotContains(response, "REPORT-MARKER")
-        target = response.context["form"]["target"].value()
-        self.client.post("/audit/justify/", {"target": target, "next": self.url,
-                                             "justification": REASON})
-
     def test_the_queue_is_for_police_only(self) -> None:
         self.login(self.alice)
         response = self.client.get("/partners/concerns/")
@@ -70,7 +62,10 @@ class QueueTests(PartnersTestCase):
 
     def test_the_reason_is_asked_before_it_opens(self) -> None:
         self.login(self.alice)
-        self.justify()
+        prompt = self.client.get(self.url)
+        self.assertContains(prompt, "Why do you need to open this record?")
+        self.assertNotContains(prompt, "REPORT-MARKER")
+        self.justify_through_form(self.url, REASON)
         response = self.client.get(self.url)
         self.assertContains(response, "REPORT-MARKER")
         event = self.assertAudited("view", self.report, actor=self.alice)
@@ -80,14 +75,14 @@ class QueueTests(PartnersTestCase):
         self.report.what_happened = "<script>alert('x')</script> seen"
         self.report.save(update_fields=["what_happened"])
         self.login(self.alice)
-        self.justify()
+        self.justify_through_form(self.url, REASON)
         response = self.client.get(self.url)
         self.assertNotContains(response, "<script>alert")
         self.assertContains(response, "&lt;script&gt;")
 
     def test_an_officer_links_a_child_an_adult_and_a_place(self) -> None:
         self.login(self.alice)
-        self.justify()
+        self.justify_through_form(self.url, REASON)
         found = self.client.get(self.url + "?child-q=queuechild")
         self.assertContains(found, "Ava Queuechild")
         self.assertNotContains(found, "Hidden Queuechild")

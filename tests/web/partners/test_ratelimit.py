@@ -8,8 +8,8 @@ import threading
 import pytest
 from django.db import connection
 
-from safeguard.web.partners import ratelimit
-from safeguard.web.partners.models import RateCount
+from safeguard.web.core import ratelimit
+from safeguard.web.core.models import RateCount
 
 
 @pytest.mark.django_db

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from safeguard.web.core.models import Area
 from safeguard.web.partners.coverage import coverage
 from safeguard.web.partners.models import Attendance, Business, Sector, TrainingSession
-from safeguard.web.safeguarding.models import Area
 
 from .base import TODAY, PartnersTestCase, make_business
 

@@ -5,7 +5,7 @@ from django.shortcuts import redirect
 from safeguard.web import audit
 from safeguard.web.accounts.models import Role
 from safeguard.web.audit.models import Action
-from safeguard.web.policy import get_object_for, visible_to
+from safeguard.web.core.policy import get_object_for, visible_to
 
 from .models import CaseNote
 

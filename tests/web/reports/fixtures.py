@@ -13,6 +13,7 @@ from typing import Any
 from django.utils import timezone
 
 from safeguard.web.accounts.models import Agency, User
+from safeguard.web.core.models import Area
 from safeguard.web.partners.models import (
     Attendance,
     Business,
@@ -24,7 +25,6 @@ from safeguard.web.partners.models import (
 )
 from safeguard.web.safeguarding.models import (
     AdultOfConcern,
-    Area,
     Arrest,
     Child,
     InterviewStatus,

@@ -11,7 +11,8 @@ from django.test import override_settings
 
 from safeguard.web.accounts.models import Agency, AgencyKind, Role
 
-from ..base import browser_sign_in, make_user
+from ..base import make_user
+from ..browser import browser_sign_in, csp_watch
 from .fixtures import World
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,9 +27,7 @@ def test_an_analyst_reads_the_dashboard_and_downloads_the_report(live_server: An
     officer = make_user("olive", police, Role.INVESTIGATOR)
     World(police, council, officer)
     make_user("ana", police, Role.ANALYST)  # exact figures are the police's (views.py)
-    violations: list[str] = []
-    page.on("console", lambda message: violations.append(message.text)
-            if "Content Security Policy" in message.text else None)
+    violations = csp_watch(page)
     base = live_server.url
     browser_sign_in(page, base, "ana")
 

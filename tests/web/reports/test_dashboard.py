@@ -9,7 +9,7 @@ import re
 from datetime import date
 
 from safeguard.web.accounts.models import Role
-from safeguard.web.reports.periods import Period
+from safeguard.web.statistics.periods import Period
 
 from ..base import WebTestCase, make_user
 from .fixtures import World

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.urls import get_resolver
 
-from safeguard.web.reports.figures import MEASURES
+from safeguard.web.statistics.figures import MEASURES
 
 DOCS = Path(__file__).resolve().parents[3] / "docs"
 

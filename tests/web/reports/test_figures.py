@@ -10,11 +10,11 @@ from unittest import mock
 from django.utils import timezone
 
 from safeguard.web.accounts.models import Role
-from safeguard.web.reports import sources
-from safeguard.web.reports.figures import MEASURES, compute
-from safeguard.web.reports.periods import Period
-from safeguard.web.reports.publication import publish
-from safeguard.web.reports.suppression import SMALL
+from safeguard.web.statistics import sources
+from safeguard.web.statistics.figures import MEASURES, compute
+from safeguard.web.statistics.periods import Period
+from safeguard.web.statistics.publication import publish
+from safeguard.web.statistics.suppression import SMALL
 
 from ..base import WebTestCase, make_user
 from .fixtures import EXPECTED, World
@@ -55,12 +55,8 @@ class FigureTests(WebTestCase):
                           if n}, {"S": 1, "T": 1})
 
     def test_exhibits_triaged_when_investigations_is_installed(self) -> None:
-        from safeguard.web.investigations.models import (
-            Exhibit,
-            Investigation,
-            JobStatus,
-            TriageJob,
-        )
+        from safeguard.web.investigations.models import Exhibit, Investigation
+        from safeguard.web.triage_runs.models import JobStatus, TriageJob
 
         case = Investigation.objects.create(owning_agency=self.owner_agency,
                                             reference="INV-1", title="Synthetic",
@@ -87,13 +83,9 @@ class FigureTests(WebTestCase):
     def test_images_graded_when_review_is_installed(self) -> None:
         if sources.images_graded(Q1) is None:
             self.skipTest("the review app is absent or not in the expected form")
-        from safeguard.web.investigations.models import (
-            Exhibit,
-            FileRecord,
-            Investigation,
-            TriageJob,
-        )
+        from safeguard.web.investigations.models import Exhibit, Investigation
         from safeguard.web.review.models import ReviewItem
+        from safeguard.web.triage_runs.models import FileRecord, TriageJob
 
         case = Investigation.objects.create(owning_agency=self.owner_agency,
                                             reference="INV-2", title="Synthetic",
@@ -118,7 +110,7 @@ class FigureTests(WebTestCase):
         with mock.patch.object(sources, "installed", return_value=False):
             figures = compute(Q1)
             self.assertFalse(figures["exhibits_triaged"].available)
-            self.assertIn("investigations app is not installed", figures["exhibits_triaged"].note)
+            self.assertIn("triage runs app is not installed", figures["exhibits_triaged"].note)
             self.assertFalse(figures["images_graded"].available)
             self.assertEqual(figures["referrals"].total, 2)
             pub = publish(figures, compute(Q1.previous()), suppress=True)

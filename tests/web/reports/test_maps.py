@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from safeguard.web.env import SettingError
-from safeguard.web.reports import maps
-from safeguard.web.reports.charts import Bar, bars
-from safeguard.web.reports.choropleth import (
+from safeguard.web.statistics import maps
+from safeguard.web.statistics.charts import Bar, bars
+from safeguard.web.statistics.choropleth import (
     COLOURS,
     MapValue,
     class_of,

@@ -2,7 +2,7 @@
 
 from PIL import ImageFile
 
-from safeguard.web.reports.pdf import html_to_pdf
+from safeguard.web.statistics.pdf import html_to_pdf
 
 
 def test_rendering_a_pdf_leaves_truncated_pictures_refused():

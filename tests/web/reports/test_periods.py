@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from safeguard.web.reports.periods import Period, PeriodError, last_quarter, parse
+from safeguard.web.statistics.periods import Period, PeriodError, last_quarter, parse
 
 
 def test_a_quarter_is_compared_with_the_quarter_before() -> None:

@@ -14,8 +14,8 @@ from PIL import Image
 
 from safeguard.cli import main
 from safeguard.web.accounts.models import Role
-from safeguard.web.reports import pdf
-from safeguard.web.reports.committee import build, render_html
+from safeguard.web.statistics import pdf
+from safeguard.web.statistics.committee import build, render_html
 
 from ..base import WebTestCase, make_user
 from .fixtures import World
@@ -101,8 +101,8 @@ class CommitteeReportTests(WebTestCase):
         self.assertNotIn('<td class="num">2</td>', html)
 
     def test_the_map_attribution_is_said_once_and_nothing_is_drawn_for_nothing(self) -> None:
-        from safeguard.web.reports.committee import CHART_MEASURES, MAP_MEASURES
-        from safeguard.web.reports.pictures import anything_shown
+        from safeguard.web.statistics.committee import CHART_MEASURES, MAP_MEASURES
+        from safeguard.web.statistics.pictures import anything_shown
 
         pub = build(Q1)
         html = render_html(pub)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 import random
 
-from safeguard.web.reports.suppression import (
+from safeguard.web.statistics.suppression import (
     SMALL,
     WITHHELD,
     Cell,

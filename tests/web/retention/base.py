@@ -20,13 +20,14 @@ from django.test import override_settings
 from django.utils import timezone
 
 from safeguard.web.accounts.models import Agency, Role, User
+from safeguard.web.core.clock import today
+from safeguard.web.core.models import Area
 from safeguard.web.intelligence.models import Subject
 from safeguard.web.partners.models import ConcernReport, ConcernStatus
 from safeguard.web.retention.conf import retention_schedule
 from safeguard.web.retention.decisions import due_records
 from safeguard.web.retention.kinds import KINDS
-from safeguard.web.safeguarding.clock import today
-from safeguard.web.safeguarding.models import Area, Child
+from safeguard.web.safeguarding.models import Child
 from safeguard.web.safeguarding.reference import load_reference_data
 
 from ..base import WebTestCase, make_user

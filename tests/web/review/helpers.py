@@ -29,15 +29,10 @@ from django.test import override_settings
 
 from safeguard.demo.media import encode, picture_bytes, synthetic_clip, synthetic_picture
 from safeguard.web.accounts.models import Role, User
-from safeguard.web.investigations.models import (
-    Exhibit,
-    ExhibitType,
-    FileRecord,
-    Investigation,
-    TriageJob,
-)
+from safeguard.web.investigations.models import Exhibit, ExhibitType, Investigation
+from safeguard.web.review.image_queue import ensure_items
 from safeguard.web.review.models import ReviewItem
-from safeguard.web.review.queue import ensure_items
+from safeguard.web.triage_runs.models import FileRecord, TriageJob
 
 from ..base import make_user
 from ..investigations.helpers import EVIDENCE_ROOT, REASON, CaseTestCase, finished_job, row

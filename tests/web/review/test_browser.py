@@ -6,38 +6,27 @@ the content security policy."""
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.test import override_settings
 from django.utils import timezone
 
-from safeguard.web.accounts import totp
 from safeguard.web.accounts.models import Role
 from safeguard.web.review.models import Grade, ReviewItem
 
-from ..base import PASSWORD, make_user
-from ..investigations.helpers import EVIDENCE_ROOT
+from ..base import make_user
+from ..browser import browser_sign_in, csp_watch, justify
 from .helpers import exhibit_to_review, write_evidence
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_reviewer_grades_a_group_by_keyboard_and_sees_the_counts(
-    one_request_at_a_time: Any, page: Any
+    one_request_at_a_time: Any, page: Any, evidence_folder: Path
 ) -> None:
-    live_server = one_request_at_a_time
-    EVIDENCE_ROOT.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix="review-browser-", dir=EVIDENCE_ROOT))
-    try:
-        write_evidence(folder)
-        with override_settings(EVIDENCE_ROOTS=[str(EVIDENCE_ROOT)]):
-            run_in_browser(live_server.url, page, folder)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    write_evidence(evidence_folder)
+    run_in_browser(one_request_at_a_time.url, page, evidence_folder)
 
 
 def run_in_browser(url: str, page: Any, folder: Path) -> None:
@@ -51,24 +40,12 @@ def run_in_browser(url: str, page: Any, folder: Path) -> None:
         for item in group:
             Grade.objects.create(item=item, job=job, grader=other, category="B",
                                  via_group=True, at=timezone.now())
-    violations: list[str] = []
-    page.on("console", lambda message: violations.append(message.text)
-            if "Content Security Policy" in message.text else None)
+    violations = csp_watch(page)
 
-    page.goto(f"{url}/accounts/login/")
-    page.fill("input[name=username]", "dora")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/accounts/login/code/")
-    device = totp.confirmed_device(dora)
-    assert device is not None
-    page.fill("input[name=code]", totp.current_code(device))
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{url}/")
+    browser_sign_in(page, url, dora.username)
 
     page.goto(f"{url}/investigations/exhibits/{exhibit.pk}/")
-    page.fill("textarea[name=justification]", "Grading new images for the CAID submission")
-    page.click("#justification button[type=submit]")
+    justify(page, "Grading new images for the CAID submission")
     page.wait_for_selector("#review-panel")
     graded_b = '#review-counts tr[data-category="B"] .graded-images'
     assert page.locator(graded_b).inner_text() == "0"

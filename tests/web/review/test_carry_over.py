@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from safeguard.web.investigations.models import Exhibit, ExhibitType, TriageJob
+from safeguard.web.investigations.models import Exhibit, ExhibitType
 from safeguard.web.review.corrections import correct
+from safeguard.web.review.image_queue import ensure_items
 from safeguard.web.review.models import Correction, Grade, ReviewItem
-from safeguard.web.review.queue import ensure_items
+from safeguard.web.triage_runs.models import TriageJob
 
 from ..investigations.helpers import finished_job
 from .helpers import ReviewTestCase, review_rows

@@ -90,7 +90,7 @@ class CorrectionTests(ReviewTestCase):
 
 class CopiesCorrectionTests(ReviewTestCase):
     def test_every_exact_copy_in_the_triage_is_corrected_and_exported_once(self) -> None:
-        from safeguard.web.investigations.models import FileRecord
+        from safeguard.web.triage_runs.models import FileRecord
 
         drawing = self.item("/Pictures/drawing.png")
         record = FileRecord.objects.get(pk=drawing.file_id)

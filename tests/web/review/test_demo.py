@@ -15,10 +15,10 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from safeguard.web.accounts import totp
 from safeguard.web.accounts.models import User
 from safeguard.web.audit.events import JUSTIFIED_SESSION_KEY, object_key
-from safeguard.web.demo import seed_web_demo
 from safeguard.web.investigations.models import Exhibit
 from safeguard.web.middleware import LAST_ACTIVITY_KEY
 from safeguard.web.review.models import ReviewItem
+from safeguard.web.triage_runs.demo import seed_web_demo
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 

@@ -9,10 +9,10 @@ from typing import Any
 from django.db import transaction
 from django.test import override_settings
 
-from safeguard.web.investigations.models import FileRecord
+from safeguard.web.review.image_queue import ensure_items
 from safeguard.web.review.models import Grade, ReviewItem, Settlement
-from safeguard.web.review.queue import ensure_items
 from safeguard.web.review.settlement import settle
+from safeguard.web.triage_runs.models import FileRecord
 
 from ..investigations.helpers import finished_job
 from .helpers import ReviewTestCase, review_rows

@@ -8,9 +8,9 @@ import re
 from django.test import override_settings
 
 from safeguard.web.investigations.models import Exhibit, ExhibitType
+from safeguard.web.review.image_queue import ensure_items, lead_page
 from safeguard.web.review.models import ReviewItem, ReviewQueue
 from safeguard.web.review.ordering import score
-from safeguard.web.review.queue import ensure_items, lead_page
 
 from ..investigations.helpers import finished_job, many_rows
 from .helpers import ReviewTestCase

@@ -18,11 +18,9 @@ from django.db import models
 from django.utils import timezone
 
 from safeguard.web.accounts.models import Agency, User
-from safeguard.web.audit.events import JUSTIFIED_SESSION_KEY, object_key
-from safeguard.web.core.models import Share
+from safeguard.web.core.models import Area, Share
 from safeguard.web.safeguarding.models import (
     AdultOfConcern,
-    Area,
     Child,
     Concern,
     FgmDetail,
@@ -134,14 +132,6 @@ class RegisterTestCase(WebTestCase):
         for obj in (self.child, self.adult, self.assessment, self.episode, self.concern,
                     self.referral, self.notice, self.panel):
             self.share_with(obj, agency)
-
-    def justify(self, obj: models.Model, text: str = "Strategy meeting preparation") -> None:
-        """The reason in force for `obj` in this session (as audit.justify leaves it)."""
-        session = self.client.session
-        justified = session.get(JUSTIFIED_SESSION_KEY, {})
-        justified[object_key(obj)] = {"at": timezone.now().isoformat(), "text": text}
-        session[JUSTIFIED_SESSION_KEY] = justified
-        session.save()
 
     def shares_of(self, obj: models.Model) -> models.QuerySet[Share]:
         return Share.objects.filter(content_type=ContentType.objects.get_for_model(obj),

@@ -14,19 +14,14 @@ from safeguard.web.audit.models import Action, AuditEvent
 from safeguard.web.safeguarding.models import Child, MissingEpisode, RiskAssessment
 from safeguard.web.safeguarding.reference import load_reference_data
 
-from ..base import browser_sign_in, make_user
+from ..base import make_user
+from ..browser import browser_sign_in, csp_watch, justify
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 NOW = "2026-03-03T10:00:00+00:00"
 LATER = "2026-03-06T09:30:00+00:00"  # 72 hours after a return at 09:00 on 3 March, and more
-
-
-
-
-def justify(page: Any) -> None:
-    page.fill("textarea[name=justification]", "Recording a new referral from the school")
-    page.click("#justification button[type=submit]")
+REASON = "Recording a new referral from the school"
 
 
 @override_settings(SAFEGUARDING_NOW=NOW)
@@ -35,9 +30,7 @@ def test_a_child_a_screening_with_an_override_and_an_overdue_interview(
     load_reference_data()
     police = Agency.objects.create(name="Staffordshire Police (test)", kind=AgencyKind.POLICE)
     make_user("alice", police, Role.INVESTIGATOR)
-    violations: list[str] = []
-    page.on("console", lambda message: violations.append(message.text)
-            if "Content Security Policy" in message.text else None)
+    violations = csp_watch(page)
     base = live_server.url
     browser_sign_in(page, base, "alice")
 
@@ -54,7 +47,7 @@ def test_a_child_a_screening_with_an_override_and_an_overdue_interview(
     page.select_option("#id_legal_status", "care_order")
     page.select_option("#id_placement", "residential")
     page.click("button[type=submit]:has-text('Save')")
-    justify(page)
+    justify(page, REASON)
     page.wait_for_selector("h1:has-text('Poppy Synthetic')")
     assert "14 years old" in page.locator("p.lead").inner_text()
     child = Child.objects.get(last_name="Synthetic")

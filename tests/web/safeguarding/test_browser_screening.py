@@ -12,8 +12,8 @@ import pytest
 from django.test import override_settings
 
 from safeguard.web.accounts.models import Agency, AgencyKind, Role
+from safeguard.web.core.models import Area
 from safeguard.web.safeguarding.models import (
-    Area,
     Child,
     LegalStatus,
     LegalStatusChange,
@@ -22,7 +22,8 @@ from safeguard.web.safeguarding.models import (
 )
 from safeguard.web.safeguarding.reference import load_reference_data
 
-from ..base import browser_sign_in, make_user
+from ..base import make_user
+from ..browser import browser_sign_in, csp_watch, justify
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,15 +43,12 @@ def test_a_12_year_old_with_an_sti_is_high_with_the_required_action(
         placement=Placement.RESIDENTIAL)
     LegalStatusChange.objects.create(child=child, status=child.legal_status,
                                      since=date(2024, 1, 1))
-    violations: list[str] = []
-    page.on("console", lambda message: violations.append(message.text)
-            if "Content Security Policy" in message.text else None)
+    violations = csp_watch(page)
     base = live_server.url
     browser_sign_in(page, base, "alice")
 
     page.goto(f"{base}/safeguarding/children/{child.pk}/")
-    page.fill("textarea[name=justification]", "Screening after a health appointment")
-    page.click("#justification button[type=submit]")
+    justify(page, "Screening after a health appointment")
     page.click("text=New screening: CSE screening tool")
     # The placement suggests an indicator; it is shown, not ticked.
     suggested = page.locator("label:has(input[value=residential-care]) .badge.suggested")

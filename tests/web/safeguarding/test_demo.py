@@ -50,7 +50,7 @@ def test_it_seeds_the_register_quickly_and_plausibly() -> None:
     for child in children:
         times = list(MissingEpisode.objects.filter(child=child).values_list("reported_at",
                                                                             flat=True))
-        from safeguard.web.safeguarding.clock import now
+        from safeguard.web.core.clock import now
 
         repeat += is_repeat_missing(times, now(), 3, 90)
     assert repeat >= 5

@@ -10,8 +10,6 @@ from django.test import override_settings
 
 from safeguard.web.accounts.models import AgencyKind
 from safeguard.web.audit.models import Action
-from safeguard.web.reports.figures import compute
-from safeguard.web.reports.periods import Period
 from safeguard.web.safeguarding.models import (
     Child,
     LegalStatus,
@@ -23,6 +21,8 @@ from safeguard.web.safeguarding.models import (
     WarningNotice,
 )
 from safeguard.web.safeguarding.rules import NoticeBasis
+from safeguard.web.statistics.figures import compute
+from safeguard.web.statistics.periods import Period
 
 from .base import NOW, RegisterTestCase, make_child
 

@@ -7,7 +7,8 @@ from datetime import date
 from django.test import override_settings
 
 from safeguard.web.audit.models import Action
-from safeguard.web.safeguarding.models import Area, MissingEpisode, RiskAssessment
+from safeguard.web.core.models import Area
+from safeguard.web.safeguarding.models import MissingEpisode, RiskAssessment
 
 from .base import NOW, RegisterTestCase, aware, make_child
 

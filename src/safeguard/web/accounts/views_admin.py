@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ..audit.events import record
 from ..audit.models import Action
 from ..core.params import record_id
-from ..policy import (
+from ..core.policy import (
     get_user_for_admin,
     manageable_users,
     require_administrator,

@@ -35,8 +35,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from ..audit.context import client_ip
 from ..audit.events import record, record_anonymous
 from ..audit.models import Action
+from ..core.policy import signed_in_user
 from ..middleware import LAST_ACTIVITY_KEY, SIGNED_IN_AT_KEY
-from ..policy import signed_in_user
 from . import totp
 from .forms import CodeForm, LoginForm
 from .lockout import lockout_response
@@ -65,14 +65,14 @@ def _safe_next(request: HttpRequest, url: str | None) -> str:
 
 
 def _address_throttled(request: HttpRequest) -> bool:
-    from ..partners.ratelimit import peek
+    from ..core.ratelimit import peek
 
     limit = settings.SIGNIN_FAILURES_PER_ADDRESS
     return peek("sign-in-failures", client_ip(request), ADDRESS_WINDOW) >= limit
 
 
 def _count_address_failure(request: HttpRequest) -> None:
-    from ..partners.ratelimit import hit
+    from ..core.ratelimit import hit
 
     hit("sign-in-failures", client_ip(request), settings.SIGNIN_FAILURES_PER_ADDRESS,
         ADDRESS_WINDOW)

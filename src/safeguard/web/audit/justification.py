@@ -100,7 +100,7 @@ def justify(request: HttpRequest) -> HttpResponse:
 
 
 def _target_object(request: HttpRequest, target: str) -> models.Model:
-    from ..policy import NoAccess, get_object_for
+    from ..core.policy import NoAccess, get_object_for
 
     try:
         label, pk = signing.loads(target, salt=SIGNING_SALT)

@@ -27,7 +27,7 @@ class AccessDeniedMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> None:
-        from ..policy import NOT_FOUND_OR_NO_ACCESS, Forbidden, NoAccess
+        from ..core.policy import NOT_FOUND_OR_NO_ACCESS, Forbidden, NoAccess
         from .events import Ref, record
 
         if isinstance(exception, NoAccess | Forbidden):

@@ -43,6 +43,29 @@ class Action(models.TextChoices):
     ACCESS_DENIED = "access_denied", "Access denied"
 
 
+# Record types that moved to another app: the events written before the move name them
+# by their old type, which the chain forbids rewriting. Access logs and the audit list's
+# redaction read both names (core.policy.readable_labels).
+MOVED_TYPES = {
+    "investigations.triagejob": "triage_runs.triagejob",
+    "investigations.triagesummary": "triage_runs.triagesummary",
+    "investigations.filerecord": "triage_runs.filerecord",
+    "investigations.triagewarningrow": "triage_runs.triagewarningrow",
+    "safeguarding.area": "core.area",
+    "partners.ratecount": "core.ratecount",
+}
+
+
+def current_type(object_type: str) -> str:
+    """An event's object type as the record's model is named now."""
+    return MOVED_TYPES.get(object_type, object_type)
+
+
+def all_types(label: str) -> list[str]:
+    """A model's label and the older names its events may carry."""
+    return [label, *(old for old, new in MOVED_TYPES.items() if new == label)]
+
+
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("audit events cannot be updated")
@@ -54,7 +77,8 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
         raise AppendOnlyError("audit events cannot be deleted")
 
     def for_object(self, obj: models.Model) -> AuditEventQuerySet:
-        return self.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+        return self.filter(object_type__in=all_types(obj._meta.label_lower),
+                           object_id=str(obj.pk))
 
 
 class AuditEvent(models.Model):

@@ -25,7 +25,7 @@ def access_log_url(obj: AgencyOwned) -> str:
 
 def _name_only_readable(user: User, events: Sequence[AuditEvent]) -> None:
     """Blank the label of every event whose record the viewer may not read."""
-    from ..policy import readable_labels
+    from ..core.policy import readable_labels
 
     readable = readable_labels(user, events)
     for event in events:
@@ -34,7 +34,7 @@ def _name_only_readable(user: User, events: Sequence[AuditEvent]) -> None:
 
 
 def access_log(request: HttpRequest, model: str, pk: str) -> HttpResponse:
-    from ..policy import NoAccess, get_object_for
+    from ..core.policy import NoAccess, get_object_for
 
     try:
         model_class = apps.get_model(model)
@@ -53,7 +53,7 @@ def access_log(request: HttpRequest, model: str, pk: str) -> HttpResponse:
 
 def event_list(request: HttpRequest) -> HttpResponse:
     """Recent events of the user's agency (every agency for a platform administrator)."""
-    from ..policy import require_section
+    from ..core.policy import require_section
 
     user = require_section(request, "audit")
     events = AuditEvent.objects.select_related("actor", "agency").order_by("-sequence")

@@ -16,7 +16,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         isinstance(user, User) and user.is_authenticated and is_verified and is_verified()
     )
     member = user if signed_in and isinstance(user, User) else None
-    from ..policy import SECTIONS, may_open
+    from .policy import SECTIONS, may_open
 
     return {
         # Which sections the home page offers: the access policy's one rule.

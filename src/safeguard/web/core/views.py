@@ -9,7 +9,7 @@ from django.shortcuts import render
 
 from ..audit.events import record, record_anonymous
 from ..audit.models import Action
-from ..policy import signed_in_user
+from .policy import signed_in_user
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -2,7 +2,8 @@
 
 - Intelligence is police-only: a user of any other kind of agency gets 403 for every
   page, recorded as access_denied, without any record being looked up (the platform's
-  one rule for sections: policy.SECTIONS). A subject, referral or token belongs to its
+  one rule for sections: core.policy.SECTIONS, and its one police rule,
+  core.policy.is_police). A subject, referral or token belongs to its
   police agency; another force gets 404.
 - Analysts, investigators and supervisors read it and work it (decisions, merges,
   splits, links to the register); analysts and supervisors import; investigators and
@@ -17,10 +18,10 @@ from typing import TypeVar
 
 from django.http import HttpRequest
 
-from ..accounts.models import AgencyKind, Role, User
+from ..accounts.models import Role, User
 from ..audit.events import Ref
 from ..core.models import AgencyOwned
-from ..policy import Forbidden, Need, get_object_for, signed_in_user
+from ..core.policy import Forbidden, Need, get_object_for, is_police, signed_in_user
 
 READ_ROLES = (Role.ANALYST, Role.INVESTIGATOR, Role.SUPERVISOR)
 WORK_ROLES = READ_ROLES
@@ -29,10 +30,6 @@ CASE_ROLES = (Role.INVESTIGATOR, Role.SUPERVISOR)
 TOKEN_ROLES = (Role.SUPERVISOR, Role.ADMINISTRATOR)
 
 Owned = TypeVar("Owned", bound=AgencyOwned)
-
-
-def is_police(user: User) -> bool:
-    return user.agency is not None and user.agency.kind == AgencyKind.POLICE
 
 
 def may_read(user: User) -> bool:

@@ -7,8 +7,8 @@ class IntelligenceConfig(AppConfig):
     verbose_name = "Intelligence"
 
     def ready(self) -> None:
-        from .cases import connect_triage_feed
-        from .scoring import connect_register
+        from .scoring.cases import connect_triage_feed
+        from .scoring.score import connect_register
 
         # Exhibits seized from a subject's suspect, and their finished triage, feed the
         # subject's profile (cases.py): signal receivers, no change to investigations.

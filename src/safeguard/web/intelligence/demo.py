@@ -12,9 +12,10 @@ busier recently) go in through the real imports, so the districts, matching, lin
 counters and score are what the platform computes. A few subjects are linked to adults
 of concern of the safeguarding demo (when it was seeded), and a few decisions recorded.
 
-Deterministic: a fixed seed, times placed relative to the intelligence clock (the hour),
+Deterministic: a fixed seed, times placed relative to the platform's clock (the hour),
 so that the live picture always has someone in the last hour. A second run finds the
-demo referrals and changes nothing.
+demo referrals and changes nothing (core.demo.DemoBuilder, the pattern every app's demo
+follows; this one is not one transaction, since it goes through the real imports).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import random
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -30,16 +31,24 @@ from typing import Any
 from django.db import transaction
 
 from ..accounts.models import Agency, Role, User
+from ..core.demo import SEEDED_BY, DemoBuilder, DemoSummary
 from ..demo import require_demo_mode, seed
 from ..safeguarding.models import AdultOfConcern, LinkedPerson
-from .auditing import Actor, record
-from .clock import now
 from .conf import hashset_root
-from .models import Channel, Decision, DecisionKind, Referral, Subject, SubjectStatus
-from .referral_import import import_referrals
-from .scoring import rescore_ids
-from .sighting_import import import_text
-from .stats import hour_of
+from .intake.auditing import Actor, record
+from .intake.referral_import import import_referrals
+from .intake.sighting_import import import_text
+from .models import (
+    Channel,
+    Decision,
+    DecisionKind,
+    Referral,
+    Sighting,
+    Subject,
+    SubjectStatus,
+)
+from .scoring.score import rescore_ids
+from .scoring.stats import hour_of
 
 SEED = 20260306
 POLICE = "Staffordshire Police (demo)"
@@ -60,15 +69,9 @@ POSTCODES = ("ST1 4AA", "ST4 2BB", "ST5 1CC", "ST16 2DD", "WS11 1EE", "DE14 3FF"
              "B79 7HH", "ST13 5JJ", "WV8 1KK")
 
 
-@dataclass
-class Summary:
-    created: bool
-    counts: Counter[str] = field(default_factory=Counter)
-
-    def __str__(self) -> str:
-        what = ", ".join(f"{n} {kind}" for kind, n in sorted(self.counts.items()))
-        return ("Seeded the intelligence demo: " if self.created
-                else "The intelligence demo was already seeded: ") + what
+class IntelligenceSummary(DemoSummary):
+    SEEDED = "Seeded the intelligence demo: "
+    ALREADY = "The intelligence demo was already seeded: "
 
 
 @dataclass
@@ -206,28 +209,59 @@ def _iso(moment: datetime) -> str:
     return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def seed_intelligence_demo() -> Summary:
+def seed_intelligence_demo() -> DemoSummary:
     """Create the intelligence demo (demo mode only); a second call changes nothing."""
     require_demo_mode()
     seed()
-    police = Agency.objects.get(name=POLICE)
-    if Referral.objects.filter(owning_agency=police, report_id__startswith=PREFIX).exists():
-        return Summary(False, _counts(police))
-    ensure_hashset()
-    rng = random.Random(SEED)
-    moment = now()
-    people = _people(rng)
-    actor = Actor(police, name="demo seed")
-    result = import_referrals(actor, _referrals(people, rng, moment), channel=Channel.FILE)
-    if result.invalid:
-        raise RuntimeError(f"demo referrals refused: {result.errors[:3]}")
-    import_text(actor, _sightings(people, rng, moment), "demo-monitor.csv",
-                source="Peer-to-peer monitor (demo)")
-    _finish(police, rng)
-    return Summary(True, _counts(police))
+    return IntelligenceDemo.seed()
 
 
-def _finish(police: Agency, rng: random.Random) -> None:
+def _police() -> Agency:
+    return Agency.objects.get(name=POLICE)
+
+
+class IntelligenceDemo(DemoBuilder):
+    NAME = "intelligence demo"
+    SEED = SEED
+    SUMMARY = IntelligenceSummary
+    # Through the real imports, which commit batch by batch as they do for a force.
+    ATOMIC = False
+
+    @classmethod
+    def existing(cls) -> bool:
+        return Referral.objects.filter(owning_agency=_police(),
+                                       report_id__startswith=PREFIX).exists()
+
+    @classmethod
+    def counts(cls) -> Counter[str]:
+        police = _police()
+        return Counter({
+            "referrals": Referral.objects.filter(owning_agency=police).count(),
+            "sightings": Sighting.objects.filter(agency=police).count(),
+            "subjects": Subject.objects.filter(owning_agency=police).exclude(
+                status=SubjectStatus.MERGED).count(),
+        })
+
+    def build(self) -> None:
+        police = _police()
+        ensure_hashset()
+        people = _people(self.rng)
+        actor = Actor(police, name=SEEDED_BY)
+        result = import_referrals(actor, _referrals(people, self.rng, self.now),
+                                  channel=Channel.FILE)
+        if result.invalid:
+            raise RuntimeError(f"demo referrals refused: {result.errors[:3]}")
+        import_text(actor, _sightings(people, self.rng, self.now), "demo-monitor.csv",
+                    source="Peer-to-peer monitor (demo)")
+        _finish(police)
+
+    def record(self, summary: DemoSummary) -> None:
+        # As an import would: the police agency's, so its supervisors find it.
+        record(Actor(_police(), name=SEEDED_BY), "create", None, seeded=self.NAME,
+               subjects=summary.counts["subjects"])
+
+
+def _finish(police: Agency) -> None:
     """Register links and a few decisions, so that every part of a profile shows."""
     analyst = User.objects.filter(agency=police, role=Role.ANALYST).first()
     subjects = list(Subject.objects.filter(owning_agency=police).exclude(
@@ -253,17 +287,3 @@ def _finish(police: Agency, rng: random.Random) -> None:
                                   DecisionKind.NO_FURTHER_ACTION: SubjectStatus.NO_FURTHER_ACTION,
                                   DecisionKind.REFER: SubjectStatus.REFERRED}[kind]
                 subject.save(update_fields=["status"])
-        record(Actor(police, name="demo seed"), "create", None, seeded="intelligence demo",
-               subjects=len(subjects))
-    del rng
-
-
-def _counts(police: Agency) -> Counter[str]:
-    from .models import Sighting
-
-    return Counter({
-        "referrals": Referral.objects.filter(owning_agency=police).count(),
-        "sightings": Sighting.objects.filter(agency=police).count(),
-        "subjects": Subject.objects.filter(owning_agency=police).exclude(
-            status=SubjectStatus.MERGED).count(),
-    })

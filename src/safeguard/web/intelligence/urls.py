@@ -1,13 +1,13 @@
 from django.urls import path
 
-from .views import queue, referrals, subjects, tokens
+from .views import referrals, subjects, tokens, work_queue
 
 app_name = "intelligence"
 
 urlpatterns = [
-    path("", queue.queue, name="queue"),
-    path("live/", queue.live, name="live"),
-    path("live/update/", queue.live_update, name="live_update"),
+    path("", work_queue.work_queue, name="queue"),
+    path("live/", work_queue.live, name="live"),
+    path("live/update/", work_queue.live_update, name="live_update"),
     path("subjects/<int:pk>/", subjects.subject_detail, name="subject_detail"),
     path("subjects/<int:pk>/edit/", subjects.subject_edit, name="subject_edit"),
     path("subjects/<int:pk>/decide/", subjects.subject_decide, name="subject_decide"),

@@ -1,2 +1,3 @@
-"""Investigations: operations, investigations, suspects, exhibits, and the triage of
-exhibits in a background worker with its results imported for browsing (docs/web.md)."""
+"""Investigations: operations, investigations, suspects and exhibits (docs/web.md). The
+triage of an exhibit, its worker and its results are the triage_runs app's, which adds
+its sections to the exhibit page (views/exhibits.py, EXHIBIT_PANELS)."""

@@ -7,14 +7,13 @@ items in one run (DIR/report), this creates, for the demo police force:
 - one synthetic suspect (Faker en_GB, seeded: the same person every time);
 - one exhibit per evidence item: EX-0001 the USB stick (usb-stick.dd), EX-0002 the
   laptop (laptop.E01), EX-0003 the shared folder (shared-folder.zip);
-- for each exhibit a finished TriageJob holding *its* part of the one run: the files.csv
-  rows whose `evidence` column is that item, with the summary counted afresh over those
-  rows by the engine's own SummaryBuilder (so the per-exhibit court figures are exactly
-  what a run over that item alone would report), and the warnings about that item.
-  The three jobs share the run folder DIR/report.
+- and, through triage_runs.demo, for each exhibit a finished TriageJob holding *its*
+  part of the one run (DIR/report).
 
 Idempotent: a second call finds what the first made and re-imports the three jobs'
-results from the report now on disk (the demo rebuilds its evidence each time).
+results from the report now on disk (the demo rebuilds its evidence each time). Unlike
+the register's, partners' and intelligence's demos (core.demo.DemoBuilder: a seeded
+population, made once), this is one fixed case found record by record by its reference.
 """
 
 from __future__ import annotations
@@ -27,28 +26,17 @@ from typing import Any, TypeVar
 from django.db import transaction
 from django.utils import timezone
 
-from safeguard.triage import ExitStatus, PerceptualOptions, read_run
-
 from ..accounts.models import Agency, User
 from ..audit.events import record
 from ..audit.models import Action
+from ..core.demo import SEEDED_BY
 from ..core.models import AgencyOwned
-from .importer import import_run
-from .models import (
-    Exhibit,
-    ExhibitType,
-    Investigation,
-    JobStatus,
-    Operation,
-    Suspect,
-    TriageJob,
-)
+from .models import Exhibit, ExhibitType, Investigation, Operation, Suspect
 
 Owned = TypeVar("Owned", bound=AgencyOwned)
 
 POLICE = "Staffordshire Police (demo)"
 INVESTIGATION_REFERENCE = "DEMO-0001"  # the demo case number (safeguard.demo.case)
-SEEDED_BY = "demo seed"
 
 EXHIBITS = (
     ("EX-0001", "usb-stick.dd", ExhibitType.USB_STICK, "Generic", "16 GB USB stick",
@@ -64,17 +52,14 @@ EXHIBITS = (
 class DemoCase:
     investigation: Investigation
     exhibits: list[Exhibit]
-    jobs: list[TriageJob]
 
 
-def import_demo_case(workdir: Path) -> DemoCase:
+def build_demo_case(workdir: Path) -> DemoCase:
+    """The operation, investigation, suspect and exhibits (their evidence paths in
+    workdir/evidence); found, not made again, on a second call."""
     workdir = workdir.resolve()
-    report_dir = workdir / "report"
-    run = read_run(report_dir)
-    by_name = {Path(item.path).name: item.path for item in run.evidence}
     agency = Agency.objects.get(name=POLICE)
     investigator = User.objects.get(username="police.investigator")
-    examiner = User.objects.get(username="police.examiner")
     supervisor = User.objects.get(username="police.supervisor")
     with transaction.atomic():
         operation = _get_or_create(Operation, dict(owning_agency=agency, reference="OP-LANTERN"),
@@ -99,30 +84,7 @@ def import_demo_case(workdir: Path) -> DemoCase:
             for index, (reference, file_name, kind, make, model, description)
             in enumerate(EXHIBITS, start=1)
         ]
-    jobs = []
-    for exhibit, (_, file_name, *_rest) in zip(exhibits, EXHIBITS, strict=True):
-        job = TriageJob.objects.filter(exhibit=exhibit, out_dir=str(report_dir)).first()
-        if job is None:
-            with transaction.atomic():
-                job = TriageJob.objects.create(
-                    exhibit=exhibit, requested_by=examiner, status=JobStatus.RUNNING,
-                    hashsets=[h.name for h in run.hashsets],
-                    options={"perceptual": True, **PerceptualOptions().to_json()},
-                    out_dir=str(report_dir), started_at=timezone.now(), attempts=1,
-                )
-                record(None, Action.CREATE, job, username=SEEDED_BY, exhibit=exhibit.pk)
-        evidence = by_name.get(file_name)
-        if evidence is None:
-            raise LookupError(f"{report_dir / 'report.json'} has no evidence {file_name}")
-        summary = import_run(job, report_dir, evidence=evidence, run=run)
-        TriageJob.objects.filter(pk=job.pk).update(
-            status=JobStatus.DONE, finished_at=timezone.now(), files_done=summary.files,
-            bytes_done=summary.bytes,
-            exit_status=ExitStatus.WARNINGS if summary.warnings else ExitStatus.OK, error="",
-        )
-        job.refresh_from_db()
-        jobs.append(job)
-    return DemoCase(investigation, exhibits, jobs)
+    return DemoCase(investigation, exhibits)
 
 
 def _get_or_create(kind: type[Owned], lookup: dict[str, Any], **fields: Any) -> Owned:

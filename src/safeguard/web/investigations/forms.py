@@ -9,9 +9,8 @@ from typing import Any
 from django import forms
 from django.db import models
 
-from safeguard.triage import DEFAULT_DISTANCE, PerceptualOptions
-
 from ..accounts.models import Agency, User
+from ..core.forms import DateInput, DateTimeInput
 from .models import (
     Exhibit,
     Investigation,
@@ -19,9 +18,6 @@ from .models import (
     Suspect,
     check_evidence_path,
 )
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 def _officers(agency: Agency) -> models.QuerySet[User]:
@@ -60,7 +56,7 @@ class InvestigationForm(AgencyForm):
         model = Investigation
         fields = ["reference", "title", "operation", "status", "opened_on", "closed_on",
                   "officer_in_charge", "summary"]
-        widgets = {"opened_on": DATE, "closed_on": DATE, "summary": forms.Textarea(
+        widgets = {"opened_on": DateInput(), "closed_on": DateInput(), "summary": forms.Textarea(
             attrs={"rows": 3})}
 
     def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
@@ -82,7 +78,7 @@ class SuspectForm(forms.ModelForm):  # type: ignore[type-arg]
         model = Suspect
         fields = ["name", "date_of_birth", "aliases", "investigations", "notes"]
         widgets = {
-            "date_of_birth": DATE,
+            "date_of_birth": DateInput(),
             "aliases": forms.Textarea(attrs={"rows": 2}),
             "notes": forms.Textarea(attrs={"rows": 3}),
             "investigations": forms.CheckboxSelectMultiple,
@@ -101,7 +97,7 @@ class ExhibitForm(forms.ModelForm):  # type: ignore[type-arg]
         fields = ["reference", "exhibit_type", "description", "make", "model", "serial_number",
                   "seized_from_suspect", "seized_from_place", "seized_at", "seized_by",
                   "evidence_path"]
-        widgets = {"seized_at": DATETIME}
+        widgets = {"seized_at": DateTimeInput()}
         labels = {"seized_from_suspect": "Seized from (person)",
                   "seized_from_place": "Seized from (place)",
                   "evidence_path": "Evidence path on the server"}
@@ -134,57 +130,3 @@ class ExhibitForm(forms.ModelForm):  # type: ignore[type-arg]
         value = str(self.cleaned_data["evidence_path"]).strip()
         check_evidence_path(value)
         return str(Path(value))
-
-
-class RunTriageForm(forms.Form):
-    hashsets = forms.MultipleChoiceField(
-        label="Hash sets", required=False, widget=forms.CheckboxSelectMultiple,
-        help_text="Known-good sets set files aside; known-bad sets give the categories.",
-    )
-    perceptual = forms.BooleanField(
-        label="Perceptual hashing (PDQ, vPDQ): finds altered copies and groups near-duplicates",
-        required=False, initial=True,
-    )
-    pdq_distance = forms.IntegerField(
-        label="Largest PDQ distance that counts as the same picture", min_value=0,
-        max_value=128, initial=DEFAULT_DISTANCE,
-    )
-    dihedral = forms.BooleanField(label="Also match rotated and mirrored copies",
-                                  required=False, initial=True)
-
-    def __init__(self, *args: Any, hashsets: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["hashsets"].choices = hashsets  # type: ignore[attr-defined]
-
-    def job_options(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        chosen = PerceptualOptions(distance=data["pdq_distance"], dihedral=bool(data["dihedral"]))
-        return {"perceptual": bool(data["perceptual"]), **chosen.to_json()}
-
-
-class FileFilterForm(forms.Form):
-    """The files table's filters (GET)."""
-
-    type = forms.ChoiceField(required=False, choices=[("", "Any type")])
-    match = forms.ChoiceField(required=False, choices=[("", "Any match")])
-    category = forms.CharField(required=False, max_length=64)
-    deleted = forms.ChoiceField(required=False, choices=[("", "Deleted or not"),
-                                                         ("yes", "Deleted only"),
-                                                         ("no", "Not deleted")])
-    path = forms.CharField(required=False, max_length=300, label="Path contains")
-    hash = forms.CharField(required=False, max_length=64, label="Hash equals")
-    group = forms.CharField(required=False, max_length=32)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from .models import FileType, MatchKind
-
-        super().__init__(*args, **kwargs)
-        self.fields["type"].choices = [("", "Any type"), *FileType.choices]  # type: ignore[attr-defined]
-        self.fields["match"].choices = [("", "Any match"), *MatchKind.choices]  # type: ignore[attr-defined]
-
-    def clean_hash(self) -> str:
-        value = str(self.cleaned_data.get("hash") or "").strip().lower()
-        if value and (len(value) not in (32, 40, 64)
-                      or any(c not in "0123456789abcdef" for c in value)):
-            raise forms.ValidationError("An MD5 (32), SHA-1 (40) or SHA-256 (64) in hex.")
-        return value

@@ -1,8 +1,11 @@
 from django.urls import path
 
-from .views import cases, exhibits, files, jobs, sharing, suspects
+from .views import cases, exhibits, sharing, suspects
 
 app_name = "investigations"
+
+# A triage run's pages (exhibits/<pk>/triage/, jobs/...) are under this prefix too:
+# triage_runs/urls.py.
 
 urlpatterns = [
     path("", cases.investigation_list, name="investigation_list"),
@@ -21,11 +24,6 @@ urlpatterns = [
     path("exhibits/", exhibits.exhibit_list, name="exhibit_list"),
     path("exhibits/<int:pk>/", exhibits.exhibit_detail, name="exhibit_detail"),
     path("exhibits/<int:pk>/edit/", exhibits.exhibit_edit, name="exhibit_edit"),
-    path("exhibits/<int:pk>/triage/", exhibits.exhibit_triage, name="exhibit_triage"),
-    path("jobs/<int:pk>/", jobs.job_detail, name="job_detail"),
-    path("jobs/<int:pk>/progress.json", jobs.job_progress, name="job_progress"),
-    path("jobs/<int:pk>/cancel/", jobs.job_cancel, name="job_cancel"),
-    path("jobs/<int:pk>/files/", files.job_files, name="job_files"),
     path("share/<str:kind>/<int:pk>/", sharing.PAGES.shares, name="shares"),
     path("share/<str:kind>/<int:pk>/<int:share_pk>/revoke/", sharing.PAGES.unshare,
          name="unshare"),

@@ -1,7 +1,7 @@
 """Who may do what with partners' records, on top of safeguard.web.policy.
 
 - Businesses and training sessions belong to the agency whose user recorded them
-  (policy: the owner reads and writes, a partner with a share reads, others get 404).
+  (core.policy: the owner reads and writes, a partner with a share reads, others get 404).
   READ_ROLES open them, WRITE_ROLES record and change them.
 - Concern reports are police-only: the queue and every report page answer only users of
   a police agency (others: 403 on the queue, 404 on a report, as for any record not
@@ -17,20 +17,25 @@ from django.http import HttpRequest
 from ..accounts.models import Agency, AgencyKind, Role, User
 from ..audit.events import Ref
 from ..core.models import AgencyOwned
-from ..policy import Forbidden, Need, NoAccess, get_object_for, require_section, signed_in_user
+from ..core.policy import (
+    Forbidden,
+    Need,
+    NoAccess,
+    get_object_for,
+    is_police,
+    is_police_agency,
+    require_section,
+    section_roles,
+    signed_in_user,
+)
 from .models import ConcernReport
 
 Owned = TypeVar("Owned", bound=AgencyOwned)
 
-READ_ROLES = (Role.PRACTITIONER, Role.SUPERVISOR, Role.INVESTIGATOR, Role.ANALYST)
+READ_ROLES = section_roles("partners")
 WRITE_ROLES = (Role.PRACTITIONER, Role.SUPERVISOR, Role.INVESTIGATOR)
-QUEUE_READ_ROLES = (Role.PRACTITIONER, Role.SUPERVISOR, Role.INVESTIGATOR, Role.ANALYST)
-QUEUE_WRITE_ROLES = (Role.PRACTITIONER, Role.SUPERVISOR, Role.INVESTIGATOR)
-
-
-def is_police(user: User) -> bool:
-    agency = user.agency
-    return agency is not None and agency.active and agency.kind == AgencyKind.POLICE
+QUEUE_READ_ROLES = READ_ROLES
+QUEUE_WRITE_ROLES = WRITE_ROLES
 
 
 def require_reader(request: HttpRequest) -> User:
@@ -75,7 +80,6 @@ def open_concern(request: HttpRequest, pk: int | str, need: Need = "read") -> Co
 def receiving_agency(business_owner: Agency | None) -> Agency | None:
     """The police agency a concern report goes to: the business's own agency when it is
     a police agency, else the force (the oldest active police agency on the platform)."""
-    if (business_owner is not None and business_owner.active
-            and business_owner.kind == AgencyKind.POLICE):
+    if is_police_agency(business_owner):
         return business_owner
     return Agency.objects.filter(kind=AgencyKind.POLICE, active=True).order_by("pk").first()

@@ -12,7 +12,7 @@ from datetime import date
 
 from django.db.models import Exists, OuterRef, QuerySet
 
-from ..safeguarding.models import Area
+from ..core.models import Area
 from .models import Attendance, Business, Sector
 
 

@@ -7,8 +7,9 @@ had, access codes, and a few concern reports in the police queue.
 Every business, person and report is generated (Faker en_GB with a fixed seed and a
 seeded random generator): no real business or person. Licence numbers start with
 `DEMO-`, which is also how a second run recognises the first. Dates are placed relative
-to the register's clock (safeguarding.clock), so that the statistics of the last quarter
-have something in them on the day the demo runs. Demo access codes come from the seeded
+to the platform's clock (core.clock), so that the statistics of the last quarter have
+something in them on the day the demo runs (core.demo.DemoBuilder: made in one
+transaction, recorded once). Demo access codes come from the seeded
 generator (so the same seed gives the same codes to try); real codes never do (codes.py).
 Concern reports are linked to demo children of the same district when the safeguarding
 demo has been seeded.
@@ -16,21 +17,18 @@ demo has been seeded.
 
 from __future__ import annotations
 
-import random
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
-from django.db import transaction
+from django.db import models
 from django.utils import timezone
 
 from ..accounts.models import Agency, User
-from ..audit.events import record
-from ..audit.models import Action
+from ..core.demo import DemoBuilder, DemoSummary
+from ..core.models import Area
 from ..demo import AGENCIES, require_demo_mode, seed
-from ..safeguarding.clock import now, today
-from ..safeguarding.models import Area, Child
+from ..safeguarding.models import Child
 from ..safeguarding.reference import load_reference_data
 from . import codes
 from .models import (
@@ -89,49 +87,26 @@ CARS = ("silver hatchback", "black saloon", "white van", "grey estate car")
 
 
 @dataclass
-class Summary:
-    created: bool
-    counts: Counter[str] = field(default_factory=Counter)
+class PartnersSummary(DemoSummary):
     demo_code: str = ""
     demo_business: str = ""
 
-    def __str__(self) -> str:
-        what = ", ".join(f"{n} {kind}" for kind, n in sorted(self.counts.items()))
-        head = ("Seeded partners: " if self.created else "Partners were already seeded: ")
-        tail = ""
-        if self.demo_code:
-            tail = (f"\nTry the concern form at /partners/report/ with the code of "
-                    f"{self.demo_business}: {self.demo_code}")
-        return head + what + tail
+    SEEDED = "Seeded partners: "
+    ALREADY = "Partners were already seeded: "
+
+    def notes(self) -> list[str]:
+        if not self.demo_code:
+            return []
+        return [f"Try the concern form at /partners/report/ with the code of "
+                f"{self.demo_business}: {self.demo_code}"]
 
 
-def seed_partners_demo() -> Summary:
+def seed_partners_demo() -> DemoSummary:
     """Create the partners demo (demo mode only); a second call changes nothing."""
     require_demo_mode()
     seed()
     load_reference_data()
-    if Business.objects.filter(licence_number__startswith=LICENCE_PREFIX).exists():
-        return Summary(False, _counts())
-    with transaction.atomic():
-        builder = _Builder()
-        builder.build()
-        summary = Summary(True, _counts(), builder.demo_code, builder.demo_business)
-        record(None, Action.CREATE, username="demo seed", page="partners demo",
-               counts=dict(summary.counts))
-    return summary
-
-
-def _counts() -> Counter[str]:
-    demo = Business.objects.filter(licence_number__startswith=LICENCE_PREFIX)
-    return Counter({
-        "businesses": demo.count(),
-        "training sessions": TrainingSession.objects.filter(
-            attendances__business__in=demo).distinct().count(),
-        "staff trained": sum(Attendance.objects.filter(business__in=demo).values_list(
-            "staff_count", flat=True)),
-        "concern reports": ConcernReport.objects.filter(
-            what_happened__in=[s.format(car=c) for s in STORIES for c in CARS]).count(),
-    })
+    return PartnersDemo.seed()
 
 
 def _agency(key: str) -> Agency:
@@ -139,15 +114,34 @@ def _agency(key: str) -> Agency:
     return Agency.objects.get(name=name)
 
 
-class _Builder:
-    def __init__(self) -> None:
-        from faker import Faker
+def _demo_businesses() -> models.QuerySet[Business]:
+    return Business.objects.filter(licence_number__startswith=LICENCE_PREFIX)
 
-        self.fake = Faker("en_GB")
-        self.fake.seed_instance(SEED)
-        self.rng = random.Random(SEED)
-        self.today = today()
-        self.now = now()
+
+class PartnersDemo(DemoBuilder):
+    NAME = "partners demo"
+    SEED = SEED
+    SUMMARY = PartnersSummary
+
+    @classmethod
+    def existing(cls) -> bool:
+        return _demo_businesses().exists()
+
+    @classmethod
+    def counts(cls) -> Counter[str]:
+        demo = _demo_businesses()
+        return Counter({
+            "businesses": demo.count(),
+            "training sessions": TrainingSession.objects.filter(
+                attendances__business__in=demo).distinct().count(),
+            "staff trained": sum(Attendance.objects.filter(business__in=demo).values_list(
+                "staff_count", flat=True)),
+            "concern reports": ConcernReport.objects.filter(
+                what_happened__in=[s.format(car=c) for s in STORIES for c in CARS]).count(),
+        })
+
+    def __init__(self) -> None:
+        super().__init__()
         self.police = _agency("police")
         self.licensing = _agency("licensing")
         self.users = {u.username: u for u in User.objects.filter(
@@ -156,8 +150,8 @@ class _Builder:
         self.demo_code = ""
         self.demo_business = ""
 
-    def pick(self, weights: dict[Any, int]) -> Any:
-        return self.rng.choices(list(weights), weights=list(weights.values()))[0]
+    def summary(self) -> DemoSummary:
+        return PartnersSummary(True, self.counts(), self.demo_code, self.demo_business)
 
     def moment(self, day: date) -> datetime:
         at = time(self.rng.randint(9, 23), self.rng.choice((0, 10, 20, 30, 40, 50)))

@@ -8,8 +8,8 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
-from ..safeguarding.forms.common import DateInput, set_queryset
-from ..safeguarding.models import Area
+from ..core.forms import DateInput, set_queryset
+from ..core.models import Area
 from .models import Attendance, Business, ConcernReport, Outcome, TrainingSession
 from .models.training import MAX_STAFF
 

@@ -16,11 +16,10 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from ..core import formats
-from ..policy import signed_in_user, visible_to
-from ..safeguarding.clock import local_date
+from ..core.clock import local_date
+from ..core.policy import is_police, signed_in_user, visible_to
 from ..safeguarding.models import Child
 from ..safeguarding.suggestions import Fact
-from .access import is_police
 from .models import ConcernReport, Sector
 
 PLACES = (Sector.HOTEL, Sector.TAXI, Sector.TAKEAWAY)

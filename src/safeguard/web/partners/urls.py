@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from .views import businesses, public, queue, sharing, training
+from .views import businesses, concern_queue, public, sharing, training
 
 app_name = "partners"
 
@@ -27,14 +27,14 @@ urlpatterns = [
     path("share/<str:kind>/<int:pk>/", sharing.PAGES.shares, name="shares"),
     path("share/<str:kind>/<int:pk>/<int:share_pk>/revoke/", sharing.PAGES.unshare,
          name="unshare"),
-    path("concerns/", queue.queue, name="queue"),
-    path("concerns/<int:pk>/", queue.concern_detail, name="concern_detail"),
-    path("concerns/<int:pk>/take/", queue.take, name="concern_take"),
-    re_path(r"^concerns/(?P<pk>[0-9]+)/link/(?P<kind>child|adult)/$", queue.link,
+    path("concerns/", concern_queue.concern_queue, name="queue"),
+    path("concerns/<int:pk>/", concern_queue.concern_detail, name="concern_detail"),
+    path("concerns/<int:pk>/take/", concern_queue.take, name="concern_take"),
+    re_path(r"^concerns/(?P<pk>[0-9]+)/link/(?P<kind>child|adult)/$", concern_queue.link,
             name="concern_link"),
-    path("concerns/<int:pk>/places/new/", queue.place_add, name="concern_place_add"),
+    path("concerns/<int:pk>/places/new/", concern_queue.place_add, name="concern_place_add"),
     re_path(r"^concerns/(?P<pk>[0-9]+)/unlink/(?P<kind>child|adult|place)/(?P<link_pk>[0-9]+)/$",
-            queue.unlink, name="concern_unlink"),
-    path("concerns/<int:pk>/close/", queue.close, name="concern_close"),
-    path("concerns/<int:pk>/reopen/", queue.reopen, name="concern_reopen"),
+            concern_queue.unlink, name="concern_unlink"),
+    path("concerns/<int:pk>/close/", concern_queue.close, name="concern_close"),
+    path("concerns/<int:pk>/reopen/", concern_queue.reopen, name="concern_reopen"),
 ]

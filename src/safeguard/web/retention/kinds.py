@@ -31,8 +31,8 @@ from django.utils import timezone
 
 from ..accounts.models import User
 from ..core import formats
+from ..core.clock import local_date
 from ..core.models import AgencyOwned, Share
-from ..safeguarding.clock import local_date
 from ..safeguarding.rules import birthday_on_or_after
 from .conf import Schedule, SubjectSchedule
 from .models import DecisionKind, RetentionDecision
@@ -341,7 +341,6 @@ class SubjectKind(Kind):
         return schedule.intelligence_subject.years_for(obj.mopi_group)
 
     def dispose(self, obj: Any, user: User) -> Counter[str]:
-        from ..intelligence import stats
         from ..intelligence.models import (
             Decision,
             HourlyPresence,
@@ -351,6 +350,7 @@ class SubjectKind(Kind):
             Sighting,
             SubjectFile,
         )
+        from ..intelligence.scoring import stats
 
         subjects = self.manager()
         ids = {obj.pk}

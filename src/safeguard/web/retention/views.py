@@ -21,9 +21,9 @@ from .. import audit
 from ..accounts.models import Role, User
 from ..audit.models import Action
 from ..core import formats
+from ..core.clock import today
 from ..core.params import page_number
-from ..policy import get_object_for, require_section
-from ..safeguarding.clock import today
+from ..core.policy import get_object_for, require_section
 from .conf import retention_schedule
 from .decisions import NotDue, dispose, due_counts, retain, worklist
 from .forms import DecisionForm

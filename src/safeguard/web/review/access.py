@@ -19,8 +19,8 @@ from django.http import HttpRequest
 
 from ..accounts.models import Role
 from ..audit.events import Ref, ref_for, session_justification
+from ..core.policy import Forbidden, NoAccess, get_object_for
 from ..investigations.models import Exhibit
-from ..policy import Forbidden, NoAccess, get_object_for
 from .models import ReviewItem
 
 REVIEW_ROLES = (Role.IMAGE_REVIEWER, Role.FORENSIC_EXAMINER)

@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from django.utils import timezone
 
-from ..investigations.models import TriageJob
+from ..triage_runs.models import TriageJob
 from .corrections import corrected_text
 from .grading import agreement_of
 from .models import Correction, Grade, ReviewItem, Settlement

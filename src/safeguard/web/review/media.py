@@ -34,7 +34,8 @@ from PIL import Image, ImageFilter, ImageOps
 
 from safeguard.triage import ContentNotFound, EvidenceError, address_of, open_content
 
-from ..investigations.models import Exhibit, FileRecord, check_evidence_path
+from ..investigations.models import Exhibit, check_evidence_path
+from ..triage_runs.models import FileRecord
 
 VIEWS = ("blurred", "revealed", "frames")
 # Blurring: the picture is shrunk to this many pixels on its longest side, enlarged again

@@ -16,7 +16,7 @@ from django.db.models import Q
 
 from safeguard.triage import UkCategory
 
-from ..investigations.models import FileRecord, TriageJob
+from ..triage_runs.models import FileRecord, TriageJob
 
 
 class Category(models.TextChoices):

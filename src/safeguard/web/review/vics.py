@@ -25,7 +25,8 @@ from typing import Any
 from safeguard import TOOL_NAME, __version__
 from safeguard.triage import UNCATEGORISED_CODE, VICS_CONTEXT, address_of
 
-from ..investigations.models import Exhibit, FileRecord, TriageJob
+from ..investigations.models import Exhibit
+from ..triage_runs.models import FileRecord, TriageJob
 from .models import INDECENT, ReviewItem
 
 _SEVERITY: dict[str, int] = {str(name): rank for rank, name in enumerate(INDECENT)}

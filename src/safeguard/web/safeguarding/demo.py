@@ -4,39 +4,35 @@ referrals and panels with actions.
 
 Every person, address and story is generated (Faker en_GB with a fixed seed, and a seeded
 random generator): no real person. The same seed gives the same people; dates are placed
-relative to the register's clock (clock.today()), so that the work lists have something
-due and something overdue on the day the demo runs.
+relative to the platform's clock (core.clock.today()), so that the work lists have
+something due and something overdue on the day the demo runs.
 
     seed_safeguarding_demo()    # demo mode only; idempotent; a few seconds on SQLite
 
 It first makes (or finds) the foundation's demo agencies and users (safeguard.web.demo),
 then the register in one transaction, mostly with bulk inserts, and records one audit
-event for the whole seed (the records are synthetic; no one consulted or disclosed them).
+event for the whole seed (the records are synthetic; no one consulted or disclosed them):
+the pattern every app's demo follows (core.demo.DemoBuilder).
 """
 
 from __future__ import annotations
 
-import random
 from collections import Counter
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 
 from ..accounts.models import Agency, User
-from ..audit.events import record
-from ..audit.models import Action
-from ..core.models import Share
+from ..core.demo import DemoBuilder, DemoSummary
+from ..core.models import Area, Share
 from ..demo import AGENCIES, require_demo_mode, seed
-from .clock import now, today
 from .conf import local_rules
 from .demo_casework import PLACES, CaseworkMixin
 from .models import (
     AdultOfConcern,
-    Area,
     Arrest,
     ArrestOutcome,
     Child,
@@ -91,46 +87,17 @@ LEGAL_WEIGHTS = {
 SCHOOL_KINDS = ("Academy", "High School", "Community College", "Church of England Academy")
 
 
-@dataclass
-class Summary:
-    created: bool
-    counts: Counter[str] = field(default_factory=Counter)
-
-    def __str__(self) -> str:
-        what = ", ".join(f"{n} {kind}" for kind, n in sorted(self.counts.items()))
-        return ("Seeded the safeguarding register: " if self.created
-                else "The safeguarding register was already seeded: ") + what
+class RegisterSummary(DemoSummary):
+    SEEDED = "Seeded the safeguarding register: "
+    ALREADY = "The safeguarding register was already seeded: "
 
 
-def seed_safeguarding_demo() -> Summary:
+def seed_safeguarding_demo() -> DemoSummary:
     """Create the demo register (demo mode only); a second call changes nothing."""
     require_demo_mode()
     seed()
     load_reference_data()
-    if Child.objects.filter(reference__startswith=REFERENCE_PREFIX).exists():
-        return Summary(False, _counts())
-    with transaction.atomic():
-        builder = _Builder()
-        builder.build()
-        summary = Summary(True, _counts())
-        record(None, Action.CREATE, username="demo seed", page="safeguarding demo",
-               counts=dict(summary.counts))
-    return summary
-
-
-def _counts() -> Counter[str]:
-    demo = Child.objects.filter(reference__startswith=REFERENCE_PREFIX)
-    return Counter({
-        "children": demo.count(),
-        "risk screenings": RiskAssessment.objects.filter(child__in=demo).count(),
-        "missing episodes": MissingEpisode.objects.filter(child__in=demo).count(),
-        "warning notices": WarningNotice.objects.filter(children__in=demo).distinct().count(),
-        "adults of concern": AdultOfConcern.objects.filter(
-            pnc_reference__startswith=REFERENCE_PREFIX).count(),
-        "concerns": Concern.objects.filter(child__in=demo).count(),
-        "referrals": Referral.objects.filter(child__in=demo).count(),
-        "panels": PanelMeeting.objects.filter(title__startswith="MACE").count(),
-    })
+    return RegisterDemo.seed()
 
 
 def _agency(key: str) -> Agency:
@@ -138,15 +105,33 @@ def _agency(key: str) -> Agency:
     return Agency.objects.get(name=name)
 
 
-class _Builder(CaseworkMixin):
-    def __init__(self) -> None:
-        from faker import Faker
+class RegisterDemo(CaseworkMixin, DemoBuilder):
+    NAME = "safeguarding demo"
+    SEED = SEED
+    SUMMARY = RegisterSummary
 
-        self.fake = Faker("en_GB")
-        self.fake.seed_instance(SEED)
-        self.rng = random.Random(SEED)
-        self.today = today()
-        self.now = now()
+    @classmethod
+    def existing(cls) -> bool:
+        return Child.objects.filter(reference__startswith=REFERENCE_PREFIX).exists()
+
+    @classmethod
+    def counts(cls) -> Counter[str]:
+        demo = Child.objects.filter(reference__startswith=REFERENCE_PREFIX)
+        return Counter({
+            "children": demo.count(),
+            "risk screenings": RiskAssessment.objects.filter(child__in=demo).count(),
+            "missing episodes": MissingEpisode.objects.filter(child__in=demo).count(),
+            "warning notices": WarningNotice.objects.filter(
+                children__in=demo).distinct().count(),
+            "adults of concern": AdultOfConcern.objects.filter(
+                pnc_reference__startswith=REFERENCE_PREFIX).count(),
+            "concerns": Concern.objects.filter(child__in=demo).count(),
+            "referrals": Referral.objects.filter(child__in=demo).count(),
+            "panels": PanelMeeting.objects.filter(title__startswith="MACE").count(),
+        })
+
+    def __init__(self) -> None:
+        super().__init__()
         self.rules = local_rules()
         self.police = _agency("police")
         self.county = _agency("county")
@@ -162,9 +147,6 @@ class _Builder(CaseworkMixin):
         self.types: dict[type[models.Model], ContentType] = {}
 
     # Helpers ---------------------------------------------------------------------
-
-    def pick(self, weights: dict[Any, int]) -> Any:
-        return self.rng.choices(list(weights), weights=list(weights.values()))[0]
 
     def moment(self, day: date, start: int = 8, end: int = 22) -> datetime:
         clock = time(self.rng.randint(start, end - 1), self.rng.choice((0, 15, 30, 45)))

@@ -12,9 +12,9 @@ from django.db import models
 from django.utils import timezone
 
 from ..accounts.models import Agency, User
+from ..core.models import Area
 from .conf import LocalRules
 from .models import (
-    Area,
     Child,
     Concern,
     ConcernStatus,

@@ -14,7 +14,7 @@ from datetime import date
 from django.db import transaction
 
 from ..accounts.models import User
-from .clock import local_date
+from ..core.clock import local_date
 from .models import IN_CARE_S49, Child, LegalStatusChange, NoticeChild
 from .rules import NoticeBasis
 

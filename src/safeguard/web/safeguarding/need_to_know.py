@@ -1,13 +1,13 @@
 """Need to know: who may open what in the register, and the police-only fields.
 
-Every register view reaches records through this module (on top of safeguard.web.policy):
+Every register view reaches records through this module (on top of core.policy):
 
 - roles: READ_ROLES may open records, WRITE_ROLES may record and change them;
 - a record attached to a child (an assessment, an episode, a concern, a referral) is
   opened only by someone who may open the child as well (else 404, like any record not
   shared);
 - police intelligence (POLICE_ONLY: intelligence notes, PNC-style and custody references,
-  police operations) is shown only to users of a police agency, even when the record is
+  police operations) is shown only to police users (core.policy.is_police), even when the record is
   shared with a partner: pages get records through for_viewer(), forms their fields
   through editable_fields(). This is the one place the rule lives; a test walks every
   page a partner can open and looks for the intelligence.
@@ -21,13 +21,23 @@ from typing import Any, TypeVar
 from django.db import models
 from django.http import HttpRequest
 
-from ..accounts.models import AgencyKind, Role, User
-from ..policy import Forbidden, Need, get_object_for, require_section, signed_in_user, visible_to
-from .models import AdultOfConcern, Arrest, Child, Recorded
+from ..accounts.models import Role, User
+from ..core.models import Recorded
+from ..core.policy import (
+    Forbidden,
+    Need,
+    get_object_for,
+    is_police,
+    require_section,
+    section_roles,
+    signed_in_user,
+    visible_to,
+)
+from .models import AdultOfConcern, Arrest, Child
 
 R = TypeVar("R", bound=Recorded)
 
-READ_ROLES = (Role.PRACTITIONER, Role.SUPERVISOR, Role.INVESTIGATOR, Role.ANALYST)
+READ_ROLES = section_roles("register")
 WRITE_ROLES = (Role.PRACTITIONER, Role.SUPERVISOR, Role.INVESTIGATOR)
 
 POLICE_ONLY: dict[type[models.Model], frozenset[str]] = {
@@ -93,11 +103,6 @@ def visible_records(request: HttpRequest, model: type[R]) -> models.QuerySet[R]:
 
 
 # Police intelligence ---------------------------------------------------------------
-
-
-def is_police(user: User) -> bool:
-    agency = user.agency
-    return agency is not None and agency.active and agency.kind == AgencyKind.POLICE
 
 
 class Redacted:

@@ -31,7 +31,7 @@ def load_reference_data(**kwargs: Any) -> None:
 
 
 def load_areas() -> int:
-    from .models import Area
+    from ..core.models import Area
 
     specs = local_rules().areas
     with transaction.atomic():

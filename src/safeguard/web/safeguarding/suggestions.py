@@ -23,7 +23,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from ..core import formats
-from .clock import local_date, now, today
+from ..core.clock import local_date, now, today
 from .conf import local_rules
 from .models import (
     Child,

@@ -15,12 +15,12 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from ..core import formats
-from ..policy import signed_in_user, visible_to
-from .clock import local_date, now, today
+from ..core.clock import local_date, now, today
+from ..core.models import Area
+from ..core.policy import signed_in_user, visible_to
 from .conf import local_rules
 from .deadlines import fgm_duty, fgm_report_overdue, nrm_clock, order_clock
 from .models import (
-    Area,
     Child,
     Concern,
     ConcernStatus,

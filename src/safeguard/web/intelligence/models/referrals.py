@@ -31,7 +31,7 @@ class Referral(AgencyOwned):
     country = models.CharField(max_length=2, blank=True)
     town = models.CharField(max_length=100, blank=True)
     postcode = models.CharField(max_length=10, blank=True)
-    district = models.ForeignKey("safeguarding.Area", on_delete=models.PROTECT, null=True,
+    district = models.ForeignKey("core.Area", on_delete=models.PROTECT, null=True,
                                  blank=True, related_name="+")
     channel = models.CharField(max_length=8, choices=Channel.choices)
     received_at = models.DateTimeField(auto_now_add=True)

@@ -65,7 +65,7 @@ class Sighting(models.Model):
                              related_name="+", db_index=False, db_constraint=False)
     file_name = models.CharField(max_length=300, blank=True)
     known = models.BooleanField()
-    district = models.ForeignKey("safeguarding.Area", on_delete=models.PROTECT, null=True,
+    district = models.ForeignKey("core.Area", on_delete=models.PROTECT, null=True,
                                  blank=True, related_name="+", db_index=False,
                                  db_constraint=False)
     # No index of its own: a split finds the links' sightings through sighting_subject.

@@ -45,7 +45,7 @@ class Subject(AgencyOwned):
                               default=SubjectStatus.NEW)
     merged_into = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="merged_from")
-    district = models.ForeignKey("safeguarding.Area", on_delete=models.PROTECT, null=True,
+    district = models.ForeignKey("core.Area", on_delete=models.PROTECT, null=True,
                                  blank=True, related_name="+",
                                  help_text="Where the subject was seen last.")
     district_seen_at = models.DateTimeField(null=True, blank=True)

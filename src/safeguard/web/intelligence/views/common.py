@@ -7,9 +7,9 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from ...core.policy import signed_in_user
 from ...core.problems import problems_of
-from ...policy import signed_in_user
-from ..auditing import Actor
+from ..intake.auditing import Actor
 
 
 def actor_of(request: HttpRequest) -> Actor:

@@ -14,15 +14,15 @@ from django.views.decorators.http import require_http_methods
 
 from ... import audit
 from ...audit.models import Action
+from ...core.models import Area
 from ...core.params import record_id
 from ...core.problems import problems_of
-from ...safeguarding.models import Area
 from ..access import IMPORT_ROLES, open_record, require_intelligence
 from ..forms import ReferralUploadForm, SightingUploadForm
+from ..intake.referral_import import import_referrals
+from ..intake.schema import SchemaError
+from ..intake.sighting_import import SightingFileError, check_strict, import_stream
 from ..models import Channel, Referral, SightingImport
-from ..referral_import import import_referrals
-from ..schema import SchemaError
-from ..sighting_import import SightingFileError, check_strict, import_stream
 from .common import actor_of
 
 PAGE_SIZE = 50

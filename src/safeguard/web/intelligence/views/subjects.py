@@ -14,19 +14,19 @@ from django.views.decorators.http import require_http_methods
 from ... import audit
 from ...audit.models import Action
 from ...audit.views import access_log_url
-from ...investigations.models import Operation
-from ...policy import (
+from ...core.clock import now
+from ...core.policy import (
     Forbidden,
     access_level,
     can_see_access_log,
     signed_in_user,
     visible_to,
 )
+from ...investigations.models import Operation
 from ...safeguarding.models import AdultOfConcern, Child
 from ..access import CASE_ROLES, WORK_ROLES, open_record
-from ..cases import open_investigation, seized_exhibits
-from ..clock import now
 from ..forms import DecisionForm, InvestigationForm, MergeForm, SplitForm, SubjectForm
+from ..linking.profiles import ProfileError, merge, split
 from ..models import (
     DECISION_STATUS,
     Decision,
@@ -37,9 +37,9 @@ from ..models import (
     SubjectFile,
     SubjectStatus,
 )
-from ..profiles import ProfileError, merge, split
-from ..reopening import clear_reopened
-from ..scoring import NOTE, explain, rescore_ids, with_scores
+from ..scoring.cases import open_investigation, seized_exhibits
+from ..scoring.reopening import clear_reopened
+from ..scoring.score import NOTE, explain, rescore_ids, with_scores
 from .common import actor_of, form_page
 
 RECENT_SIGHTINGS = 50

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,9 +17,6 @@ from django.db import models
 
 from ...core.models import AgencyOwned
 from .cases import Investigation, Suspect
-
-if TYPE_CHECKING:
-    from .jobs import TriageJob
 
 
 class ExhibitType(models.TextChoices):
@@ -104,16 +100,6 @@ class Exhibit(AgencyOwned):
         parts = [str(self.seized_from_suspect) if self.seized_from_suspect_id else "",
                  self.seized_from_place]
         return ", ".join(part for part in parts if part)
-
-    def latest_done_job(self) -> TriageJob | None:
-        """The newest finished triage of this exhibit: the one whose results count."""
-        from .jobs import JobStatus, TriageJob
-
-        return (
-            TriageJob.objects.filter(exhibit=self, status=JobStatus.DONE)
-            .order_by("-finished_at", "-pk")
-            .first()
-        )
 
     @staticmethod
     def next_reference(investigation: Investigation) -> str:

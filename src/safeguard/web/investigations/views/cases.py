@@ -10,10 +10,14 @@ from django.urls import reverse
 
 from ... import audit
 from ...audit.models import Action
-from ...policy import get_object_for, require_section, signed_in_user, visible_to
-from ...safeguarding.models import AdultOfConcern
-from ...safeguarding.need_to_know import READ_ROLES as REGISTER_READ_ROLES
-from ...safeguarding.need_to_know import is_police
+from ...core.policy import (
+    get_object_for,
+    is_police,
+    may_open,
+    require_section,
+    signed_in_user,
+    visible_to,
+)
 from ..access import EDITOR_ROLES, can_create, can_edit, require_police_editor
 from ..forms import InvestigationForm, OperationForm
 from ..models import Exhibit, Investigation, Operation, Suspect
@@ -82,9 +86,11 @@ def operation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Adults of concern on the register linked to the operation: a police-only field, so
     # never listed for a partner the operation was shared with, and only to the roles
     # that may open the register (their names are register records: the view row names
-    # them).
-    adults = (list(visible_to(request, AdultOfConcern).filter(police_operation=operation))
-              if is_police(user) and user.role in REGISTER_READ_ROLES else [])
+    # them). The register's model is reached through the operation's reverse relation:
+    # the register points at investigations, never the other way round.
+    adults = (list(visible_to(request, operation.adults_of_concern.model)
+                   .filter(police_operation=operation))
+              if is_police(user) and may_open(user, "register") else [])
     details: dict[str, Any] = {"adults_listed": [a.pk for a in adults]} if adults else {}
     audit.record(request, Action.VIEW, operation, **details)
     return render(request, "investigations/operation_detail.html", {

@@ -1,31 +1,29 @@
-"""Exhibits: the seized devices, their triage runs and results. Opening one asks for a
-reason (DPA s62): the reason then covers the exhibit's triage pages too."""
+"""Exhibits: the seized devices. Opening one asks for a reason (DPA s62): the reason then
+covers the exhibit's triage and review pages too, which other apps add to its page
+(EXHIBIT_PANELS)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from ... import audit
 from ...audit.models import Action
-from ...policy import get_object_for, require_section, signed_in_user, visible_to
-from ..access import EDITOR_ROLES, TRIAGE_ROLES, can_edit, can_triage
-from ..forms import ExhibitForm, RunTriageForm
-from ..models import Exhibit, Investigation, JobStatus, TriageJob, check_evidence_path
-from ..worker import hashset_store
+from ...core.policy import get_object_for, require_section, signed_in_user, visible_to
+from ..access import EDITOR_ROLES, can_edit
+from ..forms import ExhibitForm
+from ..models import Exhibit, Investigation
 from .common import create_page, edit_page
 
-# The review app (safeguard.web.review) renders its block on the exhibit page by
-# providing this template; until it exists, the page says review is not available.
-REVIEW_PANEL_TEMPLATE = "review/_exhibit_panel.html"
+# Sections other apps add to the exhibit page, in order: the triage runs' results, review
+# and runs (triage_runs renders review's own block, review/_exhibit_panel.html, inside).
+EXHIBIT_PANELS = ["triage_runs/_exhibit_panels.html"]
 
 
 def exhibit_list(request: HttpRequest) -> HttpResponse:
@@ -72,74 +70,27 @@ def exhibit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def exhibit_context(request: HttpRequest, exhibit: Exhibit,
-                    form: RunTriageForm | None = None) -> dict[str, Any]:
+                    **extra: Any) -> dict[str, Any]:
+    """The exhibit page's context; `extra` goes to the panels (a refused "Run triage"
+    form comes back in it as `triage_form`)."""
     user = signed_in_user(request)
-    may_triage = can_triage(user, exhibit)
-    if may_triage and form is None:
-        form = RunTriageForm(hashsets=hashset_choices())
-    latest = exhibit.latest_done_job()
-    summary = getattr(latest, "summary", None) if latest is not None else None
     return {
         "exhibit": exhibit,
-        "jobs": exhibit.triage_jobs.select_related("requested_by")[:20],
-        "latest": latest,
-        "summary": summary,
         "may_edit": can_edit(user, exhibit),
-        "may_triage": may_triage,
-        "triage_form": form if may_triage else None,
         "evidence_present": Path(exhibit.evidence_path).exists(),
-        "review_panel": review_panel(),
+        "panels": exhibit_panels(),
+        **extra,
     }
 
 
-def review_panel() -> str | None:
-    try:
-        get_template(REVIEW_PANEL_TEMPLATE)
-    except TemplateDoesNotExist:
-        return None
-    return REVIEW_PANEL_TEMPLATE
-
-
-def hashset_choices() -> list[tuple[str, str]]:
-    return [
-        (info.name, f"{info.name} ({info.kind}, {info.format}, {info.entries:,} entries)")
-        for info in hashset_store().list()
-    ]
-
-
-@require_POST
-def exhibit_triage(request: HttpRequest, pk: int) -> HttpResponse:
-    """Queue a triage of the exhibit's evidence (the worker picks it up)."""
-    exhibit = get_object_for(request, Exhibit, pk, need="write", roles=TRIAGE_ROLES)
-    form = RunTriageForm(request.POST, hashsets=hashset_choices())
-    if form.is_valid():
-        problem = _evidence_problem(exhibit)
-        if problem:
-            form.add_error(None, problem)
-    if not form.is_valid():
-        audit.record(request, Action.VIEW, exhibit, page="triage form refused")
-        return render(request, "investigations/exhibit_detail.html",
-                      exhibit_context(request, exhibit, form), status=400)
-    with transaction.atomic():
-        job = TriageJob.objects.create(
-            exhibit=exhibit,
-            status=JobStatus.QUEUED,
-            requested_by=signed_in_user(request),
-            hashsets=form.cleaned_data["hashsets"],
-            options=form.job_options(),
-        )
-        audit.record(request, Action.CREATE, job, exhibit=exhibit.pk,
-                     hashsets=job.hashsets, options=job.options)
-    return redirect("investigations:job_detail", pk=job.pk)
-
-
-def _evidence_problem(exhibit: Exhibit) -> str:
-    from django.core.exceptions import ValidationError
-
-    try:
-        path = check_evidence_path(exhibit.evidence_path)
-    except ValidationError as exc:
-        return " ".join(exc.messages)
-    if not path.exists():
-        return f"The evidence path {exhibit.evidence_path} does not exist on the server."
-    return ""
+def exhibit_panels() -> list[str]:
+    """The panels other apps add to the exhibit page, those installed: templates named
+    here, so that this app imports none of them (they import investigations)."""
+    found = []
+    for name in EXHIBIT_PANELS:
+        try:
+            get_template(name)
+        except TemplateDoesNotExist:
+            continue
+        found.append(name)
+    return found

@@ -17,8 +17,8 @@ from django.http import HttpRequest, HttpResponse
 
 from ... import audit
 from ...core.models import AgencyOwned
-from ...policy import get_object_for, signed_in_user
-from ...sharing import ShareForm, SharingPages
+from ...core.policy import get_object_for, signed_in_user
+from ...core.sharing import ShareForm, SharingPages
 from ..access import EDITOR_ROLES
 from ..models import Exhibit, Investigation, Operation, Suspect
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from ... import audit
 from ...audit.models import Action
 from ...core.params import record_id
-from ...policy import get_object_for, require_section, signed_in_user, visible_to
+from ...core.policy import get_object_for, require_section, signed_in_user, visible_to
 from ..access import EDITOR_ROLES, can_create, can_edit, require_police_editor
 from ..forms import SuspectForm
 from ..models import Exhibit, Investigation, Suspect

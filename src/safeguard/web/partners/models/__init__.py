@@ -11,11 +11,10 @@ from .concerns import (
     ConcernStatus,
     Outcome,
 )
-from .ratecounts import RateCount
 from .training import Attendance, TrainingSession
 
 __all__ = [
     "AccessCode", "Attendance", "Business", "CodeStatus", "ConcernAdult", "ConcernChild",
-    "ConcernPlace", "ConcernReport", "ConcernStatus", "Outcome", "RateCount", "Sector",
+    "ConcernPlace", "ConcernReport", "ConcernStatus", "Outcome", "Sector",
     "TrainingSession",
 ]

@@ -1,16 +1,15 @@
 """Businesses the forum trains to spot exploitation (Operation Makesafe): taxi and private
 hire firms, takeaways, hotels and B&Bs, licensed premises.
 
-A business belongs to the agency whose user recorded it (core.AgencyOwned): a council's
+A business belongs to the agency whose user recorded it (core.Recorded): a council's
 licensing team and the police each keep their own, and share explicitly.
 """
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 
-from ...core.models import AgencyOwned
+from ...core.models import Recorded
 
 
 class Sector(models.TextChoices):
@@ -21,26 +20,12 @@ class Sector(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class Kept(AgencyOwned):
-    """An agency-owned partners record with who made it and when."""
-
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+",
-    )
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        abstract = True
-
-
-class Business(Kept):
+class Business(Recorded):
     name = models.CharField(max_length=200)
     sector = models.CharField(max_length=24, choices=Sector.choices)
     premises = models.TextField("premises address")
     postcode = models.CharField(max_length=10, blank=True)
-    district = models.ForeignKey("safeguarding.Area", on_delete=models.PROTECT,
+    district = models.ForeignKey("core.Area", on_delete=models.PROTECT,
                                  related_name="+")
     licence_number = models.CharField(
         max_length=60, blank=True,

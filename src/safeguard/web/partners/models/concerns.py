@@ -143,7 +143,7 @@ class ConcernPlace(_Link):
     report = models.ForeignKey(ConcernReport, on_delete=models.CASCADE,
                                related_name="places")
     description = models.CharField(max_length=300)
-    district = models.ForeignKey("safeguarding.Area", on_delete=models.PROTECT, null=True,
+    district = models.ForeignKey("core.Area", on_delete=models.PROTECT, null=True,
                                  blank=True, related_name="+")
     business = models.ForeignKey("partners.Business", on_delete=models.PROTECT, null=True,
                                  blank=True, related_name="+")

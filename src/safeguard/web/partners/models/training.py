@@ -8,12 +8,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from ...core import formats
-from .businesses import Kept, Sector
+from ...core.models import Recorded
+from .businesses import Sector
 
 MAX_STAFF = 500
 
 
-class TrainingSession(Kept):
+class TrainingSession(Recorded):
     held_on = models.DateField()
     course = models.CharField(max_length=200, default="Operation Makesafe awareness")
     trainer = models.CharField(max_length=200, help_text="Name and organisation.")
@@ -21,7 +22,7 @@ class TrainingSession(Kept):
         max_length=24, choices=Sector.choices, blank=True,
         help_text="The sector the session was for; leave empty for a mixed session.",
     )
-    district = models.ForeignKey("safeguarding.Area", on_delete=models.PROTECT,
+    district = models.ForeignKey("core.Area", on_delete=models.PROTECT,
                                  related_name="+", help_text="Where it was held.")
     venue = models.CharField(max_length=200, blank=True)
     notes = models.TextField(blank=True)

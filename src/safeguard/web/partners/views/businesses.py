@@ -19,9 +19,9 @@ from django.views.decorators.http import require_POST
 from ... import audit
 from ...audit.models import Action
 from ...audit.views import access_log_url
+from ...core.models import Area
 from ...core.params import record_id
-from ...policy import access_level, can_see_access_log, signed_in_user, visible_to
-from ...safeguarding.models import Area
+from ...core.policy import access_level, can_see_access_log, signed_in_user, visible_to
 from .. import codes
 from ..access import WRITE_ROLES, open_record, require_reader, require_writer
 from ..forms import BusinessForm

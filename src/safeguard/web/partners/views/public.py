@@ -35,7 +35,8 @@ from django.views.decorators.http import require_http_methods
 from ... import audit
 from ...audit.context import client_ip
 from ...audit.models import Action
-from .. import codes, ratelimit
+from ...core import ratelimit
+from .. import codes
 from ..access import receiving_agency
 from ..conf import privacy_notice_url, rate_limits
 from ..models import AccessCode, CodeStatus, ConcernReport

@@ -5,7 +5,7 @@ shared from here."""
 
 from __future__ import annotations
 
-from ...sharing import SharingPages
+from ...core.sharing import SharingPages
 from ..access import open_record
 from ..models import Business, TrainingSession
 

@@ -14,11 +14,11 @@ from django.views.decorators.http import require_POST
 
 from ... import audit
 from ...audit.models import Action
+from ...core.clock import today
+from ...core.models import Area
 from ...core.params import record_id
-from ...policy import access_level, visible_to
-from ...safeguarding.clock import today
-from ...safeguarding.models import Area
-from ..access import WRITE_ROLES, is_police, open_record, require_reader, require_writer
+from ...core.policy import access_level, is_police, visible_to
+from ..access import WRITE_ROLES, open_record, require_reader, require_writer
 from ..coverage import coverage
 from ..forms import AttendanceForm, TrainingSessionForm
 from ..models import Attendance, Business, Sector, TrainingSession

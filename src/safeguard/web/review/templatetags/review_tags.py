@@ -8,7 +8,7 @@ from typing import Any
 from django import template
 
 from ..access import can_review
-from ..queue import graded_counts
+from ..image_queue import graded_counts
 
 register = template.Library()
 

@@ -23,13 +23,14 @@ from django.views.decorators.http import require_POST
 from ... import audit
 from ...audit.events import ref_for, session_justification
 from ...audit.models import Action
-from ...policy import Forbidden, signed_in_user
+from ...core.policy import Forbidden, signed_in_user
+from ...triage_runs.models import latest_done_job
 from ..access import get_exhibit_for_review, get_item_for
 from ..conf import review_rules
 from ..corrections import CorrectionError, correct
 from ..grading import grade_items
+from ..image_queue import graded_counts
 from ..models import Category, ReviewItem
-from ..queue import graded_counts
 from ..settlement import SettlementError, settle
 from ..vics import export_case
 from .common import may_correct, may_settle
@@ -163,7 +164,7 @@ def export_vics(request: HttpRequest, pk: int) -> HttpResponse:
     exhibit = get_exhibit_for_review(request, pk)
     if not session_justification(request, exhibit):
         return redirect("review:exhibit_queue", pk=exhibit.pk)  # which asks for the reason
-    job = exhibit.latest_done_job()
+    job = latest_done_job(exhibit)
     if job is None:
         messages.error(request, "No finished triage: nothing to export.")
         return redirect("review:exhibit_queue", pk=exhibit.pk)

@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 
 from ... import audit
 from ...audit.models import Action
-from ...policy import NoAccess, signed_in_user
+from ...core.policy import NoAccess, signed_in_user
 from ..access import get_item_for
 from ..conf import review_rules
 from ..media import (

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 
 from ... import audit
 from ...audit.models import Action
-from ...policy import require_role
+from ...core.policy import require_role
 from ..access import REVIEW_ROLES
 from ..models import ReviewerPreferences
 from .common import preferences_of

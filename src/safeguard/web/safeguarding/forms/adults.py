@@ -8,11 +8,12 @@ from typing import Any
 from django import forms
 
 from ...accounts.models import User
+from ...core.forms import DateInput, dated_widgets, set_queryset
+from ...core.models import Area
+from ...core.policy import visible_to_user
 from ...investigations.models import Operation
-from ...policy import visible_to_user
-from ..models import AdultOfConcern, Area, Arrest
+from ..models import AdultOfConcern, Arrest
 from ..need_to_know import editable_fields
-from .common import DateInput, dated_widgets, set_queryset
 
 ADULT_FIELDS = ["first_name", "last_name", "aliases", "date_of_birth", "gender", "district",
                 "address", "description", "intelligence_notes", "pnc_reference",

@@ -7,24 +7,24 @@ from typing import Any
 from django import forms
 
 from ...accounts.models import User
-from ...language import LanguageCheckedForm
-from ..clock import today
-from ..models import (
-    AdultOfConcern,
-    AgencyInvolvement,
-    Area,
-    Child,
-    Ethnicity,
-    LegalStatusChange,
-    LinkedPerson,
-)
-from .common import (
+from ...core.clock import today
+from ...core.forms import (
     DateInput,
     active_agencies,
     colleagues,
     dated_widgets,
     set_choices,
     set_queryset,
+)
+from ...core.models import Area
+from ...language import LanguageCheckedForm
+from ..models import (
+    AdultOfConcern,
+    AgencyInvolvement,
+    Child,
+    Ethnicity,
+    LegalStatusChange,
+    LinkedPerson,
 )
 
 CHILD_FIELDS = [

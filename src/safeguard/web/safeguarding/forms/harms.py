@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from ...core.forms import dated_widgets
 from ...language import LanguageCheckedForm
 from ..models import (
     DETAILS,
@@ -17,7 +18,6 @@ from ..models import (
     Gender,
     ProtectionOrder,
 )
-from .common import dated_widgets
 
 CONCERN_FIELDS = ["status", "identified_on", "closed_on", "summary"]
 ORDER_FIELDS = ["protection_order", "order_applied_on", "order_granted_on", "order_expires_on"]

@@ -6,10 +6,10 @@ from typing import Any
 
 from django import forms
 
+from ...core.forms import dated_widgets
 from ...language import LanguageCheckedForm
 from ..conf import local_rules
 from ..models import Child, EpisodeType, InterviewStatus, MissingEpisode, MissingFrom
-from .common import dated_widgets
 
 REPORT_FIELDS = ["episode_type", "missing_from", "last_seen_at", "reported_at",
                  "police_reference", "police_risk_grade"]

@@ -8,7 +8,8 @@ from typing import Any
 from django import forms
 
 from ...core import formats
-from ..clock import local_date, today
+from ...core.clock import local_date, today
+from ...core.forms import DateInput, DateTimeInput, set_queryset
 from ..models import (
     CONNECTED_PERSONS,
     IN_CARE_S49,
@@ -20,7 +21,6 @@ from ..models import (
     WarningNotice,
 )
 from ..rules import NoBasis, NoticeBasis, notice_basis
-from .common import DateInput, DateTimeInput, set_queryset
 
 
 def connected_as(child: Child, adult: AdultOfConcern | None) -> str:

@@ -7,9 +7,10 @@ from typing import Any
 from django import forms
 
 from ...accounts.models import User
+from ...core.forms import DateInput, active_agencies, dated_widgets, set_queryset
+from ...core.models import Area
 from ...language import LanguageCheckedForm
-from ..models import Area, PanelAction, PanelAttendee, PanelDiscussion, PanelMeeting
-from .common import DateInput, active_agencies, dated_widgets, set_queryset
+from ..models import PanelAction, PanelAttendee, PanelDiscussion, PanelMeeting
 
 MEETING_FIELDS = ["title", "held_on", "area", "chair", "notes"]
 

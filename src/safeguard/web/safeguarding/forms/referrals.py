@@ -6,10 +6,10 @@ from typing import Any
 
 from django import forms
 
+from ...core.clock import today
+from ...core.forms import dated_widgets
 from ...language import LanguageCheckedForm
-from ..clock import today
 from ..models import ConferenceOutcome, Outcome, Referral, S47Outcome
-from .common import dated_widgets
 
 REFERRAL_FIELDS = ["received_at", "referrer", "concern", "rag"]
 DECISION_FIELDS = ["outcome", "decision_notes", "assessment_completed_on"]

@@ -10,12 +10,12 @@ from typing import Any
 from django import forms
 from django.utils.html import format_html
 
+from ...core.clock import today
+from ...core.forms import DateInput, set_choices
 from ...language import LanguageCheckedForm
-from ..clock import today
 from ..models import Child, Indicator, RiskGrade, ScreeningTool
 from ..screening import below
 from ..suggestions import Fact
-from .common import DateInput, set_choices
 
 
 def _label_of(grade: str) -> str:

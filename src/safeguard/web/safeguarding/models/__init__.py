@@ -1,7 +1,6 @@
 """The register's models, one module per concept."""
 
 from .adults import AdultOfConcern, Arrest, ArrestOutcome
-from .areas import Area
 from .children import (
     CONNECTED_PERSONS,
     IN_CARE_S49,
@@ -15,7 +14,7 @@ from .children import (
     Placement,
     Relationship,
 )
-from .common import Gender, Recorded, RiskGrade
+from .common import Gender, RiskGrade
 from .harms import (
     DETAILS,
     Concern,
@@ -42,13 +41,13 @@ from .risk import Indicator, RiskAssessment, ScreeningTool
 
 __all__ = [
     "CONNECTED_PERSONS", "DETAILS", "IN_CARE_S49", "LOOKED_AFTER", "AdultOfConcern",
-    "AgencyInvolvement", "Area", "Arrest", "ArrestOutcome", "Child", "Concern", "ConcernStatus",
+    "AgencyInvolvement", "Arrest", "ArrestOutcome", "Child", "Concern", "ConcernStatus",
     "ConferenceOutcome", "CriminalExploitationDetail", "CseDetail", "Decision", "EpisodeType",
     "Ethnicity", "FgmCase", "FgmDetail", "FgmHowKnown", "ForcedMarriageDetail", "Gender",
     "HarmKind", "HonourBasedDetail", "Indicator", "InterviewStatus", "LegalStatus",
     "LegalStatusChange", "LinkedPerson", "MissingEpisode", "MissingFrom", "NoticeBreach",
     "NoticeChild", "NoticeStatus", "Outcome", "PanelAction", "PanelAttendee", "PanelDiscussion",
-    "PanelMeeting", "Placement", "ProtectionOrder", "Rag", "Recorded", "Referral", "Relationship",
+    "PanelMeeting", "Placement", "ProtectionOrder", "Rag", "Referral", "Relationship",
     "ReporterProfession", "RiskAssessment", "RiskGrade", "S47Outcome", "ScreeningTool",
     "TraffickingDetail", "TraffickingType", "WarningNotice"
 ]

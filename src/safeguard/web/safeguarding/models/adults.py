@@ -11,7 +11,8 @@ from django.conf import settings
 from django.db import models
 
 from ...core import formats
-from .common import Gender, Recorded
+from ...core.models import Recorded
+from .common import Gender
 
 
 class AdultOfConcern(Recorded):
@@ -21,7 +22,7 @@ class AdultOfConcern(Recorded):
                                help_text="Other names and nicknames, comma-separated.")
     date_of_birth = models.DateField(null=True, blank=True)
     gender = models.CharField(max_length=16, choices=Gender.choices, default=Gender.NOT_KNOWN)
-    district = models.ForeignKey("safeguarding.Area", on_delete=models.PROTECT, null=True,
+    district = models.ForeignKey("core.Area", on_delete=models.PROTECT, null=True,
                                  blank=True, related_name="+")
     address = models.TextField(blank=True)
     description = models.TextField(blank=True, help_text="Appearance, vehicles, places used.")

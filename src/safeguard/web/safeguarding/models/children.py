@@ -9,9 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from ...core import formats
-from ..clock import today
+from ...core.clock import today
+from ...core.models import Recorded
 from ..rules import age_on
-from .common import Gender, Recorded
+from .common import Gender
 
 
 class Ethnicity(models.TextChoices):
@@ -91,7 +92,7 @@ class Child(Recorded):
     ethnicity = models.CharField(
         max_length=40, choices=Ethnicity.choices, default=Ethnicity.NOT_STATED
     )
-    district = models.ForeignKey("safeguarding.Area", on_delete=models.PROTECT,
+    district = models.ForeignKey("core.Area", on_delete=models.PROTECT,
                                  related_name="children")
     address = models.TextField(blank=True)
     legal_status = models.CharField(max_length=32, choices=LegalStatus.choices,

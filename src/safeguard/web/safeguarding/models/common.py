@@ -1,26 +1,11 @@
-"""What every register record carries: its owning agency, who made it and when."""
+"""Choices several register records share. (What every register record carries, its
+owning agency and who made it when, is core.models.Recorded.)"""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 
-from ...core.models import AgencyOwned
 from ..rules import Grade
-
-
-class Recorded(AgencyOwned):
-    """An agency-owned register record (core.AgencyOwned: shared explicitly, read-only)."""
-
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+",
-    )
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        abstract = True
 
 
 class RiskGrade(models.TextChoices):

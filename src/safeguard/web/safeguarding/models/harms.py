@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from .common import Recorded
+from ...core.models import Recorded
 
 
 class HarmKind(models.TextChoices):

@@ -7,9 +7,9 @@ from datetime import datetime
 from django.db import models
 
 from ...core import formats
-from ..clock import now
+from ...core.clock import now
+from ...core.models import Recorded
 from ..rules import return_interview_due
-from .common import Recorded
 
 
 class EpisodeType(models.TextChoices):

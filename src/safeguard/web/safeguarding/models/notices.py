@@ -14,9 +14,9 @@ from django.conf import settings
 from django.db import models
 
 from ...core import formats
-from ..clock import today
+from ...core.clock import today
+from ...core.models import Recorded
 from ..rules import NOTICE_BASIS_LABELS, NoticeBasis, notice_lapses
-from .common import Recorded
 
 
 class NoticeStatus(models.TextChoices):

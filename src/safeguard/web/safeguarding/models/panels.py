@@ -10,14 +10,14 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from ...core import formats
-from ..clock import today
-from .common import Recorded
+from ...core.clock import today
+from ...core.models import Recorded
 
 
 class PanelMeeting(Recorded):
     title = models.CharField(max_length=200, default="Multi-agency exploitation panel")
     held_on = models.DateField()
-    area = models.ForeignKey("safeguarding.Area", on_delete=models.PROTECT, null=True,
+    area = models.ForeignKey("core.Area", on_delete=models.PROTECT, null=True,
                              blank=True, related_name="+")
     chair = models.CharField(max_length=200, blank=True)
     notes = models.TextField(blank=True)

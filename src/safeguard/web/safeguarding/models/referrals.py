@@ -16,8 +16,8 @@ from django.conf import settings
 from django.db import models
 
 from ...core import formats
-from ..clock import today
-from .common import Recorded
+from ...core.clock import today
+from ...core.models import Recorded
 
 
 class Rag(models.TextChoices):

@@ -15,9 +15,10 @@ from django.conf import settings
 from django.db import models
 
 from ...core import formats
-from ..clock import today
+from ...core.clock import today
+from ...core.models import Recorded
 from ..screening import Thresholds, ToolSpec, parse_bands, parse_rules
-from .common import Recorded, RiskGrade
+from .common import RiskGrade
 
 
 class ScreeningTool(models.Model):

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_http_methods
 
 from ... import audit
 from ...audit.models import Action
+from ...core.policy import is_police, signed_in_user, visible_to
 from ...investigations.models import Operation
-from ...policy import signed_in_user, visible_to
 from ..forms.adults import adult_form_class, arrest_form_class
 from ..models import (
     AdultOfConcern,
@@ -28,7 +28,6 @@ from ..need_to_know import (
     all_for_viewer,
     for_viewer,
     hidden_fields,
-    is_police,
     open_record,
     require_writer,
     visible_children,

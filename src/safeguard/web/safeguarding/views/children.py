@@ -14,9 +14,9 @@ from django.views.decorators.http import require_http_methods
 
 from ... import audit
 from ...audit.models import Action
-from ...policy import signed_in_user
+from ...core.clock import now, today
+from ...core.policy import signed_in_user
 from .. import legal_status
-from ..clock import now, today
 from ..conf import local_rules
 from ..forms.children import (
     ChildFilterForm,

@@ -3,7 +3,7 @@ of what was seen, saving a new record with its owner, and the form page."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.db import models, transaction
@@ -15,10 +15,18 @@ from ...accounts.models import User
 from ...audit.events import session_justification
 from ...audit.models import Action
 from ...audit.views import access_log_url
+from ...core import saving
+from ...core.models import Recorded
+from ...core.policy import access_level, can_see_access_log, share, signed_in_user
 from ...core.problems import problems_of
-from ...policy import access_level, can_see_access_log, share, signed_in_user
+from ...core.saving import record_list_view
 from ..forms.common import ShareBackForm
-from ..models import Child, Recorded
+from ..models import Child
+
+R = TypeVar("R", bound=Recorded)
+
+__all__ = ["form_page", "open_for_view", "record_context", "record_list_view", "save_new",
+           "share_back_form"]
 
 
 def open_for_view(request: HttpRequest, obj: models.Model,
@@ -34,11 +42,6 @@ def open_for_view(request: HttpRequest, obj: models.Model,
         return asked
     audit.record(request, Action.VIEW, obj, session_justification(request, subject))
     return None
-
-
-def record_list_view(request: HttpRequest, page: str, **details: Any) -> None:
-    """Lists are consultations too: one view event naming the list and its filters."""
-    audit.record(request, Action.VIEW, page=page, **details)
 
 
 def record_context(request: HttpRequest, obj: Recorded) -> dict[str, Any]:
@@ -59,19 +62,14 @@ def _write_roles() -> tuple[str, ...]:
     return WRITE_ROLES
 
 
-def save_new(request: HttpRequest, obj: Recorded, *, share_with: Child | None = None,
+def save_new(request: HttpRequest, obj: R, *, share_with: Child | None = None,
              share_back: bool = False, m2m: forms.ModelForm | None = None,
-             **details: Any) -> Recorded:
+             **details: Any) -> R:
     """Save a new record owned by the user's agency, with its create event (one
-    transaction); share it with the child's agency when the user asked to."""
+    transaction: core.saving); share it with the child's agency when the user asked to."""
     user = signed_in_user(request)
     with transaction.atomic():
-        obj.owning_agency = user.agency  # type: ignore[assignment]  # signed-in: has one
-        obj.created_by = user
-        obj.save()
-        if m2m is not None:
-            m2m.save_m2m()
-        audit.record(request, Action.CREATE, obj, **details)
+        saving.save_new(request, obj, m2m=m2m, **details)
         if share_back and share_with is not None and (
             share_with.owning_agency_id != user.agency_id
         ):

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_http_methods
 
 from ... import audit
 from ...audit.models import Action
-from ...policy import NoAccess
-from ..clock import today
+from ...core.clock import today
+from ...core.policy import NoAccess
 from ..conf import local_rules
 from ..deadlines import fgm_duty, fgm_report_overdue, nrm_clock, order_clock
 from ..forms.harms import ConcernForm, detail_form_class

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from ... import audit
 from ...audit.models import Action
-from ..clock import now
+from ...core.clock import now
 from ..conf import local_rules
 from ..deadlines import interview_clock, prevention_interview_owed
 from ..forms.missing import EpisodeForm, ReturnForm

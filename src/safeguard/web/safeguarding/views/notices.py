@@ -13,10 +13,10 @@ from django.views.decorators.http import require_http_methods
 
 from ... import audit
 from ...audit.models import Action
+from ...core.clock import local_date, today
 from ...core.params import record_id
-from ...policy import signed_in_user
+from ...core.policy import signed_in_user
 from .. import legal_status
-from ..clock import local_date, today
 from ..conf import local_rules
 from ..forms.notices import BreachForm, NoticeForm, NoticeStatusForm
 from ..models import AdultOfConcern, NoticeChild, NoticeStatus, WarningNotice

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ... import audit
 from ...audit.models import Action
-from ...policy import NoAccess, signed_in_user
-from ..clock import today
+from ...core.clock import today
+from ...core.policy import NoAccess, signed_in_user
 from ..forms.panels import ActionForm, AttendeeForm, DiscussionForm, MeetingForm
 from ..models import AdultOfConcern, PanelAction, PanelMeeting
 from ..need_to_know import (

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_http_methods
 from ... import audit
 from ...audit.models import Action
 from ...core import formats
-from ...policy import signed_in_user
-from ..clock import local_date, now, today
+from ...core.clock import local_date, now, today
+from ...core.policy import signed_in_user
 from ..conf import local_rules
 from ..forms.referrals import ASSESSED, ChildProtectionForm, DecisionForm, ReferralForm
 from ..models import Child, ConferenceOutcome, Outcome, Referral, S47Outcome

@@ -9,9 +9,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from ...core.clock import today
 from ...core.params import record_id
-from ...policy import NoAccess, signed_in_user
-from ..clock import today
+from ...core.policy import NoAccess, signed_in_user
 from ..conf import local_rules
 from ..forms.risk import AssessmentForm
 from ..models import Child, RiskAssessment, ScreeningTool

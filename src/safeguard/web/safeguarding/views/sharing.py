@@ -15,15 +15,15 @@ from typing import Any
 from django import forms
 from django.http import HttpRequest, HttpResponse
 
-from ...policy import signed_in_user
-from ...sharing import ShareForm, SharingPages
+from ...core.models import Recorded
+from ...core.policy import signed_in_user
+from ...core.sharing import ShareForm, SharingPages
 from ..models import (
     AdultOfConcern,
     Child,
     Concern,
     MissingEpisode,
     PanelMeeting,
-    Recorded,
     Referral,
     RiskAssessment,
     WarningNotice,

@@ -7,9 +7,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from ...accounts.models import Role
-from ...policy import require_role
+from ...core.clock import now, today
+from ...core.policy import require_role
 from ..board import board as board_counts
-from ..clock import now, today
 from ..need_to_know import require_reader
 from ..worklists import caseload as caseload_lists
 from ..worklists import grades_by_district, overdue_items

@@ -1,0 +1,92 @@
+"""The committee report: one HTML file and one PDF for a period, for publication.
+
+    paths = write_report(Period(date(2026, 1, 1), date(2026, 3, 31)), Path("out"))
+
+Everything in it is a count by district, suppressed (suppression.py): no name, no
+reference, no free text from any record, no figure below 5. The HTML file carries its
+own stylesheet and drawings, so that it can be mailed and opened anywhere; the PDF is
+printed from the same HTML by WeasyPrint (pdf.py).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from . import figures, suppression
+from .figures import compute
+from .maps import district_map
+from .pdf import html_to_pdf
+from .periods import Period
+from .pictures import anything_shown, chart_svg, map_svg
+from .publication import Publication, publish
+
+CSS = Path(__file__).resolve().parent / "static" / "statistics" / "css" / "committee.css"
+# The HTML report's Content-Security-Policy when the platform serves it: its one inline
+# stylesheet (the file carries its own, to be mailed), by hash; no script, nothing fetched.
+_STYLE_HASH = base64.b64encode(
+    hashlib.sha256(CSS.read_text(encoding="utf-8").encode()).digest()).decode()
+REPORT_POLICY = (f"default-src 'none'; style-src 'sha256-{_STYLE_HASH}'; img-src 'self'; "
+                 "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+MAP_MEASURES = ("children_at_risk", "missing_episodes", "concerns_reported")
+CHART_MEASURES = ("referrals", "missing_episodes", "concerns_reported")
+
+
+@dataclass(frozen=True)
+class Written:
+    html: Path
+    pdf: Path
+
+
+def build(period: Period) -> Publication:
+    return publish(compute(period), compute(period.previous()), suppress=True)
+
+
+def render_html(pub: Publication, produced: datetime | None = None) -> str:
+    from ..core.models import Area
+
+    areas = list(Area.objects.filter(active=True).values_list("ons_code", "name"))
+    dmap = district_map(areas)
+    context: dict[str, Any] = {
+        "pub": pub,
+        "produced": timezone.localtime(produced or timezone.now()),
+        "css": CSS.read_text(encoding="utf-8"),
+        # A map or chart whose every district figure is suppressed is not drawn (a page of
+        # hatching): the report says in one sentence what was left out and why.
+        "maps": [(pub.measures[key], map_svg(pub, key, uid=f"map-{key}", notes=False))
+                 for key in MAP_MEASURES if anything_shown(pub, key)],
+        "maps_left_out": [pub.measures[key].measure for key in MAP_MEASURES
+                          if not anything_shown(pub, key)],
+        "charts": [(pub.measures[key], chart_svg(pub, key, uid=f"chart-{key}"))
+                   for key in CHART_MEASURES if anything_shown(pub, key, previous=True)],
+        "charts_left_out": [pub.measures[key].measure for key in CHART_MEASURES
+                            if not anything_shown(pub, key, previous=True)],
+        "district_tables": [table for _, group in pub.groups() for table in group
+                            if table.measure.by_district],
+        "definitions": figures.MEASURES,
+        "threshold": suppression.THRESHOLD,
+        "map_attribution": dmap.attribution,
+        "map_schematic": dmap.schematic,
+    }
+    return render_to_string("statistics/committee_report.html", context)
+
+
+def file_stem(period: Period) -> str:
+    return f"committee-report-{period.start:%Y-%m-%d}-to-{period.end:%Y-%m-%d}"
+
+
+def write_report(period: Period, out: Path) -> Written:
+    html = render_html(build(period))
+    out.mkdir(parents=True, exist_ok=True)
+    stem = file_stem(period)
+    html_path, pdf_path = out / f"{stem}.html", out / f"{stem}.pdf"
+    html_path.write_text(html, encoding="utf-8")
+    pdf_path.write_bytes(html_to_pdf(html))
+    return Written(html_path, pdf_path)
