@@ -24,6 +24,7 @@ class RichProgress:
     def __init__(self, console: Console) -> None:
         self._progress = Progress(
             SpinnerColumn(),
+            TextColumn("{task.description}"),
             TextColumn("{task.fields[files]} files"),
             TextColumn("{task.fields[rate]:>6.0f} files/s"),
             BarColumn(),
@@ -37,11 +38,17 @@ class RichProgress:
         self._files = 0
         self._started = time.monotonic()
         self._lock = threading.Lock()
+        self._label = "triage"
 
     def start(self, total_bytes: int | None) -> None:
         self._progress.start()
         self._started = time.monotonic()
-        self._task = self._progress.add_task("triage", total=total_bytes, files=0, rate=0.0)
+        self._task = self._progress.add_task(self._label, total=total_bytes, files=0, rate=0.0)
+
+    def workers(self, count: int, where: str) -> None:
+        self._label = f"triage, {count} worker{'s' if count != 1 else ''} ({where})"
+        if self._task is not None:
+            self._progress.update(self._task, description=self._label)
 
     def advance(self, files: int = 0, nbytes: int = 0) -> None:
         if self._task is None:

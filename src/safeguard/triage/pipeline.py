@@ -61,6 +61,10 @@ COMMIT_SECONDS = 1.0
 class ProgressSink(Protocol):
     def start(self, total_bytes: int | None) -> None: ...
     def advance(self, files: int = 0, nbytes: int = 0) -> None: ...
+    # Who examines the items: `count` worker processes (or a cluster's worker threads)
+    # and where they are ("this machine" or the cluster's address); called when known
+    # and again when a cluster's workers come or go.
+    def workers(self, count: int, where: str) -> None: ...
     def close(self) -> None: ...
 
 
@@ -69,6 +73,9 @@ class _NoProgress:
         pass
 
     def advance(self, files: int = 0, nbytes: int = 0) -> None:
+        pass
+
+    def workers(self, count: int, where: str) -> None:
         pass
 
     def close(self) -> None:

@@ -98,6 +98,7 @@ class LocalProcesses(Dispatcher):
         self.workers = [_Worker(context, settings, lock_fd) for _ in range(count)]
         self.attempts: dict[int, int] = {}
         self.retry: list[Batch] = []
+        run.progress.workers(count, "this machine")
 
     def readable(self, position: int, entry: FileEntry) -> bool:
         return entry.local_path is not None

@@ -317,6 +317,10 @@ EVIDENCE_ROOTS = [
     for root in env_list("SAFEGUARD_EVIDENCE_ROOTS", [str(HOME / "evidence")])
 ]
 
+# A Dask scheduler (tcp://host:8786) whose workers examine the platform's triage jobs,
+# read the same evidence at the same paths (docs/scaling.md); unset: the worker's own cores.
+TRIAGE_CLUSTER = env_optional("SAFEGUARD_CLUSTER")
+
 # Request bodies, capped by the server before they are read (bodylimits.py).
 MAX_BODY_ANONYMOUS = env_int("SAFEGUARD_MAX_BODY_ANONYMOUS_KB", 64, minimum=1) * 1024
 MAX_BODY_API = env_int("SAFEGUARD_MAX_BODY_API_KB", 2048, minimum=1) * 1024

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -17,12 +18,14 @@ from django.test import override_settings
 from django.utils import timezone
 
 from safeguard.demo.media import picture_bytes
+from safeguard.triage.cluster.local import local_cluster
 from safeguard.triage.hashsets import HashSetStore
 from safeguard.triage.pipeline import TriageOptions, triage
 from safeguard.web.investigations.models import Exhibit, ExhibitType
 from safeguard.web.triage_runs import run_queue as queue
 from safeguard.web.triage_runs import worker
 from safeguard.web.triage_runs.models import FileRecord, JobStatus, TriageJob, TriageWarningRow
+from safeguard.web.triage_runs.views.jobs import progress_data
 
 from ..base import make_user
 from .helpers import EVIDENCE_ROOT, CaseTestCase
@@ -134,6 +137,36 @@ class WorkerTests(CaseTestCase):
         self.assertIn("matching", stages)
         self.assertEqual(stages[-1], "importing")
         self.assertEqual(max(int(str(entry["files_done"])) for entry in seen), 8)
+
+    def test_the_job_says_who_examined_its_items(self) -> None:
+        job = self.queue_job()
+        self.work()
+        job.refresh_from_db()
+        self.assertEqual(job.status, JobStatus.DONE, job.error)
+        self.assertEqual(job.examined_on, "this machine")
+        # Two threads asked for, one process a core at most (this machine may have one).
+        self.assertEqual(job.examiners, min(2, os.cpu_count() or 1))
+        self.assertRegex(progress_data(job)["examined_by"],
+                         r"^\d worker process(es)? on this machine$")
+
+    def test_a_job_runs_on_the_cluster_the_setting_names(self) -> None:
+        """A real local Dask scheduler and two one-thread workers (SAFEGUARD_CLUSTER)."""
+        local = self.queue_job()
+        self.work()
+        with local_cluster(workers=2) as cluster, \
+                override_settings(TRIAGE_CLUSTER=cluster.address):
+            job = self.queue_job()
+            self.work()
+        job.refresh_from_db()
+        local.refresh_from_db()
+        self.assertEqual(job.status, JobStatus.DONE, job.error)
+        self.assertEqual((job.examiners, job.examined_on), (2, cluster.address))
+        self.assertEqual(progress_data(job)["examined_by"],
+                         f"2 worker threads of the cluster {cluster.address}")
+        # The same figures as the run on this machine's own cores.
+        mine = dict(local.files.values_list("path", "sha1"))
+        self.assertEqual(dict(job.files.values_list("path", "sha1")), mine)
+        self.assertEqual(len(mine), 8)
 
     def test_the_queue_is_worked_oldest_first_and_then_the_worker_stops(self) -> None:
         first, second = self.queue_job(), self.queue_job(hashsets=[])

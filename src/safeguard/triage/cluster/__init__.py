@@ -110,7 +110,10 @@ class DaskCluster(Dispatcher):
         # Workers come and go: look again now and then.
         if time.monotonic() - self.threads_at > 5:
             workers = self.client.scheduler_info().get("workers", {})
-            self.threads = max(1, sum(int(w.get("nthreads", 1)) for w in workers.values()))
+            threads = max(1, sum(int(w.get("nthreads", 1)) for w in workers.values()))
+            if threads != self.threads or not self.threads_at:
+                self.run.progress.workers(threads, self.address)
+            self.threads = threads
             self.threads_at = time.monotonic()
         return self.threads
 

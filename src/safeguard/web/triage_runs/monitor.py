@@ -66,6 +66,8 @@ class JobMonitor:
         self.nbytes = 0
         self.total: int | None = None
         self.stage: str = JobStage.WAITING
+        self.examiners: int | None = None
+        self.examined_on = ""
         self.writes = 0
         self._lock = threading.Lock()
         self._dirty = True
@@ -127,6 +129,11 @@ class JobMonitor:
             self._inline()
             self.check()
 
+    def workers(self, count: int, where: str) -> None:
+        with self._lock:
+            self.examiners, self.examined_on = count, where[:300]
+            self._dirty = True
+
     def close(self) -> None:
         # The walk is over; matching and the reports follow.
         self.set_stage(JobStage.MATCHING)
@@ -151,6 +158,8 @@ class JobMonitor:
                 "bytes_done": self.nbytes,
                 "bytes_total": self.total,
                 "stage": self.stage,
+                "examiners": self.examiners,
+                "examined_on": self.examined_on,
             }
             self._dirty = False
         self._last_write = now

@@ -174,6 +174,7 @@ def _triage(
                 case_number=job.exhibit.investigation.reference,
                 progress=monitor,
                 perceptual=perceptual,
+                cluster=settings.TRIAGE_CLUSTER,
             ),
         )
     finally:

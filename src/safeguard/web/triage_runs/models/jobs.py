@@ -65,6 +65,10 @@ class TriageJob(models.Model):
     # The worker holding the job ("host:pid") and when it last said it was alive: a job
     # whose heartbeat is stale is taken over and resumed from its journal.
     worker = models.CharField(max_length=200, blank=True)
+    # Who examines the items (the engine's ProgressSink.workers): how many worker
+    # processes or cluster threads, and where ("this machine" or the cluster's address).
+    examiners = models.PositiveIntegerField(null=True, blank=True)
+    examined_on = models.CharField(max_length=300, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     cancel_requested = models.BooleanField(default=False)

@@ -139,6 +139,7 @@ def progress_data(job: TriageJob) -> dict[str, Any]:
         "rate": "—" if files_rate is None or bytes_rate is None else (
             f"{_per_second(files_rate)} files/s · {formats.size(bytes_rate)}/s"),
         "elapsed": formats.duration(elapsed) or "not started",
+        "examined_by": _examined_by(job),
         "percent": percent,
         "remaining": _time_left(job, bytes_rate) if percent is not None else "",
         "out_dir": job.out_dir or "",
@@ -146,6 +147,19 @@ def progress_data(job: TriageJob) -> dict[str, Any]:
         "error": job.error,
         "url": reverse("triage_runs:job_detail", args=[job.pk]),
     }
+
+
+def _examined_by(job: TriageJob) -> str:
+    """"2 worker processes on this machine", "8 workers of the cluster tcp://…": where
+    the engine said the items are examined (a cluster's count changes as workers come
+    and go)."""
+    if job.examiners is None:
+        return "—"
+    if job.examined_on == "this machine":
+        noun = "worker process" if job.examiners == 1 else "worker processes"
+        return f"{job.examiners} {noun} on this machine"
+    noun = "worker thread" if job.examiners == 1 else "worker threads"
+    return f"{job.examiners} {noun} of the cluster {job.examined_on}"
 
 
 def _stage_label(job: TriageJob) -> str:

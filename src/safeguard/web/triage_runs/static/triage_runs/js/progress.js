@@ -24,6 +24,7 @@
     set("job-read", data.read);
     set("job-rate", data.rate);
     set("job-elapsed", data.elapsed);
+    set("job-examined-by", data.examined_by);
     set("job-remaining", data.remaining);
     set("job-error", data.error || "");
     set("job-percent", data.percent === null ? "" : data.percent + "%");
