@@ -146,6 +146,7 @@ def main() -> None:
     print("| file system | unallocated MiB | pictures put there | tool | recall | precision "
           "| seconds | CPU seconds | MB/s |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    overlap: list[str] = []
     with tempfile.TemporaryDirectory(prefix="sg-bench-carve-") as tmp:
         work = Path(tmp)
         for kind in args.fs.split(","):
@@ -167,12 +168,24 @@ def main() -> None:
                 other, seconds, cpu = photorec(image, work)
                 theirs.append((seconds, cpu, other))
             mib = space / 2**20
+            # Whether one tool's recovered pictures contain the other's, not only more.
+            ours_found = {h for _, _, items in mine for h in items} & wanted
+            theirs_found = {h for _, _, items in theirs for h in items} & wanted
+            overlap.append(f"{kind}: both {len(ours_found & theirs_found)}, only Safeguard "
+                           f"{len(ours_found - theirs_found)}, only PhotoRec "
+                           f"{len(theirs_found - ours_found)}, neither "
+                           f"{len(wanted - ours_found - theirs_found)}")
             for tool, runs in (("Safeguard", mine), ("PhotoRec 7.1", theirs)):
                 seconds, cpu, items = min(runs, key=lambda run: run[0])
                 recall, precision = score(items, wanted)
                 print(f"| {kind} | {mib:,.0f} | {len(wanted)} | {tool} | {recall:.1%} | "
                       f"{precision:.1%} | {seconds:.2f} | {cpu:.2f} | "
                       f"{space / 1e6 / seconds:,.0f} |", flush=True)
+
+    print()
+    print("Pictures recovered, by tool (over all runs):")
+    for line in overlap:
+        print(f"- {line}")
 
 
 if __name__ == "__main__":

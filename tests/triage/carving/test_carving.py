@@ -66,6 +66,21 @@ def test_it_carves_each_format_and_rejoins_a_split_jpeg() -> None:
     assert len(joined.pieces) == 2 and joined.pieces[0][1] == cut
 
 
+def test_a_jpeg_split_around_an_uncompressed_picture_is_rejoined() -> None:
+    """A BMP between the halves passes for scan data for tens of kilobytes, so the damage
+    is noticed far past the head's end: the kept BMP's start is where the head ends, and
+    the tail starts after it (a case PhotoRec recovered and the carver missed)."""
+    split = picture_bytes(340, "JPEG", (480, 360))
+    between = encode(synthetic_picture(21, (320, 240)), "BMP")
+    cut = len(split) // 2 // 4096 * 4096
+    # 4 KiB clusters: the BMP's last cluster is padded with zeros.
+    cluster = between + b"\x00" * (-len(between) % 4096)
+    blob = b"\x00" * 4096 + split[:cut] + cluster + pad(split[cut:])
+    carved = {sha1(c.data): c for c in carve(Space(_Bytes(blob), 0, [(0, len(blob))]))}
+    assert set(carved) == {sha1(split), sha1(between)}
+    assert carved[sha1(split)].pieces[0] == (4096, cut)
+
+
 def test_a_picture_across_an_allocated_run_reads_as_one() -> None:
     picture = picture_bytes(330, "JPEG", (320, 240))
     first = pad(picture[:4096])

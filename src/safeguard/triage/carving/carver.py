@@ -183,6 +183,17 @@ class _Claimed:
         index = bisect.bisect_right(self._starts, position) - 1
         return index >= 0 and position < self._ends[index]
 
+    def first_start(self, after: int, until: int) -> int | None:
+        """The start of the first kept item that starts in (after, until], if any."""
+        index = bisect.bisect_right(self._starts, after)
+        return self._starts[index] if index < len(self._starts) \
+            and self._starts[index] <= until else None
+
+    def past(self, position: int) -> int:
+        """`position`, or the end of the kept item that holds it."""
+        index = bisect.bisect_right(self._starts, position) - 1
+        return self._ends[index] if index >= 0 and position < self._ends[index] else position
+
 
 def _join_fragments(space: Space, start: int, found: Measure,
                     claimed: _Claimed) -> Carved | None:
@@ -224,7 +235,15 @@ def _best_join(space: Space, start: int, brk: int, tail_from: int, end: int,
     first_cut = brk - brk % SECTOR  # the sector the foreign data began in, or before
     heads = [c for c in range(first_cut, first_cut - _HEAD_CUTS * SECTOR, -SECTOR)
              if c > start + found_min_head()]
-    tail_cut = -(-tail_from // SECTOR) * SECTOR
+    # A kept item that starts inside the head's scan data is where the head ends, however
+    # late the damage was noticed (an uncompressed BMP can pass for scan data for a while).
+    foreign = claimed.first_start(start + found_min_head(), brk)
+    if foreign is not None and foreign % SECTOR == 0 and foreign not in heads:
+        heads.insert(0, foreign)
+    # A kept item between the fragments (a picture written into the gap) may itself look
+    # like scan data for most of its length, so the damage is seen well before its end:
+    # the tail starts after it.
+    tail_cut = -(-claimed.past(-(-tail_from // SECTOR) * SECTOR) // SECTOR) * SECTOR
     # Candidate starts of the tail: the first sectors after the damage that are not
     # zeros (scan data never holds a sector of zeros: that is padding to the end of the
     # foreign file's last cluster) and that no kept item holds.
