@@ -6,7 +6,6 @@ from __future__ import annotations
 import click
 
 from .. import __version__
-from ..validate.command import validate_command
 from .audit import audit
 from .demo import demo
 from .hashset import hashset
@@ -14,6 +13,7 @@ from .intel import intel
 from .retention import retention
 from .serve import serve, worker
 from .triage import triage_command
+from .validate import validate_command
 from .web import web
 
 

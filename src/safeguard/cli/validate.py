@@ -2,9 +2,10 @@
 `main(args)` runs it and returns the exit code, and `validate_command` is the same for
 the click group of `safeguard` (it hands its arguments to argparse unchanged).
 
-Exit codes (docs/validation.md): 0 every assertion passed; 4 the validation finished and
-an assertion failed (the report says which); 2 a usage error; 3 an input that cannot be
-used (a --reference folder's ground truth, a tool the reference data needs).
+Exit codes (docs/validation.md), the CLI's ExitCode: OK every assertion passed; WARNINGS
+the validation finished and an assertion failed (the report says which); USAGE a usage
+error; INPUT an input that cannot be used (a --reference folder's ground truth, a tool
+the reference data needs).
 """
 
 from __future__ import annotations
@@ -17,12 +18,13 @@ from pathlib import Path
 
 import click
 
-EXIT_PASSED, EXIT_USAGE, EXIT_INPUT, EXIT_FAILED = 0, 2, 3, 4
+from .exitcodes import ExitCode
+
 MARKER = ".safeguard-validation"
 
 
 def _groups(text: str) -> list[str]:
-    from .assertions import GROUPS
+    from safeguard.validate.assertions import GROUPS
 
     chosen = [g.strip() for g in text.split(",") if g.strip()]
     unknown = [g for g in chosen if g not in GROUPS]
@@ -35,8 +37,8 @@ def _groups(text: str) -> list[str]:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     # Imported here: registering the command with `safeguard` loads nothing heavy.
-    from .assertions import GROUPS
-    from .reference import DEFAULT_SEED
+    from safeguard.validate.assertions import GROUPS
+    from safeguard.validate.reference import DEFAULT_SEED
 
     parser.add_argument("--out", type=Path, default=Path("validation"),
                         help="folder for validation.html/.pdf/.json, the reference data and "
@@ -63,33 +65,32 @@ def parser() -> argparse.ArgumentParser:
     return built
 
 
-def _refuse(message: str, code: int) -> int:
+def _refuse(message: str, code: ExitCode) -> int:
     print(f"Error: {message}", file=sys.stderr)
-    return code
+    return int(code)
 
 
 def main(args: argparse.Namespace) -> int:
     """Run the validation the options describe; the exit code."""
     from safeguard.demo.diskimages import ImageBuildError
     from safeguard.triage import SafeguardError
-
-    from .groundtruth import GroundTruthError
-    from .independent import ToolMissing
-    from .reports import write_reports
-    from .runner import ValidationOptions, validate
+    from safeguard.validate.groundtruth import GroundTruthError
+    from safeguard.validate.independent import ToolMissing
+    from safeguard.validate.reports import write_reports
+    from safeguard.validate.runner import ValidationOptions, validate
 
     out: Path = args.out
     if out.exists() and not out.is_dir():
-        return _refuse(f"--out {out} is a file: give a folder", EXIT_USAGE)
+        return _refuse(f"--out {out} is a file: give a folder", ExitCode.USAGE)
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
         return _refuse(f"--out {out} holds other files: give an empty folder or one an "
-                       "earlier validation wrote", EXIT_USAGE)
+                       "earlier validation wrote", ExitCode.USAGE)
     for folder in args.reference:
         if not folder.is_dir():
-            return _refuse(f"--reference {folder}: not a folder", EXIT_INPUT)
+            return _refuse(f"--reference {folder}: not a folder", ExitCode.INPUT)
     out.mkdir(parents=True, exist_ok=True)
     (out / MARKER).write_text("safeguard validate writes here\n")
-    from .assertions import GROUPS
+    from safeguard.validate.assertions import GROUPS
 
     # The quick set leaves formats out on purpose: its coverage would fail by design.
     groups = args.groups or [g for g in GROUPS if not (args.quick and g == "coverage")]
@@ -100,15 +101,16 @@ def main(args: argparse.Namespace) -> int:
         validation = validate(options)
     except (GroundTruthError, ImageBuildError, ToolMissing, SafeguardError,
             FileNotFoundError) as exc:
-        return _refuse(str(exc), EXIT_INPUT)
+        return _refuse(str(exc), ExitCode.INPUT)
     except subprocess.CalledProcessError as exc:
         return _refuse(f"{' '.join(map(str, exc.cmd))} failed: "
-                       f"{(exc.stderr or b'').decode(errors='replace').strip()}", EXIT_INPUT)
+                       f"{(exc.stderr or b'').decode(errors='replace').strip()}", ExitCode.INPUT)
     paths = write_reports(validation)
     print(validation.outcome())
     for path in paths.values():
         print(f"  {path}")
-    return EXIT_FAILED if validation.failed or not validation.assertions else EXIT_PASSED
+    failed = validation.failed or not validation.assertions
+    return int(ExitCode.WARNINGS if failed else ExitCode.OK)
 
 
 def run_from_command_line(argv: Sequence[str]) -> int:
