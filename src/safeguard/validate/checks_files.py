@@ -58,7 +58,7 @@ def check_listing(view: RunView, reference: ReferenceSet, item: ReferenceItem
     checks = ("Every file of the item is listed at its address (partition, file system, "
               "archive chain, path, deleted or not) with its size, modification time and type"
               + ("; nothing else is listed" if item.complete else ""))
-    expected = f"{len(item.files)} files" + (", exactly" if item.complete else ", at least")
+    expected = _files(len(item.files)) + (", exactly" if item.complete else ", at least")
     if not item.files and item.complete is False:
         return None
     if failed := unusable(view, f"LIST-{item.id}", "listing", checks, expected, item):
@@ -86,9 +86,13 @@ def check_listing(view: RunView, reference: ReferenceSet, item: ReferenceItem
         problems += [f"listed {len(found)} times: {describe_key(key)}"
                      for key, found in sorted(rows.items()) if len(found) > 1]
     return assertion(f"LIST-{item.id}", "listing", checks, expected, problems=problems,
-                     ok=f"{len(item.files)} files, each at its address with its size, time "
+                     ok=f"{_files(len(item.files))}, each at its address with its size, time "
                         f"and type" + (f"; {len(rows)} listed in all" if item.complete else ""),
                      item=item.id)
+
+
+def _files(count: int) -> str:
+    return "1 file" if count == 1 else f"{count} files"
 
 
 def _cell(value: object) -> str:
