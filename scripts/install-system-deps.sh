@@ -7,7 +7,7 @@
 # tests that render that PDF to images and read it back.
 set -euo pipefail
 packages=(dosfstools mtools e2fsprogs exfatprogs ntfs-3g fdisk gdisk ewf-tools sleuthkit hashdeep testdisk
-  qemu-utils cryptsetup-bin xfsprogs genisoimage lvm2
+  qemu-utils cryptsetup-bin xfsprogs genisoimage lvm2 apfsprogs
   postgresql chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils)
 missing=()
 for p in "${packages[@]}"; do

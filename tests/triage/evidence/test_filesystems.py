@@ -125,6 +125,28 @@ def test_a_cut_short_xfs_volume_is_named_and_not_read(xfs_image: Path, tmp_path:
     source.close()
 
 
+def test_an_apfs_container_written_by_mkapfs_reads_its_volume(tmp_path: Path) -> None:
+    """mkapfs (apfsprogs) writes an empty container with one volume; nothing here can put
+    files into it without mounting, so this proves the container and volume are opened
+    and walked (no file, no warning), and apfsck, its own checker, agrees it is sound."""
+    mkapfs = shutil.which("mkapfs")
+    assert mkapfs, "mkapfs is missing: install apfsprogs (scripts/install-system-deps.sh)"
+    image = tmp_path / "mac.img"
+    with image.open("wb") as handle:
+        handle.truncate(512 * 1024 * 1024)  # mkapfs refuses small containers
+    subprocess.run([mkapfs, "-L", "Case volume", str(image)], check=True, capture_output=True)
+    subprocess.run(["apfsck", str(image)], check=True, capture_output=True)
+    source = open_evidence(str(image))
+    assert type(source) is RawImageSource
+    assert source.describe(lambda w: None).detail["filesystems"] == [
+        {"partition": "APFS volume 1 'Case volume'", "type": "APFS", "offset": 0}]
+    assert walk(source) == ([], [])
+    source.close()
+    outcome = triage([str(image)], TriageOptions(out_dir=tmp_path / "out", workers=2,
+                                                 perceptual=None))
+    assert outcome.status is ExitStatus.OK, [w.message for w in outcome.warnings]
+
+
 @pytest.mark.parametrize("magic, name", [(b"NXSB", "APFS container"), (b"H+\x00\x04", "HFS+")])
 def test_an_apple_volume_that_cannot_be_opened_is_never_silent(
     magic: bytes, name: str, tmp_path: Path
