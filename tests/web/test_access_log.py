@@ -5,8 +5,8 @@ from __future__ import annotations
 from safeguard.web import audit
 from safeguard.web.accounts.models import Role
 from safeguard.web.audit.models import Action
-from safeguard.web.audit.views import access_log_url
 from safeguard.web.core import policy
+from safeguard.web.core.audit_pages.views import access_log_url
 
 from .base import WebTestCase, make_user
 from .records.models import CaseNote

@@ -150,7 +150,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "safeguard.web.middleware.IdleTimeoutMiddleware",
     "safeguard.web.middleware.RequireVerifiedMiddleware",
-    "safeguard.web.audit.middleware.AccessDeniedMiddleware",
+    "safeguard.web.core.audit_pages.middleware.AccessDeniedMiddleware",
     # Last, as django-axes asks: it turns a lockout flagged on the request into the page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -297,7 +297,7 @@ _cooloff = env_int("SAFEGUARD_LOCKOUT_MINUTES", 30, minimum=0)
 AXES_COOLOFF_TIME = timedelta(minutes=_cooloff) if _cooloff else None
 AXES_LOCKOUT_PARAMETERS = ["username"]
 # Beside the lockout by username, a throttle by client address: failed sign-ins from one
-# address in 15 minutes beyond which it is refused (accounts/views_login.py), so that one
+# address in 15 minutes beyond which it is refused (core/accounts_pages/login.py), so that one
 # client cannot lock every account in turn.
 SIGNIN_FAILURES_PER_ADDRESS = env_int("SAFEGUARD_SIGNIN_FAILURES_PER_ADDRESS", 30, minimum=1)
 # axes.W006 asks for the address too; but a station behind one NAT address would lock

@@ -4,8 +4,8 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("safeguard.web.core.urls")),
-    path("accounts/", include("safeguard.web.accounts.urls")),
-    path("audit/", include("safeguard.web.audit.urls")),
+    path("accounts/", include("safeguard.web.core.accounts_pages.urls")),
+    path("audit/", include("safeguard.web.core.audit_pages.urls")),
     path("investigations/", include("safeguard.web.investigations.urls")),
     path("investigations/", include("safeguard.web.triage_runs.urls")),
     path("review/", include("safeguard.web.review.urls")),

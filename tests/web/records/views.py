@@ -5,6 +5,7 @@ from django.shortcuts import redirect
 from safeguard.web import audit
 from safeguard.web.accounts.models import Role
 from safeguard.web.audit.models import Action
+from safeguard.web.core.audit_pages.justification import require_justification
 from safeguard.web.core.policy import get_object_for, visible_to
 
 from .models import CaseNote
@@ -17,7 +18,7 @@ def note_list(request: HttpRequest) -> HttpResponse:
 
 def note_detail(request: HttpRequest, pk: int) -> HttpResponse:
     note = get_object_for(request, CaseNote, pk)
-    if (asked := audit.require_justification(request, note)) is not None:
+    if (asked := require_justification(request, note)) is not None:
         return asked
     audit.record(request, Action.VIEW, note)
     return HttpResponse(f"note: {note.title}", content_type="text/plain")

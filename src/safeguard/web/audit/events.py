@@ -123,35 +123,3 @@ def access_log_for(obj: models.Model) -> models.QuerySet[AuditEvent]:
     return AuditEvent.objects.for_object(obj).select_related("actor", "agency").order_by(
         "-sequence"
     )
-
-
-# Refusals of clients that are not signed in (API calls without a valid token, forged
-# forms, failed sign-ins) come as fast as anyone can send them, and each audit row takes
-# the chain's lock: per address and hour, the first KEEP_ANONYMOUS are recorded one by
-# one, then only a count at every power of ten (100, 1,000 ...), so the rows stay few
-# and the log still says how many there were.
-KEEP_ANONYMOUS = 10
-ANONYMOUS_WINDOW = 3600
-
-
-def record_anonymous(
-    request: HttpRequest, action: str, obj: models.Model | Ref | None = None,
-    justification: str = "", *, kind: str, username: str = "", **details: Any,
-) -> AuditEvent | None:
-    """record() for a refusal of a client that is not signed in, rate-limited per address
-    (`kind` names what is counted: "api", "csrf", "sign-in"); None when only counted."""
-    from ..core.ratelimit import hit
-
-    counted = hit(f"audit-{kind}", client_ip(request), KEEP_ANONYMOUS, ANONYMOUS_WINDOW)
-    if counted.count > KEEP_ANONYMOUS:
-        if not _power_of_ten(counted.count):
-            return None
-        details.update(counted=counted.count, note=(
-            f"{counted.count} such refusals from this address this hour; the first "
-            f"{KEEP_ANONYMOUS} are recorded one by one, then a count at every power of ten"))
-    return record(request, action, obj, justification, username=username, **details)
-
-
-def _power_of_ten(number: int) -> bool:
-    text = str(number)
-    return text[0] == "1" and set(text[1:]) <= {"0"}

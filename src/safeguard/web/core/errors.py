@@ -3,8 +3,8 @@
     raise NoAccess(ref)             # 404: not found, or not this agency's (never says which)
     raise Forbidden(ref, reason)    # 403: may know it exists, may not do this
 
-Both are recorded as access_denied by audit.middleware; `reason` stays in the exception
-for the server's log and the audit row, never in the page.
+Both are recorded as access_denied by core/audit_pages/middleware.py; `reason` stays in
+the exception for the server's log and the audit row, never in the page.
 """
 
 from __future__ import annotations

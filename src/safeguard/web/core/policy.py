@@ -8,7 +8,10 @@ Rules (docs/web.md, "Access to records"):
   read-only.
 - Anyone else gets 404, never 403, so that a record's existence does not leak; a
   read-only partner asking to write gets 403.
-- Every refusal is recorded in the audit as access_denied (audit.middleware).
+- Work assigned to another agency (core.Assigned: a task) is read by the assigned agency
+  too while the assignment lasts, and only that agency does the work
+  (get_assigned_for); the record the work is about is not shared by it.
+- Every refusal is recorded in the audit as access_denied (core/audit_pages/middleware.py).
 - Police: an active agency of the police kind (`is_police`). Police sections, the concern
   queue, intelligence and the register's police-only fields ask this one rule; every
   other kind of agency is a partner.
@@ -38,12 +41,13 @@ from ..accounts.models import Agency, AgencyKind, Role, User
 from ..audit.events import Ref, record
 from ..audit.models import Action, current_type
 from .errors import NOT_FOUND_OR_NO_ACCESS, Forbidden, NoAccess
-from .models import AgencyOwned, Share
+from .models import AgencyOwned, Assigned, Share
 from .params import record_id
 
 __all__ = [
     "NOT_FOUND_OR_NO_ACCESS", "REGISTER_ROLES", "SECTIONS", "Forbidden", "Need", "NoAccess",
-    "Section", "access_level", "can_see_access_log", "get_object_for", "get_user_for_admin",
+    "Section", "access_level", "can_see_access_log", "get_assigned_for", "get_object_for",
+    "get_user_for_admin", "is_assignee",
     "is_police", "is_police_agency", "manageable_users", "may_open", "readable_labels",
     "require_administrator", "require_platform_administrator", "require_role",
     "require_section", "revoke", "section_roles", "share", "signed_in_user", "visible_to",
@@ -86,6 +90,8 @@ def access_level(user: User, obj: AgencyOwned) -> Need | None:
         return None
     if obj.owning_agency_id == user.agency_id:
         return "write"
+    if is_assignee(user, obj):
+        return "read"
     if Share.objects.active().for_object(obj).filter(agency_id=user.agency_id).exists():
         return "read"
     return None
@@ -122,6 +128,29 @@ def get_object_for(
     return obj
 
 
+def is_assignee(user: User, obj: AgencyOwned) -> bool:
+    """The user's agency holds the assignment (`obj` is core.Assigned and not revoked)."""
+    return (isinstance(obj, Assigned) and obj.revoked_at is None
+            and user.agency_id is not None and obj.assigned_agency_id == user.agency_id)
+
+
+def get_assigned_for(
+    request: HttpRequest,
+    model: type[Owned],
+    pk: int | str,
+    roles: Iterable[str] | None = None,
+) -> Owned:
+    """Assigned work (core.Assigned) that the user's agency is to do: 404 to whoever may
+    not read it, 403 to the owning agency (it set the work; the assignee does it) and to
+    roles outside `roles`."""
+    obj = get_object_for(request, model, pk, need="read", roles=roles)
+    user = signed_in_user(request)
+    if not is_assignee(user, obj):
+        raise Forbidden(Ref(model._meta.label_lower, str(pk)),
+                        "only the agency the work is assigned to does it")
+    return obj
+
+
 def visible_to(request: HttpRequest, model: type[Owned]) -> models.QuerySet[Owned]:
     """The records of `model` the user's agency owns or has been shared: for lists."""
     return visible_to_user(signed_in_user(request), model)
@@ -136,10 +165,10 @@ def visible_to_user(user: User, model: type[Owned]) -> models.QuerySet[Owned]:
         content_type=ContentType.objects.get_for_model(model),
         agency_id=agency_id,
     )
-    return model._default_manager.filter(
-        models.Q(owning_agency_id=agency_id)
-        | models.Q(pk__in=shared.values("object_id"))
-    )
+    mine = models.Q(owning_agency_id=agency_id) | models.Q(pk__in=shared.values("object_id"))
+    if issubclass(model, Assigned):
+        mine |= models.Q(assigned_agency_id=agency_id, revoked_at__isnull=True)
+    return model._default_manager.filter(mine)
 
 
 def require_role(request: HttpRequest, *roles: str) -> User:

@@ -1,5 +1,6 @@
 """Fixed-window rate limits, counted in the database: the public concern form, the
-sign-in throttle per address, the audit's anonymous refusals, the committee report.
+sign-in throttle per address, the audit's anonymous refusals (`record_anonymous`,
+below), the committee report.
 
     hit = ratelimit.hit("address", client_ip(request), limit=10, window=3600)
     if hit.exceeded: return 429 with Retry-After: hit.retry_after
@@ -18,9 +19,14 @@ import hashlib
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from django.db import connection
+from django.db import connection, models
+from django.http import HttpRequest
 
+from ..audit.context import client_ip
+from ..audit.events import Ref, record
+from ..audit.models import AuditEvent
 from .models import RateCount
 
 
@@ -64,3 +70,33 @@ def hit(kind: str, what: str, limit: int, window: int) -> Hit:
             [key, adapt(expires)])
         count = int(cursor.fetchone()[0])
     return Hit(count=count, limit=limit, retry_after=max(1, int(start + window - now)))
+
+
+# Refusals of clients that are not signed in (API calls without a valid token, forged
+# forms, failed sign-ins) come as fast as anyone can send them, and each audit row takes
+# the chain's lock: per address and hour, the first KEEP_ANONYMOUS are recorded one by
+# one, then only a count at every power of ten (100, 1,000 ...), so the rows stay few
+# and the log still says how many there were.
+KEEP_ANONYMOUS = 10
+ANONYMOUS_WINDOW = 3600
+
+
+def record_anonymous(
+    request: HttpRequest, action: str, obj: models.Model | Ref | None = None,
+    justification: str = "", *, kind: str, username: str = "", **details: Any,
+) -> AuditEvent | None:
+    """record() for a refusal of a client that is not signed in, rate-limited per address
+    (`kind` names what is counted: "api", "csrf", "sign-in"); None when only counted."""
+    counted = hit(f"audit-{kind}", client_ip(request), KEEP_ANONYMOUS, ANONYMOUS_WINDOW)
+    if counted.count > KEEP_ANONYMOUS:
+        if not _power_of_ten(counted.count):
+            return None
+        details.update(counted=counted.count, note=(
+            f"{counted.count} such refusals from this address this hour; the first "
+            f"{KEEP_ANONYMOUS} are recorded one by one, then a count at every power of ten"))
+    return record(request, action, obj, justification, username=username, **details)
+
+
+def _power_of_ten(number: int) -> bool:
+    text = str(number)
+    return text[0] == "1" and set(text[1:]) <= {"0"}

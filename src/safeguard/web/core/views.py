@@ -7,9 +7,10 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from ..audit.events import record, record_anonymous
+from ..audit.events import record
 from ..audit.models import Action
 from .policy import signed_in_user
+from .ratelimit import record_anonymous
 
 
 def home(request: HttpRequest) -> HttpResponse:

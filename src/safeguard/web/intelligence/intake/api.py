@@ -27,9 +27,10 @@ from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from ...audit.events import Ref, record_anonymous
+from ...audit.events import Ref
 from ...audit.models import Action
 from ...core.policy import is_police_agency
+from ...core.ratelimit import record_anonymous
 from ..conf import intel_rules
 from ..models import ApiToken, Channel, token_digest
 from .areas import build_resolver

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import io
 import json
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
+from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -14,15 +17,17 @@ from django.views.decorators.http import require_http_methods
 
 from ... import audit
 from ...audit.models import Action
+from ...core.audit_pages.justification import require_justification
 from ...core.models import Area
 from ...core.params import record_id
 from ...core.problems import problems_of
 from ..access import IMPORT_ROLES, open_record, require_intelligence
 from ..forms import ReferralUploadForm, SightingUploadForm
-from ..intake.referral_import import import_referrals
+from ..intake.ncmec_import import import_ncmec
+from ..intake.referral_import import FileResult, import_referrals
 from ..intake.schema import SchemaError
 from ..intake.sighting_import import SightingFileError, check_strict, import_stream
-from ..models import Channel, Referral, SightingImport
+from ..models import Assessment, Channel, Referral, SightingImport
 from .common import actor_of
 
 PAGE_SIZE = 50
@@ -51,7 +56,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
 
 def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     referral = open_record(request, Referral, pk)
-    if (asked := audit.require_justification(request, referral)) is not None:
+    if (asked := require_justification(request, referral)) is not None:
         return asked
     audit.record(request, Action.VIEW, referral)
     return render(request, "intelligence/referral_detail.html", {
@@ -59,6 +64,8 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "files": referral.files.select_related("file"),
         "links": referral.links.select_related("subject", "matched").order_by("kind", "value"),
         "document": json.dumps(referral.document, indent=2, ensure_ascii=False),
+        "assessment": Assessment.objects.filter(referral=referral).first(),
+        "children": referral.children.all(),
     })
 
 
@@ -68,6 +75,26 @@ def _recent(agency_id: int) -> dict[str, Any]:
         "recent": Referral.objects.filter(owning_agency_id=agency_id).exclude(
             channel=Channel.API).order_by("-received_at", "-pk")[:10],
     }
+
+
+def _is_ncmec(upload: UploadedFile) -> bool:
+    """XML or a ZIP, by name or by its first bytes (a JSON file starts otherwise)."""
+    head = upload.read(64).lstrip()
+    upload.seek(0)
+    name = (upload.name or "").lower()
+    return name.endswith((".xml", ".zip")) or head.startswith((b"<", b"PK\x03\x04"))
+
+
+def _import_ncmec_upload(request: HttpRequest, upload: UploadedFile, strict: bool
+                         ) -> FileResult:
+    # The reader takes a path (a package may be a ZIP): the upload is written to a private
+    # temporary folder under its own base name (which may carry the report number).
+    with tempfile.TemporaryDirectory(prefix="safeguard-ncmec-") as folder:
+        path = Path(folder) / (Path(upload.name or "report.xml").name or "report.xml")
+        with path.open("wb") as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+        return import_ncmec(actor_of(request), path, channel=Channel.PAGE, strict=strict)
 
 
 @require_http_methods(["GET", "POST"])
@@ -80,6 +107,11 @@ def referral_import(request: HttpRequest) -> HttpResponse:
         if upload.size > MAX_REFERRAL_UPLOAD:
             form.add_error("document", "Larger than 20 MB: use `safeguard intel "
                                        "import-referrals` on the server.")
+        elif _is_ncmec(upload):
+            result = _import_ncmec_upload(request, upload, form.cleaned_data["strict"])
+            messages.info(request, f"{result.created} report(s) taken in, "
+                                   f"{result.duplicates} already held, "
+                                   f"{result.invalid} refused.")
         else:
             try:
                 data = json.loads(upload.read().decode("utf-8"))

@@ -13,7 +13,8 @@ from django.views.decorators.http import require_http_methods
 
 from ... import audit
 from ...audit.models import Action
-from ...audit.views import access_log_url
+from ...core.audit_pages.justification import require_justification
+from ...core.audit_pages.views import access_log_url
 from ...core.clock import now
 from ...core.policy import (
     Forbidden,
@@ -29,7 +30,10 @@ from ..forms import DecisionForm, InvestigationForm, MergeForm, SplitForm, Subje
 from ..linking.profiles import ProfileError, merge, split
 from ..models import (
     DECISION_STATUS,
+    OPEN_STATUSES,
+    Band,
     Decision,
+    DecisionKind,
     KeptApart,
     Referral,
     Sighting,
@@ -37,6 +41,7 @@ from ..models import (
     SubjectFile,
     SubjectStatus,
 )
+from ..protection.children import reassess
 from ..scoring.cases import open_investigation, seized_exhibits
 from ..scoring.reopening import clear_reopened
 from ..scoring.score import NOTE, explain, rescore_ids, with_scores
@@ -52,7 +57,7 @@ def _score(subject: Subject) -> float:
 
 def subject_detail(request: HttpRequest, pk: int) -> HttpResponse:
     subject = open_record(request, Subject, pk)
-    if (asked := audit.require_justification(request, subject)) is not None:
+    if (asked := require_justification(request, subject)) is not None:
         return asked
     audit.record(request, Action.VIEW, subject)
     user = signed_in_user(request)
@@ -88,6 +93,10 @@ def subject_detail(request: HttpRequest, pk: int) -> HttpResponse:
                           and subject.status != SubjectStatus.MERGED),
         "access_log_url": access_log_url(subject) if can_see_access_log(user, subject) else "",
         "recent_limit": RECENT_SIGHTINGS,
+        "assessments": subject.assessments.select_related("referral").order_by(
+            "-received_at", "-pk"),
+        "children": subject.children_at_risk.all(),
+        "band_label": dict(Band.choices).get(subject.band, subject.band),
     })
 
 
@@ -97,7 +106,7 @@ def _working(request: HttpRequest, pk: int, roles: tuple[str, ...] = WORK_ROLES
     if subject.status == SubjectStatus.MERGED:
         raise Forbidden(audit.Ref(subject._meta.label_lower, str(subject.pk), str(subject)),
                         "merged into another profile: work on that one")
-    if request.method == "GET" and (asked := audit.require_justification(
+    if request.method == "GET" and (asked := require_justification(
             request, subject)) is not None:
         return subject, asked
     return subject, None
@@ -118,6 +127,7 @@ def subject_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             form.save()
+            reassess(subject)
             rescore_ids([subject.pk])
             audit.record(request, Action.UPDATE, subject, fields=sorted(form.changed_data))
         messages.success(request, f"Saved {subject.label}.")
@@ -134,7 +144,7 @@ def subject_decide(request: HttpRequest, pk: int) -> HttpResponse:
     subject, asked = _working(request, pk)
     if asked is not None:
         return asked
-    form = DecisionForm(request.POST or None)
+    form = DecisionForm(request.POST or None, subject_is_child=subject.is_child)
     if request.method == "POST" and form.is_valid():
         kind = form.cleaned_data["kind"]
         with transaction.atomic():
@@ -143,7 +153,14 @@ def subject_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 other_force=form.cleaned_data.get("other_force", "").strip(),
                 score=_score(subject), decided_by=signed_in_user(request))
             subject.status = DECISION_STATUS[kind]
-            subject.save(update_fields=["status", *clear_reopened(subject)])
+            if subject.is_child and subject.status in OPEN_STATUSES:
+                # A child never goes into the offender queue, whatever is decided.
+                subject.status = SubjectStatus.SAFEGUARDING
+            if kind == DecisionKind.OUTCOME_21:
+                subject.outcome = "21"
+            subject.save(update_fields=["status", "outcome", *clear_reopened(subject)])
+            # The clock: the first decision after a referral is its action.
+            subject.assessments.filter(actioned_at__isnull=True).update(actioned_at=now())
             audit.record(request, Action.UPDATE, subject, decision=kind,
                          reason=decision.reason, other_force=decision.other_force,
                          score=round(decision.score, 1))

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from ... import audit
 from ...audit.models import Action
+from ...core.audit_pages.justification import require_justification
 from ...core.policy import get_object_for, require_section, signed_in_user, visible_to
 from ..access import EDITOR_ROLES, can_edit
 from ..forms import ExhibitForm
@@ -52,7 +53,7 @@ def exhibit_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 def exhibit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     exhibit = get_object_for(request, Exhibit, pk, need="write", roles=EDITOR_ROLES)
-    if (asked := audit.require_justification(request, exhibit)) is not None:
+    if (asked := require_justification(request, exhibit)) is not None:
         return asked
     form = ExhibitForm(request.POST or None, instance=exhibit,
                        investigation=exhibit.investigation)
@@ -62,7 +63,7 @@ def exhibit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def exhibit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     exhibit = get_object_for(request, Exhibit, pk)
-    if (asked := audit.require_justification(request, exhibit)) is not None:
+    if (asked := require_justification(request, exhibit)) is not None:
         return asked
     audit.record(request, Action.VIEW, exhibit)
     return render(request, "investigations/exhibit_detail.html",

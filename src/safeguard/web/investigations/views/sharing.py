@@ -16,6 +16,7 @@ from django import forms
 from django.http import HttpRequest, HttpResponse
 
 from ... import audit
+from ...core.audit_pages.justification import require_justification
 from ...core.models import AgencyOwned
 from ...core.policy import get_object_for, signed_in_user
 from ...core.sharing import ShareForm, SharingPages
@@ -42,7 +43,7 @@ def _ask_first(request: HttpRequest, obj: Any) -> HttpResponse | None:
     """The reason first, for the records whose own pages ask for it (a suspect; an
     exhibit, whose triage pages ask): the sharing page shows the record too (DPA s62)."""
     if isinstance(obj, Suspect | Exhibit) and (
-        asked := audit.require_justification(request, obj)
+        asked := require_justification(request, obj)
     ) is not None:
         return asked
     audit.record(request, audit.Action.VIEW, obj, page="sharing")

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from ... import audit
 from ...audit.models import Action
+from ...core.audit_pages.justification import require_justification
 from ...core.params import record_id
 from ...core.policy import get_object_for, require_section, signed_in_user, visible_to
 from ..access import EDITOR_ROLES, can_create, can_edit, require_police_editor
@@ -26,7 +27,7 @@ def suspect_list(request: HttpRequest) -> HttpResponse:
 
 def suspect_detail(request: HttpRequest, pk: int) -> HttpResponse:
     suspect = get_object_for(request, Suspect, pk)
-    if (asked := audit.require_justification(request, suspect)) is not None:
+    if (asked := require_justification(request, suspect)) is not None:
         return asked
     user = signed_in_user(request)
     audit.record(request, Action.VIEW, suspect)
@@ -53,7 +54,7 @@ def suspect_create(request: HttpRequest) -> HttpResponse:
 def suspect_edit(request: HttpRequest, pk: int) -> HttpResponse:
     suspect = get_object_for(request, Suspect, pk, need="write", roles=EDITOR_ROLES)
     # The form shows the person's details: a look like any other.
-    if (asked := audit.require_justification(request, suspect)) is not None:
+    if (asked := require_justification(request, suspect)) is not None:
         return asked
     form = SuspectForm(request.POST or None, instance=suspect, agency=suspect.owning_agency)
     return edit_page(request, suspect, form, detail="investigations:suspect_detail",

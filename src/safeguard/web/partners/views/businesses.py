@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from ... import audit
 from ...audit.models import Action
-from ...audit.views import access_log_url
+from ...core.audit_pages.views import access_log_url
 from ...core.models import Area
 from ...core.params import record_id
 from ...core.policy import access_level, can_see_access_log, signed_in_user, visible_to

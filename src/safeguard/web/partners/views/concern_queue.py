@@ -16,7 +16,8 @@ from django.views.decorators.http import require_POST
 
 from ... import audit
 from ...audit.models import Action
-from ...audit.views import access_log_url
+from ...core.audit_pages.justification import require_justification
+from ...core.audit_pages.views import access_log_url
 from ...core.policy import (
     Forbidden,
     can_see_access_log,
@@ -63,7 +64,7 @@ def concern_queue(request: HttpRequest) -> HttpResponse:
 
 def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = open_concern(request, pk)
-    if (asked := audit.require_justification(request, report)) is not None:
+    if (asked := require_justification(request, report)) is not None:
         return asked
     audit.record(request, Action.VIEW, report)
     return render(request, "partners/concern_detail.html", _context(request, report))

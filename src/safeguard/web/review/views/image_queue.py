@@ -17,6 +17,7 @@ from django.utils.http import urlencode
 
 from ... import audit
 from ...audit.models import Action
+from ...core.audit_pages.justification import require_justification
 from ...core.policy import signed_in_user
 from ...triage_runs.models import latest_done_job
 from ..access import get_exhibit_for_review, get_item_for
@@ -28,7 +29,7 @@ from .common import welfare_context
 
 def exhibit_queue(request: HttpRequest, pk: int) -> HttpResponse:
     exhibit = get_exhibit_for_review(request, pk)
-    if (asked := audit.require_justification(request, exhibit)) is not None:
+    if (asked := require_justification(request, exhibit)) is not None:
         return asked
     user = signed_in_user(request)
     show = request.GET.get("show", "todo")
@@ -62,7 +63,7 @@ def item_group(request: HttpRequest, pk: int) -> HttpResponse:
     """The near-duplicate group of an item: every copy, a page at a time."""
     item = get_item_for(request, pk, reason=False)
     exhibit = item.job.exhibit
-    if (asked := audit.require_justification(request, exhibit)) is not None:
+    if (asked := require_justification(request, exhibit)) is not None:
         return asked
     user = signed_in_user(request)
     try:

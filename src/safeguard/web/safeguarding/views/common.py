@@ -14,8 +14,9 @@ from ... import audit
 from ...accounts.models import User
 from ...audit.events import session_justification
 from ...audit.models import Action
-from ...audit.views import access_log_url
 from ...core import saving
+from ...core.audit_pages.justification import require_justification
+from ...core.audit_pages.views import access_log_url
 from ...core.models import Recorded
 from ...core.policy import access_level, can_see_access_log, share, signed_in_user
 from ...core.problems import problems_of
@@ -38,7 +39,7 @@ def open_for_view(request: HttpRequest, obj: models.Model,
     event carries it. Returns the question page, or None once a reason is in force.
     """
     subject = subject if subject is not None else obj
-    if (asked := audit.require_justification(request, subject)) is not None:
+    if (asked := require_justification(request, subject)) is not None:
         return asked
     audit.record(request, Action.VIEW, obj, session_justification(request, subject))
     return None

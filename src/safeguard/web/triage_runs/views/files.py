@@ -17,6 +17,7 @@ from django.utils.http import urlencode
 
 from ... import audit
 from ...audit.models import Action
+from ...core.audit_pages.justification import require_justification
 from ...core.params import record_id
 from ..access import get_job_for
 from ..forms import FileFilterForm
@@ -28,7 +29,7 @@ _HASH_COLUMNS = {32: "md5", 40: "sha1", 64: "sha256"}
 
 def job_files(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_job_for(request, pk)
-    if (asked := audit.require_justification(request, job.exhibit)) is not None:
+    if (asked := require_justification(request, job.exhibit)) is not None:
         return asked
     form = FileFilterForm(request.GET)
     filters = form.cleaned_data if form.is_valid() else {}

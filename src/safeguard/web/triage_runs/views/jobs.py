@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from ... import audit
 from ...audit.models import Action
 from ...core import formats
+from ...core.audit_pages.justification import require_justification
 from ...core.policy import get_object_for, signed_in_user
 from ...investigations.models import Exhibit, check_evidence_path
 from ...investigations.views.exhibits import exhibit_context
@@ -67,7 +68,7 @@ def _evidence_problem(exhibit: Exhibit) -> str:
 
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_job_for(request, pk)
-    if (asked := audit.require_justification(request, job.exhibit)) is not None:
+    if (asked := require_justification(request, job.exhibit)) is not None:
         return asked
     audit.record(request, Action.VIEW, job.exhibit, page="triage job", job=job.pk)
     summary = TriageSummary.objects.filter(job=job).first()
