@@ -74,6 +74,7 @@ bench: install sysdeps
 	$(BIN)/python bench/pdq_speed.py
 	$(BIN)/python bench/robustness.py
 	$(BIN)/python bench/web.py
+	$(BIN)/python bench/child_duplicates.py
 
 # Method validation (docs/validation.md): reference data with known ground truth, the
 # engine run on it, every assertion checked; validation.html, .pdf and .json (and the

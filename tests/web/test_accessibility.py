@@ -163,6 +163,7 @@ def supervisor(c: Checker) -> None:
         (reverse("safeguarding:referral_detail", args=[first(Referral).pk]), "a referral"),
         (reverse("safeguarding:panel_list"), "panels"),
         (reverse("safeguarding:panel_detail", args=[first(PanelMeeting).pk]), "a panel"),
+        (reverse("statistics:panel_pack", args=[first(PanelMeeting).pk]), "a panel's pack"),
         (reverse("safeguarding:assessment_detail", args=[first(RiskAssessment).pk]),
          "a risk screening"),
         (reverse("safeguarding:episode_detail", args=[first(MissingEpisode).pk]),
@@ -173,6 +174,9 @@ def supervisor(c: Checker) -> None:
         (reverse("safeguarding:grades"), "grades by district"),
         (reverse("safeguarding:board"), "the due and overdue board"),
         (reverse("safeguarding:shares", args=["child", child.pk]), "sharing a child"),
+        (reverse("safeguarding:child_chronology", args=[child.pk]), "a child's chronology"),
+        (reverse("safeguarding:access_requests"), "access requests"),
+        (reverse("safeguarding:access_request_create", args=[child.pk]), "asking for access"),
         (reverse("investigations:investigation_list"), "investigations"),
         (reverse("investigations:investigation_detail", args=[first(Investigation).pk]),
          "an investigation"),
@@ -191,6 +195,9 @@ def supervisor(c: Checker) -> None:
         (reverse("intelligence:subject_detail", args=[first(Subject).pk]), "a subject"),
         (reverse("intelligence:referral_import"), "importing referrals"),
         (reverse("intelligence:token_list"), "API tokens"),
+        (reverse("intelligence:timeliness"), "intelligence timeliness"),
+        (reverse("intelligence:subject_assess", args=[first(Subject).pk]),
+         "assessing a subject's access to children"),
         (reverse("partners:index"), "partners"),
         (reverse("partners:business_list"), "businesses"),
         (reverse("partners:business_detail", args=[first(Business).pk]), "a business"),
@@ -291,6 +298,16 @@ def partner(c: Checker) -> None:
         c.visit(path, label)
     c.submit_empty(reverse("safeguarding:episode_create", args=[child.pk]),
                    "main form button[type=submit]", "a new missing episode")
+    # The front door's queue and a task in it (issue 15: tasks across agencies).
+    from safeguard.web.safeguarding.models import Task
+
+    task = first(Task, assigned_agency__name__startswith="Staffordshire County",
+                 kind="referral_decision", status="offered")
+    c.visit(reverse("safeguarding:task_inbox") + "?kind=referral_decision",
+            "the front door queue")
+    c.visit(reverse("safeguarding:task_detail", args=[task.pk]), "a task")
+    c.submit_empty(reverse("safeguarding:task_record", args=[task.pk]),
+                   "main form button[type=submit]", "a front door decision")
 
 
 def analyst(c: Checker) -> None:

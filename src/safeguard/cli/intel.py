@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .demo import seed_app_demo
 from .django_setup import setup_django
 from .exitcodes import ExitCode, fail
+
+if TYPE_CHECKING:  # the web is imported only when a command runs
+    from safeguard.web.intelligence.intake.referral_import import FileResult
 
 
 def _agency(name: str) -> Any:
@@ -59,8 +62,16 @@ def import_referrals_command(path: Path, agency_name: str, strict: bool) -> None
         fail(ExitCode.INPUT, str(exc))
     result = import_referrals(Actor(agency, name="command line"), data, channel=Channel.FILE,
                               strict=strict)
-    click.echo(f"{result.created} referral(s) taken in, {result.duplicates} already held, "
+    _report_import(result, "referral(s)", strict)
+
+
+def _report_import(result: FileResult, what: str, strict: bool) -> None:
+    """What a referral import did, its notes, warnings and problems; exit 3 or 4 when
+    some were refused (3: --strict, nothing taken)."""
+    click.echo(f"{result.created} {what} taken in, {result.duplicates} already held, "
                f"{result.invalid} refused; {len(result.subjects)} subject(s) involved.")
+    for note in result.notes:
+        click.echo(f"  {note}")
     for warning in result.warnings:
         click.echo(f"Warning: {warning}", err=True)
     for error in result.errors[:20]:
@@ -69,6 +80,23 @@ def import_referrals_command(path: Path, agency_name: str, strict: bool) -> None
         sys.exit(ExitCode.INPUT)
     if result.invalid:
         sys.exit(ExitCode.WARNINGS)
+
+
+@intel.command("import-ncmec")
+@click.argument("path", type=click.Path(path_type=Path, exists=True))
+@click.option("--agency", "agency_name", required=True, help="The police agency they are for.")
+@click.option("--strict", is_flag=True, help="Refuse everything if any report is refused.")
+def import_ncmec_command(path: Path, agency_name: str, strict: bool) -> None:
+    """Take in NCMEC CyberTipline reports: a report XML, a ZIP package or a folder."""
+    setup_django()
+    from safeguard.web.intelligence.intake.auditing import Actor
+    from safeguard.web.intelligence.intake.ncmec_import import import_ncmec
+    from safeguard.web.intelligence.models import Channel
+
+    agency = _agency(agency_name)
+    result = import_ncmec(Actor(agency, name="command line"), path, channel=Channel.FILE,
+                          strict=strict)
+    _report_import(result, "report(s)", strict)
 
 
 @intel.command("import-sightings")

@@ -15,6 +15,8 @@ from __future__ import annotations
 import hashlib
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +63,20 @@ def build_hashset(home: Path) -> None:
         lines.append(f"{C_FILES[i]},,C")
     source.write_text("\n".join(lines) + "\n")
     HashSetStore(home / "hashsets").import_file(source, HASHSET, "known-bad", replace=True)
+
+
+@contextmanager
+def intel_home(**settings: Any) -> Iterator[Path]:
+    """A throwaway SAFEGUARD_HOME with the test hash set, the clock fixed and `settings`
+    overridden, for tests outside IntelTestCase (the browser tests)."""
+    home = Path(tempfile.mkdtemp(prefix="safeguard-intel-"))
+    try:
+        build_hashset(home)
+        with override_settings(HOME=str(home), INTELLIGENCE_NOW=NOW,
+                               INTELLIGENCE_HASHSETS=[HASHSET], **settings):
+            yield home
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
 
 
 def referral(report_id: str = "REF-0001", *, service: str = "ExampleChat",

@@ -41,6 +41,7 @@ PAGES = [
     Page("referral_import", lambda t: "/intelligence/referrals/import/", IMPORT),
     Page("sighting_import", lambda t: "/intelligence/sightings/import/", IMPORT),
     Page("token_list", lambda t: "/intelligence/tokens/", TOKENS),
+    Page("timeliness", lambda t: "/intelligence/timeliness/", LIST),
     Page("subject_detail", lambda t: f"/intelligence/subjects/{t.subject.pk}/", OPENS,
          lambda t: t.subject),
     Page("referral_detail", lambda t: f"/intelligence/referrals/{t.referral.pk}/", OPENS,
@@ -48,6 +49,8 @@ PAGES = [
     Page("subject_edit", lambda t: f"/intelligence/subjects/{t.subject.pk}/edit/", WORK,
          lambda t: t.subject),
     Page("subject_decide", lambda t: f"/intelligence/subjects/{t.subject.pk}/decide/", WORK,
+         lambda t: t.subject),
+    Page("subject_assess", lambda t: f"/intelligence/subjects/{t.subject.pk}/assess/", WORK,
          lambda t: t.subject),
     Page("subject_merge", lambda t: f"/intelligence/subjects/{t.subject.pk}/merge/", WORK,
          lambda t: t.subject),
@@ -57,7 +60,8 @@ PAGES = [
          lambda t: f"/intelligence/subjects/{t.subject.pk}/investigate/", CASE,
          lambda t: t.subject),
 ]
-POST_ONLY = {"token_revoke"}  # probed in RevokeBoundaryTests
+POST_ONLY = {"token_revoke",  # probed in RevokeBoundaryTests
+             "child_refer"}  # test_children.ReferBoundaryTests
 POLLS = {"live_update"}  # the live page's own refresh: LiveUpdateTests
 OWNER_ROLE = {LIST: Role.INVESTIGATOR, OPENS: Role.INVESTIGATOR, WORK: Role.ANALYST,
               IMPORT: Role.ANALYST, CASE: Role.INVESTIGATOR, TOKENS: Role.SUPERVISOR}

@@ -4,13 +4,10 @@ queue with its score explained, and an investigation opened from it."""
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.test import override_settings
 
 from safeguard.web.accounts.models import Agency, AgencyKind, Role
 from safeguard.web.intelligence.models import Subject
@@ -19,21 +16,15 @@ from safeguard.web.safeguarding.reference import load_reference_data
 
 from ..base import make_user
 from ..browser import browser_sign_in, csp_watch, justify
-from .helpers import A_FILES, B_FILES, HASHSET, NOW, build_hashset, referral
+from .helpers import A_FILES, B_FILES, intel_home, referral
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_from_a_referral_to_a_ranked_subject_to_an_investigation(
         live_server: Any, page: Any) -> None:
-    home = Path(tempfile.mkdtemp(prefix="safeguard-intel-browser-"))
-    try:
-        build_hashset(home)
-        with override_settings(HOME=str(home), INTELLIGENCE_NOW=NOW,
-                               INTELLIGENCE_HASHSETS=[HASHSET]):
-            run(live_server, page, home)
-    finally:
-        shutil.rmtree(home, ignore_errors=True)
+    with intel_home() as home:
+        run(live_server, page, home)
 
 
 def run(live_server: Any, page: Any, home: Path) -> None:

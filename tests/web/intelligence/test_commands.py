@@ -35,6 +35,21 @@ class CommandTests(IntelTestCase):
                                     self.owner_agency.name, "--strict")
         self.assertEqual(code, 3, output)
 
+    def test_import_ncmec(self) -> None:
+        from .test_ncmec import CORPUS
+
+        code, output = self.run_cli("import-ncmec", str(CORPUS), "--agency",
+                                    self.owner_agency.name)
+        self.assertEqual(code, 0, output)
+        self.assertIn("2 report(s) taken in, 0 already held, 0 refused", output)
+        self.assertIn("is a child", output)
+        self.assertIn("to refer to children's social care (a person refers)", output)
+        broken = self.write("900000999.xml", "<report><bogus/></report>")
+        code, output = self.run_cli("import-ncmec", broken, "--agency",
+                                    self.owner_agency.name)
+        self.assertEqual(code, 4, output)
+        self.assertIn("report/bogus: not an element of the NCMEC schema", output)
+
     def test_import_referrals_refuses_a_partner_agency_and_a_broken_file(self) -> None:
         path = self.write("r.json", json.dumps(referral()))
         code, output = self.run_cli("import-referrals", path, "--agency",

@@ -34,6 +34,7 @@ class ScoreTests(IntelTestCase):
             "new_material": 6.667,        # 20 x 1/3
             "access_to_children": 0.0,
             "previous_convictions": 5.0,  # 10 x 1/2
+            "band": 0.0,                  # not assessed
             "recency": 9.0,               # 15 x 0.6 (within 7 days)
         })
         explanation = explain(subject, now())
@@ -45,6 +46,13 @@ class ScoreTests(IntelTestCase):
                                            "weight)")
         self.assertEqual([p.key for p in explanation.leading],
                          ["volume", "category_a", "recency"])
+
+    def test_household_children_and_the_band_count(self) -> None:
+        subject = self.make(household_children=2, band="days")
+        parts = self.parts(subject)
+        self.assertEqual((parts["access_to_children"], parts["band"]), (25.0, 15.0))
+        self.make(band="immediate")
+        self.assertEqual(self.parts(Subject.objects.get(band="immediate"))["band"], 30.0)
 
     def test_access_to_children_comes_from_the_register(self) -> None:
         adult = make_adult(self.owner_agency)

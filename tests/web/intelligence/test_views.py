@@ -64,7 +64,7 @@ class SubjectWorkTests(IntelTestCase):
         self.assertContains(response, 'id="score">')
         self.assertContains(response, "First seen: a new profile")
         self.assertContains(response, "referral R1")
-        self.assertEqual(len(response.context["explanation"].parts), 7)
+        self.assertEqual(len(response.context["explanation"].parts), 8)
 
     def test_a_decision_is_recorded_and_audited(self) -> None:
         response = self.client.post(self.url + "decide/", {"kind": "refer", "reason": "Lives "

@@ -6,8 +6,11 @@ from __future__ import annotations
 import itertools
 import random
 
+import pytest
+
 from safeguard.web.statistics.suppression import (
     SMALL,
+    STRICT,
     WITHHELD,
     Cell,
     Protected,
@@ -98,48 +101,56 @@ def _lines(table: Protected, rows: int, cols: int, row_totals: bool):  # type: i
 
 
 def _consistent(values: dict[tuple[int, int], int], body: dict[tuple[int, int], Cell],
-                lines: list[tuple[list[tuple[int, int]], Cell]]) -> bool:
+                lines: list[tuple[list[tuple[int, int]], Cell]], threshold: int = 5) -> bool:
     for key, cell in body.items():
         v = values[key]
         if cell.state is State.SHOWN and v != cell.value:
             return False
-        if cell.state is State.PRIMARY and not 0 <= v <= 4:
+        if cell.state is State.PRIMARY and not 0 <= v < threshold:
             return False
-        if cell.state is State.SECONDARY and v < 5:
+        if cell.state is State.SECONDARY and v < threshold:
             return False
     for keys, total in lines:
         s = sum(values[k] for k in keys)
         if total.state is State.SHOWN and s != total.value:
             return False
-        if total.state is State.PRIMARY and not s <= 4:
+        if total.state is State.PRIMARY and not s < threshold:
             return False
-        if total.state is State.SECONDARY and s < 5:
+        if total.state is State.SECONDARY and s < threshold:
             return False
     return True
 
 
-def test_no_suppressed_cell_can_be_worked_out_by_brute_force() -> None:
+# The published threshold, the counts drawn, and the most suppressed cells worth guessing
+# (the stricter threshold's domains are wider: fewer hidden cells keep it quick).
+BRUTE_FORCE = [(5, [0, 1, 2, 3, 4, 5, 6, 7, 9], 4),
+               (STRICT, [0, 1, 3, 5, 8, 9, 10, 11, 14], 3)]
+
+
+@pytest.mark.parametrize(("threshold", "draws", "most_hidden"), BRUTE_FORCE)
+def test_no_suppressed_cell_can_be_worked_out_by_brute_force(
+        threshold: int, draws: list[int], most_hidden: int) -> None:
     rng = random.Random(7)
     checked = 0
     for _ in range(300):
         rows, cols = rng.randint(2, 3), rng.randint(1, 2)
         row_totals = cols > 1 and rng.random() < 0.5
-        body = [[rng.choice([0, 1, 2, 3, 4, 5, 6, 7, 9]) for _ in range(cols)]
-                for _ in range(rows)]
-        table = protect(body, row_totals=row_totals, column_totals=True)
+        body = [[rng.choice(draws) for _ in range(cols)] for _ in range(rows)]
+        table = protect(body, row_totals=row_totals, column_totals=True,
+                        threshold=threshold)
         cells, lines = _lines(table, rows, cols, row_totals)
         hidden = [k for k, c in cells.items() if c.state is not State.SHOWN]
-        if not hidden or len(hidden) > 4:
+        if not hidden or len(hidden) > most_hidden:
             continue
         # Beyond the true sum, room for a reader's guesses where a total is withheld.
-        bound = sum(sum(row) for row in body) + 6
-        domains = [range(0, 5) if cells[k].state is State.PRIMARY else range(5, bound)
-                   for k in hidden]
+        bound = sum(sum(row) for row in body) + threshold + 1
+        domains = [range(0, threshold) if cells[k].state is State.PRIMARY
+                   else range(threshold, bound) for k in hidden]
         seen: dict[tuple[int, int], set[int]] = {k: set() for k in hidden}
         fixed = {k: c.value for k, c in cells.items() if c.state is State.SHOWN}
         for guess in itertools.product(*domains):
             values = {**fixed, **dict(zip(hidden, guess, strict=True))}
-            if _consistent(values, cells, lines):
+            if _consistent(values, cells, lines, threshold):
                 for k, v in zip(hidden, guess, strict=True):
                     seen[k].add(v)
         for key in hidden:
@@ -147,3 +158,12 @@ def test_no_suppressed_cell_can_be_worked_out_by_brute_force() -> None:
             assert len(seen[key]) >= 2, (body, table, key, seen[key])
         checked += 1
     assert checked > 100
+
+
+def test_the_stricter_threshold_reads_less_than_ten() -> None:
+    table = protect([[12], [9], [0], [14]], column_totals=True, threshold=STRICT)
+    # 9 and 0 are both below 10: together 9, and each could be 0 to 9 -> they stand.
+    assert texts(table.column(0)) == ["12", "<10", "<10", "14"]
+    assert table.column_totals is not None and table.column_totals[0].text == "35"
+    alone = protect([[12], [7], [30]], column_totals=True, threshold=STRICT)
+    assert texts(alone.column(0)) == ["*", "<10", "30"]  # 7 alone could be worked out

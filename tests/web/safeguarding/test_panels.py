@@ -6,8 +6,13 @@ from django.test import override_settings
 
 from safeguard.web.audit.models import Action
 from safeguard.web.safeguarding.models import PanelAction, PanelAttendee, PanelDiscussion
+from safeguard.web.safeguarding.models.panels import (
+    DisruptionKind,
+    DisruptionOutcome,
+    DisruptionStep,
+)
 
-from .base import NOW, RegisterTestCase
+from .base import NOW, RegisterTestCase, make_child
 
 
 @override_settings(SAFEGUARDING_NOW=NOW)
@@ -18,9 +23,14 @@ class PanelTests(RegisterTestCase):
         self.client.post(f"{base}/attendees/new/", {"agency": self.partner_agency.pk,
                                                     "name": "Sam Council", "role": "Team lead"})
         # bob's agency attends now, so bob may own an action
+        response = self.client.post(f"{base}/discussions/new/", {
+            "child": self.child.pk, "summary": "Two episodes.", "decision": "Disruption plan."})
+        self.assertContains(response, "Give the date the panel reviews its decision",
+                            status_code=400)
         self.client.post(f"{base}/discussions/new/", {"child": self.child.pk,
                                                       "summary": "Two episodes.",
-                                                      "decision": "Disruption plan."})
+                                                      "decision": "Disruption plan.",
+                                                      "review_on": "2026-04-07"})
         response = self.client.post(f"{base}/discussions/new/", {"summary": "x",
                                                                  "decision": "y"})
         self.assertContains(response, "Choose the child or the adult discussed",
@@ -31,6 +41,7 @@ class PanelTests(RegisterTestCase):
         self.assertEqual(action.owner_agency, self.partner_agency)
         self.assertEqual(PanelAttendee.objects.get().agency, self.partner_agency)
         self.assertEqual(PanelDiscussion.objects.get().child, self.child)
+        self.assertEqual(str(PanelDiscussion.objects.get().review_on), "2026-04-07")
         self.assertAudited(Action.UPDATE, self.panel, panel_action=action.pk)
 
     def test_owners_are_offered_from_the_panels_agencies_only(self) -> None:
@@ -96,3 +107,60 @@ class PanelTests(RegisterTestCase):
         self.share_with(self.child)
         page = self.client.get(f"/safeguarding/panels/{self.panel.pk}/")
         self.assertContains(page, "SECRET-SUMMARY")
+
+
+@override_settings(SAFEGUARDING_NOW=NOW)
+class PanelLinksAndDisruptionTests(RegisterTestCase):
+    def test_an_action_about_a_child_and_a_place(self) -> None:
+        self.login(self.alice)
+        self.client.post(f"/safeguarding/panels/{self.panel.pk}/actions/new/", {
+            "description": "Visit the takeaway", "owner": self.alice.pk,
+            "due_on": "2026-03-20", "child": self.child.pk, "place": "Kebab House"})
+        action = PanelAction.objects.latest("pk")
+        self.assertEqual((action.child, action.place), (self.child, "Kebab House"))
+        self.justify(self.panel)
+        page = self.client.get(f"/safeguarding/panels/{self.panel.pk}/")
+        self.assertContains(page, "Kebab House")
+
+    def test_an_action_about_a_child_not_visible_is_refused(self) -> None:
+        other = make_child(self.outsider_agency, first_name="Hidden")
+        self.login(self.alice)
+        response = self.client.post(f"/safeguarding/panels/{self.panel.pk}/actions/new/", {
+            "description": "x", "owner": self.alice.pk, "due_on": "2026-03-20",
+            "child": other.pk})
+        self.assertEqual(response.status_code, 400)
+
+    def test_a_disruption_step_with_its_outcome(self) -> None:
+        self.login(self.alice)
+        url = f"/safeguarding/panels/{self.panel.pk}/disruption/new/"
+        self.assertContains(self.client.post(url, {
+            "kind": DisruptionKind.CLOSURE, "applied_on": "2026-02-10",
+            "outcome": DisruptionOutcome.PENDING}),
+            "Choose the adult, or name the place or business", status_code=400)
+        self.assertContains(self.client.post(url, {
+            "place": "Hotel Test", "kind": DisruptionKind.CLOSURE, "applied_on": "2026-02-10",
+            "outcome": DisruptionOutcome.GRANTED}),
+            "Give the date of the outcome", status_code=400)
+        self.assertContains(self.client.post(url, {
+            "place": "Hotel Test", "kind": DisruptionKind.CLOSURE, "applied_on": "2026-02-10",
+            "outcome": DisruptionOutcome.GRANTED, "outcome_on": "2026-02-01"}),
+            "cannot come before", status_code=400)
+        response = self.client.post(url, {
+            "adult": self.adult.pk, "kind": DisruptionKind.SRO, "applied_on": "2026-02-10",
+            "outcome": DisruptionOutcome.GRANTED, "outcome_on": "2026-02-20"})
+        self.assertEqual(response.status_code, 302)
+        step = DisruptionStep.objects.get()
+        self.assertEqual((step.adult, step.meeting), (self.adult, self.panel))
+        self.assertAudited(Action.UPDATE, self.panel, disruption_step=step.pk)
+        self.justify(self.panel)
+        self.assertContains(self.client.get(f"/safeguarding/panels/{self.panel.pk}/"),
+                            "Sexual risk order application")
+
+    def test_only_the_panels_writers_record_a_step(self) -> None:
+        self.share_with(self.panel)
+        self.login(self.bob)
+        response = self.client.post(f"/safeguarding/panels/{self.panel.pk}/disruption/new/", {
+            "place": "Hotel Test", "kind": DisruptionKind.CLOSURE, "applied_on": "2026-02-10",
+            "outcome": DisruptionOutcome.PENDING})
+        self.assertEqual(response.status_code, 403)
+        self.assertFalse(DisruptionStep.objects.exists())

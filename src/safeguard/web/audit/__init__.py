@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from django.db import models
-    from django.http import HttpRequest, HttpResponse
+    from django.http import HttpRequest
 
     from .chain import Verification
     from .events import Ref
@@ -34,12 +34,6 @@ def record(
     from .events import record as _record
 
     return _record(request, action, obj, justification, **details)
-
-
-def require_justification(request: HttpRequest, obj: models.Model) -> HttpResponse | None:
-    from .justification import require_justification as _require
-
-    return _require(request, obj)
 
 
 def access_log_for(obj: models.Model) -> models.QuerySet[AuditEvent]:

@@ -27,10 +27,14 @@ from ..localconf import LocalConfig
 SHIPPED = Path(__file__).resolve().parent / "local.toml"
 CONFIG_VARIABLE = "SAFEGUARD_INTEL_CONFIG"
 FACTOR_KEYS = ("category_a", "volume", "distribution", "new_material", "access_to_children",
-               "previous_convictions", "recency")
+               "previous_convictions", "band", "recency")
 KEYS = {"ip_link_window_hours", "default_country_code", "category_a",
         "api_requests_per_minute", "api_max_bytes", "live_chart_hours", "score", "ip_ranges",
-        "ip_ranges_csv", "postcodes", "reopen_on_new_activity"}
+        "ip_ranges_csv", "postcodes", "reopen_on_new_activity", "band_hours",
+        "social_care_referral_hours"}
+BANDS = ("immediate", "days", "weeks")
+BAND_FACTOR = {"label": "Time-to-action band", "weight": 30,
+               "cap": 2}
 # Decisions that a subject seen again afterwards can come back from (reopening.py).
 REOPENABLE = ("nfa", "referred")
 
@@ -62,6 +66,14 @@ class IntelRules:
     ip_ranges: tuple[tuple[str, str], ...]   # (CIDR, district ONS code)
     postcodes: tuple[tuple[str, str], ...]   # (prefix, district ONS code)
     reopen_on_new_activity: frozenset[str] = frozenset(REOPENABLE)
+    # Time to action per band (protection/assessment.py), and the clock for referring a
+    # child at the subject's address to children's social care.
+    band_hours: tuple[tuple[str, int], ...] = (("immediate", 24), ("days", 168),
+                                               ("weeks", 672))
+    social_care_referral_hours: int = 24
+
+    def hours_for(self, band: str) -> int:
+        return dict(self.band_hours)[band]
 
     def factor(self, key: str) -> FactorSpec:
         for spec in self.factors:
@@ -94,6 +106,9 @@ def _factors(score: Any) -> tuple[tuple[FactorSpec, ...], tuple[RecencyStep, ...
     steps: tuple[RecencyStep, ...] = ()
     for key in FACTOR_KEYS:
         table = score.get(key)
+        if table is None and key == "band":
+            # Added after forces wrote their own [score] tables: absent, the shipped one.
+            table = dict(BAND_FACTOR)
         if not isinstance(table, dict):
             raise SettingError(f"intelligence setting score.{key}: missing")
         weight = _number(table.get("weight"), f"score.{key}.weight")
@@ -168,6 +183,11 @@ def _build(data: dict[str, Any]) -> IntelRules:
     category_a = data.get("category_a")
     if not isinstance(category_a, list) or not all(isinstance(c, str) for c in category_a):
         raise SettingError("intelligence setting category_a: a list of category names")
+    hours = data.get("band_hours")
+    if not isinstance(hours, dict) or sorted(hours) != sorted(BANDS) or any(
+            isinstance(v, bool) or not isinstance(v, int) or v < 1 for v in hours.values()):
+        raise SettingError(f"intelligence setting band_hours={hours!r}: a table of whole "
+                           f"hours >= 1 for each of {', '.join(BANDS)}")
     return IntelRules(
         ip_link_window=timedelta(hours=_whole(data, "ip_link_window_hours")),
         default_country_code=country,
@@ -180,6 +200,8 @@ def _build(data: dict[str, Any]) -> IntelRules:
         ip_ranges=_ranges(data),
         postcodes=postcodes,
         reopen_on_new_activity=frozenset(reopen),
+        band_hours=tuple((band, int(hours[band])) for band in BANDS),
+        social_care_referral_hours=_whole(data, "social_care_referral_hours"),
     )
 
 

@@ -24,6 +24,7 @@ class DecisionForm(forms.Form):
         (DecisionKind.DEVELOP, DecisionKind.DEVELOP.label),
         (DecisionKind.REFER, DecisionKind.REFER.label),
         (DecisionKind.NO_FURTHER_ACTION, DecisionKind.NO_FURTHER_ACTION.label),
+        (DecisionKind.OUTCOME_21, DecisionKind.OUTCOME_21.label),
     ], widget=forms.RadioSelect)
     other_force = forms.CharField(label="Force referred to", max_length=200, required=False,
                                   help_text="For a referral to another force.")
@@ -33,13 +34,22 @@ class DecisionForm(forms.Form):
         data = super().clean() or {}
         if data.get("kind") == DecisionKind.REFER and not data.get("other_force", "").strip():
             self.add_error("other_force", "Name the force the subject is referred to.")
+        if data.get("kind") == DecisionKind.OUTCOME_21 and not self.subject_is_child:
+            self.add_error("kind", "Outcome 21 here is for a subject who is a child: mark "
+                                   "the subject as a child first.")
         return data
+
+    def __init__(self, *args: Any, subject_is_child: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.subject_is_child = subject_is_child
 
 
 class SubjectForm(forms.ModelForm):
     class Meta:
         model = Subject
-        fields = ["display_name", "previous_convictions", "adult_of_concern", "child", "notes"]
+        fields = ["display_name", "previous_convictions", "is_child", "adult_of_concern", "child",
+                  "notes"]
+        labels = {"is_child": "The subject is a child (under 18): safeguarding route"}
         widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args: Any, adults: Any, children: Any, **kwargs: Any) -> None:
@@ -116,8 +126,11 @@ class InvestigationForm(forms.Form):
 
 
 class ReferralUploadForm(forms.Form):
-    document = forms.FileField(label="Referral file (JSON)",
-                               help_text="One referral, a list, or {\"referrals\": [...]}.")
+    document = forms.FileField(
+        label="Referral file (JSON, or NCMEC CyberTipline XML or ZIP)",
+        help_text="JSON: one referral, a list, or {\"referrals\": [...]}. NCMEC: a report "
+                  "XML named by its number, or a ZIP package of the report and its file "
+                  "details.")
     strict = forms.BooleanField(required=False, label="Refuse the whole file if any "
                                 "referral is not valid")
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import referrals, subjects, tokens, work_queue
+from .views import children, referrals, subjects, tokens, work_queue
 
 app_name = "intelligence"
 
@@ -15,6 +15,9 @@ urlpatterns = [
     path("subjects/<int:pk>/split/", subjects.subject_split, name="subject_split"),
     path("subjects/<int:pk>/investigate/", subjects.subject_investigate,
          name="subject_investigate"),
+    path("subjects/<int:pk>/assess/", children.subject_assess, name="subject_assess"),
+    path("children/<int:pk>/refer/", children.child_refer, name="child_refer"),
+    path("timeliness/", children.timeliness_page, name="timeliness"),
     path("referrals/", referrals.referral_list, name="referral_list"),
     path("referrals/import/", referrals.referral_import, name="referral_import"),
     path("referrals/<int:pk>/", referrals.referral_detail, name="referral_detail"),

@@ -38,6 +38,19 @@ class AreaSpec:
 
 
 @dataclass(frozen=True)
+class AuthoritySpec:
+    """A local authority's front door: the districts whose children it receives referrals
+    for, the agency on the platform that decides them, and the provider it commissions for
+    return home interviews. Agencies are named; the first name that is an active agency
+    on the platform is used (a force lists its own agency's name, the demo its own)."""
+
+    name: str
+    districts: tuple[str, ...]  # ONS codes
+    front_door: tuple[str, ...]
+    rhi_provider: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class LocalRules:
     risk_review_months: int
     repeat_missing_episodes: int
@@ -53,6 +66,7 @@ class LocalRules:
     extra_bank_holidays: tuple[tuple[date, str], ...]
     moved_bank_holidays: tuple[date, ...]
     areas: tuple[AreaSpec, ...]
+    local_authorities: tuple[AuthoritySpec, ...]
     working: WorkingCalendar = field(compare=False, repr=False)
 
     def police_grade_label(self, code: str) -> str:
@@ -86,7 +100,7 @@ KEYS = {"risk_review_months", "repeat_missing_episodes", "repeat_missing_days",
         "notice_review_months", "unscreened_months", "unscreened_risk_factors",
         "suggestion_window_days", "away_episodes_owe_interview", "order_expiry_warning_days",
         "due_soon_days", "police_risk_grades", "extra_bank_holidays", "moved_bank_holidays",
-        "areas"}
+        "areas", "local_authorities"}
 
 
 def _build(data: dict[str, Any]) -> LocalRules:
@@ -105,8 +119,10 @@ def _build(data: dict[str, Any]) -> LocalRules:
             AreaSpec(str(a["name"]), str(a["ons_code"]), tuple(str(t) for t in a.get("towns", [])))
             for a in data["areas"]
         )
+        authorities = tuple(_authority(a) for a in data.get("local_authorities", []))
     except (KeyError, TypeError) as exc:
         raise SettingError(f"safeguarding settings: missing or malformed {exc}") from None
+    _check_authorities(authorities)
     if not grades:
         raise SettingError("safeguarding setting police_risk_grades: at least one grade")
     if len({code for code, _ in grades}) != len(grades):
@@ -128,8 +144,38 @@ def _build(data: dict[str, Any]) -> LocalRules:
         extra_bank_holidays=extra,
         moved_bank_holidays=moved,
         areas=areas,
+        local_authorities=authorities,
         working=WorkingCalendar(dict(extra), moved),
     )
+
+
+def _names(value: Any, key: str) -> tuple[str, ...]:
+    names = (value,) if isinstance(value, str) else tuple(value)
+    if not names or not all(isinstance(n, str) and n.strip() for n in names):
+        raise SettingError(f"safeguarding setting local_authorities: {key} needs at least "
+                           "one agency name")
+    return names
+
+
+def _authority(item: dict[str, Any]) -> AuthoritySpec:
+    return AuthoritySpec(
+        name=str(item["name"]),
+        districts=tuple(str(code) for code in item["districts"]),
+        front_door=_names(item["front_door"], "front_door"),
+        rhi_provider=_names(item.get("rhi_provider", item["front_door"]), "rhi_provider"),
+    )
+
+
+def _check_authorities(authorities: tuple[AuthoritySpec, ...]) -> None:
+    """Each district belongs to one authority at most. (A code not in `areas` matches no
+    child: a force that lists its own areas lists its own authorities too.)"""
+    seen: dict[str, str] = {}
+    for authority in authorities:
+        for code in authority.districts:
+            if code in seen:
+                raise SettingError(f"safeguarding setting local_authorities: district {code} "
+                                   f"is in both {seen[code]} and {authority.name}")
+            seen[code] = authority.name
 
 
 CONFIG = LocalConfig(SHIPPED, CONFIG_VARIABLE, "SAFEGUARDING_OVERRIDES", _build)

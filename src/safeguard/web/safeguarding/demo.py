@@ -31,6 +31,8 @@ from ..core.models import Area, Share
 from ..demo import AGENCIES, require_demo_mode, seed
 from .conf import local_rules
 from .demo_casework import PLACES, CaseworkMixin
+from .demo_one_child import make_duplicates
+from .demo_tasks import make_tasks
 from .models import (
     AdultOfConcern,
     Arrest,
@@ -55,6 +57,7 @@ from .models import (
     Relationship,
     RiskAssessment,
     ScreeningTool,
+    Task,
     WarningNotice,
 )
 from .reference import load_reference_data
@@ -128,6 +131,7 @@ class RegisterDemo(CaseworkMixin, DemoBuilder):
             "concerns": Concern.objects.filter(child__in=demo).count(),
             "referrals": Referral.objects.filter(child__in=demo).count(),
             "panels": PanelMeeting.objects.filter(title__startswith="MACE").count(),
+            "tasks": Task.objects.filter(child__in=demo).count(),
         })
 
     def __init__(self) -> None:
@@ -177,6 +181,7 @@ class RegisterDemo(CaseworkMixin, DemoBuilder):
         self.indicators = list(self.tool.indicators.all())
         self.spec = self.tool.spec(self.indicators)
         self.children = self.make_children()
+        make_duplicates(self)  # the same child recorded twice; one pair merged
         self.risk = {child.pk: self.rng.choices((0, 1, 2, 3), weights=(15, 30, 35, 20))[0]
                      for child in self.children}
         self.make_assessments()
@@ -185,6 +190,7 @@ class RegisterDemo(CaseworkMixin, DemoBuilder):
         self.make_notices()
         self.make_concerns()
         self.make_referrals()
+        make_tasks(self)  # the front doors' and the provider's inboxes
         self.make_panels()
         Share.objects.bulk_create(self.shares)
 

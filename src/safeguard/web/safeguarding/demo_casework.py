@@ -15,6 +15,7 @@ from ..accounts.models import Agency, User
 from ..core.models import Area
 from .conf import LocalRules
 from .models import (
+    AdultOfConcern,
     Child,
     Concern,
     ConcernStatus,
@@ -40,6 +41,7 @@ from .models import (
     TraffickingDetail,
     TraffickingType,
 )
+from .models.panels import DisruptionKind, DisruptionOutcome, DisruptionStep
 from .rules import assessment_due, child_protection_clocks, referral_decision_due
 
 PLACES = ("a takeaway", "a taxi rank", "a retail park", "a hotel car park", "the bus station",
@@ -53,6 +55,7 @@ class CaseworkMixin:
     today: date
     rules: LocalRules
     children: list[Child]
+    adults: list[AdultOfConcern]
     risk: dict[int, int]
     users: dict[str, User]
     sharer: dict[int, User]
@@ -214,6 +217,7 @@ class CaseworkMixin:
         north = list(Area.objects.filter(ons_code__in=("E06000021", "E07000195", "E07000198",
                                                        "E07000197")))
         meetings, attendees, discussions, actions = [], [], [], []
+        extra = random.Random(19)
         owners = [self.users[name] for name in ("police.investigator", "county.practitioner",
                                                 "city.practitioner", "icb.practitioner")]
         for month in range(6):
@@ -232,7 +236,7 @@ class CaseworkMixin:
                 "North") and self.risk[c.pk] >= 2]
             for child in self.rng.sample(pool, min(6, len(pool))):
                 discussions.append(PanelDiscussion(
-                    meeting=meeting, child=child,
+                    meeting=meeting, child=child, review_on=meeting.held_on + timedelta(days=28),
                     summary="Synthetic demo discussion: recent missing episodes and adults "
                             "targeting the child.",
                     decision=self.rng.choice(("Disruption plan agreed.", "Refer for a strategy "
@@ -249,10 +253,38 @@ class CaseworkMixin:
                         "Speak to the school about attendance.",
                         "Review the placement's missing protocol.")),
                     owner=owner, owner_agency=owner.agency, due_on=due,
-                    completed_on=min(due, self.today) if done else None))
+                    completed_on=min(due, self.today) if done else None,
+                    # What it is about, from a generator of its own: the draws above
+                    # stay as they were, so the rest of the demo does too.
+                    child=extra.choice(discussions[-3:]).child if discussions else None,
+                    place=extra.choice(("", "", "Demo Takeaway (synthetic), High Street",
+                                        "Demo Hotel (synthetic), Station Road"))))
             for agency in (self.county, self.city, self.icb, self.education):
                 self.share(meeting, agency, "Panel member agency")
         PanelAttendee.objects.bulk_create(attendees)
         PanelDiscussion.objects.bulk_create(discussions)
         PanelAction.objects.bulk_create(actions)
+        self.make_disruption(meetings, extra)
+
+    def make_disruption(self, meetings: list[PanelMeeting], extra: random.Random) -> None:
+        """Orders, licensing referrals and closure orders the panels decided: some for
+        adults of concern, some for the demo's synthetic places."""
+        steps = []
+        for meeting in meetings[2:]:  # the older meetings: their outcomes are known
+            for _ in range(2):
+                kind = extra.choice(list(DisruptionKind))
+                applied = meeting.held_on + timedelta(days=extra.randint(3, 20))
+                outcome = extra.choice(list(DisruptionOutcome))
+                adult = extra.choice(self.adults) if kind in (
+                    DisruptionKind.SRO, DisruptionKind.SHPO) else None
+                steps.append(DisruptionStep(
+                    meeting=meeting, kind=kind, applied_on=applied, adult=adult,
+                    place="" if adult else extra.choice((
+                        "Demo Takeaway (synthetic), High Street",
+                        "Demo Hotel (synthetic), Station Road",
+                        "Demo Taxis (synthetic), Market Square")),
+                    outcome=outcome,
+                    outcome_on=None if outcome == DisruptionOutcome.PENDING
+                    else min(applied + timedelta(days=extra.randint(5, 30)), self.today)))
+        DisruptionStep.objects.bulk_create(steps)
 

@@ -43,6 +43,22 @@ def age_on(born: date, on: date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
+def born_by(day: date, years: int) -> date:
+    """The latest date of birth of someone at least `years` old on `day` (age_on: a
+    29 February birthday counts from 1 March in a common year)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return date(day.year - years, 2, 28)
+
+
+# Children Act 1989 s105: a child is a person under 18. At 18 a person leaves the
+# register's at-risk figures and work lists (adult services take over).
+ADULT_AGE = 18
+# The transition prompt: from this many months before the 18th birthday (17 and a half).
+TRANSITION_MONTHS = 6
+
+
 def birthday_on_or_after(born: date, years: int) -> date:
     """The date a person born on `born` reaches `years` (29 Feb -> 1 Mar in common years)."""
     try:

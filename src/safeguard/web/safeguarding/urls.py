@@ -1,6 +1,18 @@
 from django.urls import path
 
-from .views import adults, children, harms, missing, notices, panels, referrals, risk, sharing
+from .views import (
+    adults,
+    children,
+    harms,
+    missing,
+    notices,
+    one_child,
+    panels,
+    referrals,
+    risk,
+    sharing,
+    tasks,
+)
 from .views import worklists as work
 
 app_name = "safeguarding"
@@ -50,7 +62,23 @@ urlpatterns = [
     path("panels/<int:pk>/attendees/new/", panels.attendee_add, name="attendee_add"),
     path("panels/<int:pk>/discussions/new/", panels.discussion_add, name="discussion_add"),
     path("panels/<int:pk>/actions/new/", panels.action_add, name="action_add"),
+    path("panels/<int:pk>/disruption/new/", panels.disruption_add, name="disruption_add"),
     path("panel-actions/<int:pk>/done/", panels.action_done, name="action_done"),
+    path("tasks/", tasks.task_inbox, name="task_inbox"),
+    path("tasks/<int:pk>/", tasks.task_detail, name="task_detail"),
+    path("tasks/<int:pk>/respond/", tasks.task_respond, name="task_respond"),
+    path("tasks/<int:pk>/record/", tasks.task_record, name="task_record"),
+    path("tasks/<int:pk>/allocate/", tasks.task_allocate, name="task_allocate"),
+    path("tasks/<int:pk>/assign/", tasks.task_assign, name="task_assign"),
+    path("children/<int:pk>/closure/", tasks.child_closure, name="child_closure"),
+    path("children/<int:pk>/merge/", one_child.child_merge, name="child_merge"),
+    path("merges/<int:pk>/undo/", one_child.child_unmerge, name="child_unmerge"),
+    path("children/<int:pk>/chronology/", one_child.child_chronology, name="child_chronology"),
+    path("children/<int:pk>/access/new/", one_child.access_request_create,
+         name="access_request_create"),
+    path("access/", one_child.access_requests, name="access_requests"),
+    path("access/<int:pk>/decide/", one_child.access_request_decide,
+         name="access_request_decide"),
     path("share/<str:kind>/<int:pk>/", sharing.PAGES.shares, name="shares"),
     path("share/<str:kind>/<int:pk>/<int:share_pk>/revoke/", sharing.PAGES.unshare,
          name="unshare"),

@@ -9,7 +9,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.urls import reverse
@@ -40,23 +49,33 @@ from .models import (
     RiskGrade,
     TraffickingDetail,
     WarningNotice,
+    in_work,
 )
 from .need_to_know import visible_child_parts, visible_children, visible_records
-from .rules import RETURN_INTERVIEW_HOURS, add_months, return_interview_due
+from .rules import (
+    ADULT_AGE,
+    RETURN_INTERVIEW_HOURS,
+    TRANSITION_MONTHS,
+    add_months,
+    born_by,
+    return_interview_due,
+)
 
 
 def with_current_grade(request: HttpRequest, children: QuerySet[Child]) -> QuerySet[Child]:
-    """Annotate each child with the grade and review date of the latest risk screening the
-    user may see (current_grade, review_due), and the episodes reported within the
-    repeat-missing window (recent_missing)."""
+    """Annotate each child with the grade and review date of the latest risk screening
+    (current_grade, review_due), and the episodes reported within the repeat-missing
+    window (recent_missing): from every agency's records about the child and the records
+    merged into it, not only those the user may open (flags.py: a flag must not depend on
+    who looks; the records themselves stay need-to-know)."""
     rules = local_rules()
-    latest = visible_to(request, RiskAssessment).filter(child=OuterRef("pk")).order_by(
-        "-completed_on", "-pk")
+    of_child = Q(child=OuterRef("pk")) | Q(child__merged_into=OuterRef("pk"))
+    latest = RiskAssessment.objects.filter(of_child).order_by("-completed_on", "-pk")
     since = now() - timedelta(days=rules.repeat_missing_days)
     recent = (
-        visible_to(request, MissingEpisode)
-        .filter(child=OuterRef("pk"), reported_at__gt=since, reported_at__lte=now())
-        .order_by().values("child").annotate(n=Count("pk")).values("n")
+        MissingEpisode.objects
+        .filter(of_child, reported_at__gt=since, reported_at__lte=now())
+        .order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
     )
     return children.annotate(
         current_grade=Subquery(latest.values("grade")[:1]),
@@ -134,15 +153,6 @@ def overdue_items(request: HttpRequest) -> dict[str, list[Overdue]]:
     }
 
 
-def born_by(day: date, years: int) -> date:
-    """The latest date of birth of someone at least `years` old on `day` (rules.age_on:
-    a 29 February birthday counts from 1 March in a common year)."""
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return date(day.year - years, 2, 28)
-
-
 def risk_factors(child: Any, day: date) -> list[str]:
     """The brief's three risk factors the child has today (child annotated by
     with_current_grade): living in residential care, repeat missing, aged 13 to 15."""
@@ -160,7 +170,7 @@ def risk_factors(child: Any, day: date) -> list[str]:
 def _unscreened(request: HttpRequest, day: date) -> Iterable[Overdue]:
     rules = local_rules()
     since = add_months(day, -rules.unscreened_months)
-    children = with_current_grade(request, visible_children(request)).filter(
+    children = with_current_grade(request, in_work(visible_children(request))).filter(
         Q(screened_on__isnull=True) | Q(screened_on__lt=since))  # type: ignore[misc]
     for child in children.order_by("date_of_birth"):
         factors = risk_factors(child, day)
@@ -178,7 +188,7 @@ def _new_facts(request: HttpRequest) -> Iterable[Overdue]:
     breach or a harm concern after the last screening the user may see prompts a review
     now, not on the review date (suggestions.newer_than, on the child's page, lists
     them with the concern reports of partners too)."""
-    children = with_current_grade(request, visible_children(request)).filter(
+    children = with_current_grade(request, in_work(visible_children(request))).filter(
         screened_on__isnull=False)  # type: ignore[misc]
     latest_missing = visible_to(request, MissingEpisode).filter(
         child=OuterRef("pk")).order_by("-reported_at").values("reported_at")[:1]
@@ -220,7 +230,7 @@ def _url(name: str, pk: int) -> str:
 
 
 def _risk_reviews(request: HttpRequest, day: date) -> Iterable[Overdue]:
-    children = with_current_grade(request, visible_children(request)).filter(
+    children = with_current_grade(request, in_work(visible_children(request))).filter(
         review_due__lt=day).order_by("review_due")  # type: ignore[misc]
     for child in children:
         grade = getattr(child, "current_grade", "")
@@ -305,7 +315,7 @@ def _nrm(request: HttpRequest, day: date, conclusive: bool) -> Iterable[Overdue]
 
 def grades_by_district(request: HttpRequest) -> dict[str, Any]:
     """Counts of visible children per district and current grade (and not screened)."""
-    children = with_current_grade(request, visible_children(request))
+    children = with_current_grade(request, in_work(visible_children(request)))
     columns = [*RiskGrade.choices, ("none", "Not screened")]
     areas = list(Area.objects.all())
     counts: dict[int, dict[str, int]] = {a.pk: {str(key): 0 for key, _ in columns}
@@ -344,10 +354,16 @@ def _urgency(child: Child) -> tuple[int, int, date]:
 def caseload(request: HttpRequest) -> dict[str, Any]:
     user = signed_in_user(request)
     children = sorted(with_current_grade(
-        request, visible_children(request).filter(lead_practitioner=user)
+        request, in_work(visible_children(request)).filter(lead_practitioner=user)
     ).select_related("district").order_by("last_name", "first_name"), key=_urgency)
     actions = PanelAction.objects.filter(
         owner=user, completed_on__isnull=True,
         meeting__in=visible_records(request, PanelMeeting).values("pk"),
     ).select_related("meeting").order_by("due_on")
-    return {"children": children, "actions": actions}
+    # The transition prompt: children the user leads on who turn 18 within the next
+    # TRANSITION_MONTHS (from 17 and a half), soonest first.
+    day = today()
+    turning = [c for c in children
+               if c.date_of_birth <= add_months(born_by(day, ADULT_AGE), TRANSITION_MONTHS)]
+    turning.sort(key=lambda c: c.date_of_birth)
+    return {"children": children, "actions": actions, "turning_18": turning}

@@ -19,8 +19,9 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
-from . import figures, suppression
+from . import breakdowns, figures, suppression, timeliness, trends
 from .figures import compute
 from .maps import district_map
 from .pdf import html_to_pdf
@@ -70,12 +71,34 @@ def render_html(pub: Publication, produced: datetime | None = None) -> str:
                             if not anything_shown(pub, key, previous=True)],
         "district_tables": [table for _, group in pub.groups() for table in group
                             if table.measure.by_district],
+        **_trends(pub.period),
+        # Stricter protection, fixed periods only (breakdowns.py).
+        "breakdowns_fixed": breakdowns.fixed(pub.period),
+        "breakdowns": breakdowns.build(pub.period) if breakdowns.fixed(pub.period) else [],
+        "breakdowns_not_held": breakdowns.NOT_HELD, "strict": suppression.STRICT,
+        "timeliness": timeliness.build(pub.period),
         "definitions": figures.MEASURES,
         "threshold": suppression.THRESHOLD,
         "map_attribution": dmap.attribution,
         "map_schematic": dmap.schematic,
     }
     return render_to_string("statistics/committee_report.html", context)
+
+
+def _trends(period: Period) -> dict[str, Any]:
+    """Eight quarters to the period's end (trends.py); a measure none of whose quarters is
+    published is left out, and the report names it."""
+    quarters = trends.quarters_to(period.end)
+    series = trends.build(quarters)
+    return {
+        "trend_first": trends.quarter_label(quarters[0]),
+        "trend_last": trends.quarter_label(quarters[-1]),
+        # Drawn here with every text escaped (trends.chart), as the maps and charts are.
+        "trends": [mark_safe(trends.chart(key, points, uid=f"trend-{key}"))
+                   for key, points in series.items() if trends.shown(points)],
+        "trends_left_out": [figures.BY_KEY[key] for key, points in series.items()
+                            if not trends.shown(points)],
+    }
 
 
 def file_stem(period: Period) -> str:

@@ -42,6 +42,7 @@ from ..safeguarding.models import (
     RiskAssessment,
     RiskGrade,
     WarningNotice,
+    in_work,
 )
 from ..safeguarding.rules import return_interview_due
 from . import sources
@@ -202,7 +203,9 @@ NOT_RECORDED = "Not recorded"
 def _children_at_risk(end: date) -> dict[str, Count]:
     latest = RiskAssessment.objects.filter(child=OuterRef("pk"), completed_on__lte=end).order_by(
         "-completed_on", "-pk").values("grade")[:1]
-    graded = Child.objects.annotate(grade_at_end=Subquery(latest)).filter(
+    # Under 18 at the period's end and not closed by then: an aged-out or closed child
+    # is no longer "at risk" on the register (safeguarding.models.in_work).
+    graded = in_work(Child.objects.all(), end).annotate(grade_at_end=Subquery(latest)).filter(
         grade_at_end__in=[g.value for g in GRADES]).values_list("district_id", "grade_at_end")
     rows = list(graded)
     counts = {f"children_{g.value}": Count.of(d for d, grade in rows if grade == g.value)

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 THRESHOLD = 5
+STRICT = 10  # breakdowns by sex and ethnicity: a finer table, a higher threshold
 SMALL = "<5"
 WITHHELD = "*"
 
@@ -43,6 +44,9 @@ class State(Enum):
 class Cell:
     value: int
     state: State = State.SHOWN
+    # The primary threshold the cell was protected with: 5, or STRICT for the breakdowns
+    # by sex and ethnicity (breakdowns.py), which read "<10".
+    threshold: int = THRESHOLD
 
     @property
     def published(self) -> bool:
@@ -51,7 +55,7 @@ class Cell:
     @property
     def text(self) -> str:
         if self.state is State.PRIMARY:
-            return SMALL
+            return SMALL if self.threshold == THRESHOLD else f"<{self.threshold}"
         if self.state is State.SECONDARY:
             return WITHHELD
         return f"{self.value:,}"
@@ -80,8 +84,9 @@ class Protected:
 
 
 def protect(body: Sequence[Sequence[int]], *, row_totals: bool = False,
-            column_totals: bool = True) -> Protected:
-    """Suppress `body` (rows × columns of counts) and its totals for publication."""
+            column_totals: bool = True, threshold: int = THRESHOLD) -> Protected:
+    """Suppress `body` (rows × columns of counts) and its totals for publication; counts
+    below `threshold` are primary (a stricter threshold for finer breakdowns)."""
     rows = len(body)
     cols = len(body[0]) if rows else 0
     values: dict[Key, int] = {}
@@ -105,12 +110,12 @@ def protect(body: Sequence[Sequence[int]], *, row_totals: bool = False,
         values[("all", 0, 0)] = sum(sum(row) for row in body)
         lines.append(([("row", r, 0) for r in range(rows)], ("all", 0, 0)))
         lines.append(([("col", 0, c) for c in range(cols)], ("all", 0, 0)))
-    states = {key: State.PRIMARY if value < THRESHOLD else State.SHOWN
+    states = {key: State.PRIMARY if value < threshold else State.SHOWN
               for key, value in values.items()}
-    _secondary(values, states, lines)
+    _secondary(values, states, lines, threshold)
 
     def cell(key: Key) -> Cell:
-        return Cell(values[key], states[key])
+        return Cell(values[key], states[key], threshold)
 
     return Protected(
         body=[[cell(("body", r, c)) for c in range(cols)] for r in range(rows)],
@@ -133,14 +138,14 @@ def single(value: int) -> Cell:
 
 
 def _secondary(values: dict[Key, int], states: dict[Key, State],
-               lines: list[tuple[list[Key], Key]]) -> None:
+               lines: list[tuple[list[Key], Key]], threshold: int) -> None:
     changed = True
     while changed:
         changed = False
         for cells, total in lines:
             if states[total] is not State.SHOWN:
                 continue  # nothing to subtract from
-            while not _safe(values, states, cells, total):
+            while not _safe(values, states, cells, total, threshold):
                 shown = [k for k in cells if states[k] is State.SHOWN]
                 if not shown:
                     states[total] = State.SECONDARY
@@ -152,13 +157,13 @@ def _secondary(values: dict[Key, int], states: dict[Key, State],
 
 
 def _safe(values: dict[Key, int], states: dict[Key, State], cells: list[Key],
-          total: Key) -> bool:
+          total: Key, threshold: int) -> bool:
     """Every suppressed cell of the line keeps two or more possible values."""
     hidden = [k for k in cells if states[k] is not State.SHOWN]
     if not hidden:
         return True
     rest = values[total] - sum(values[k] for k in cells if states[k] is State.SHOWN)
-    bounds = [_bounds(states[k], rest) for k in hidden]
+    bounds = [_bounds(states[k], rest, threshold) for k in hidden]
     low_sum = sum(lo for lo, _ in bounds)
     high_sum = sum(hi for _, hi in bounds)
     for lo, hi in bounds:
@@ -169,7 +174,7 @@ def _safe(values: dict[Key, int], states: dict[Key, State], cells: list[Key],
     return True
 
 
-def _bounds(state: State, rest: int) -> tuple[int, int]:
+def _bounds(state: State, rest: int, threshold: int) -> tuple[int, int]:
     if state is State.PRIMARY:
-        return 0, min(THRESHOLD - 1, rest)
-    return THRESHOLD, max(THRESHOLD, rest)
+        return 0, min(threshold - 1, rest)
+    return threshold, max(threshold, rest)

@@ -95,6 +95,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     }, status=400 if problem else 200)
 
 
+def over_limit(kind: str, user: User, per_hour: int, what: str) -> HttpResponse | None:
+    """429 with Retry-After once `user` has made `per_hour` of `kind` this hour (PDFs cost
+    seconds of CPU each), else None (and the one asked for is counted)."""
+    from ..core.ratelimit import hit
+
+    made = hit(kind, str(user.pk), per_hour, 3600)
+    if not made.exceeded:
+        return None
+    response = HttpResponse(f"At most {per_hour} {what} an hour: try again in "
+                            f"{made.retry_after // 60 + 1} minutes.\n", status=429,
+                            content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = str(made.retry_after)
+    return response
+
+
 @require_POST
 def report(request: HttpRequest) -> HttpResponse:
     """The committee report for the period: the PDF as a download, the HTML opened."""
@@ -103,15 +118,8 @@ def report(request: HttpRequest) -> HttpResponse:
         period = parse(str(request.POST.get("from", ""))[:10], str(request.POST.get("to", ""))[:10])
     except PeriodError as exc:
         return HttpResponse(f"{exc}\n", status=400, content_type="text/plain; charset=utf-8")
-    from ..core.ratelimit import hit
-
-    made = hit("committee-report", str(user.pk), REPORTS_PER_HOUR, 3600)
-    if made.exceeded:
-        response = HttpResponse(f"At most {REPORTS_PER_HOUR} reports an hour: try again in "
-                                f"{made.retry_after // 60 + 1} minutes.\n", status=429,
-                                content_type="text/plain; charset=utf-8")
-        response["Retry-After"] = str(made.retry_after)
-        return response
+    if (refused := over_limit("committee-report", user, REPORTS_PER_HOUR, "reports")):
+        return refused
     kind = "html" if request.POST.get("format") == "html" else "pdf"
     html = committee.render_html(committee.build(period))
     name = f"{committee.file_stem(period)}.{kind}"

@@ -2,7 +2,7 @@
 districts (areas.py) and the rate-limit counts (ratecounts.py)."""
 
 from .areas import Area
-from .owned import AgencyOwned, Recorded, Share, ShareQuerySet
+from .owned import AgencyOwned, Assigned, Recorded, Share, ShareQuerySet
 from .ratecounts import RateCount
 
-__all__ = ["AgencyOwned", "Area", "RateCount", "Recorded", "Share", "ShareQuerySet"]
+__all__ = ["AgencyOwned", "Area", "Assigned", "RateCount", "Recorded", "Share", "ShareQuerySet"]

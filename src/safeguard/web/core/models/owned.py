@@ -42,6 +42,26 @@ class Recorded(AgencyOwned):
         abstract = True
 
 
+class Assigned(Recorded):
+    """Work one agency owes on another's record (a task): the owning agency sets it and
+    keeps the record; the assigned agency (and, when named, one of its people) reads the
+    assignment and does its part, and loses it when re-assigned away or revoked
+    (policy.access_level, policy.get_assigned_for). The record itself is not shared by
+    it: the assignment's page shows the minimum the work needs."""
+
+    assigned_agency = models.ForeignKey(
+        "accounts.Agency", on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class ShareQuerySet(models.QuerySet["Share"]):
     def active(self) -> ShareQuerySet:
         return self.filter(revoked_at__isnull=True)

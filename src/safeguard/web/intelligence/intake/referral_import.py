@@ -26,8 +26,11 @@ from ...core.clock import now
 from ..conf import intel_rules
 from ..linking.identifiers import IdentifierError, Kind, linkable, normalise
 from ..linking.rules import Observed, ReferralLinks, link_referral
-from ..models import Referral, ReferralFile, file_key
+from ..models import REFERRED_ROLES, ChildAtRisk, ChildStatus, Referral, ReferralFile, file_key
+from ..protection.children import protect
+from ..protection.social_care import refer_all
 from ..scoring.reopening import reopen_seen_since_decision
+from ..scoring.score import rescore_ids
 from ..scoring.stats import SubjectDelta, add_subject_files, bump_subjects
 from .areas import AreaResolver, build_resolver
 from .auditing import Actor, record
@@ -48,6 +51,7 @@ class Outcome:
     links: ReferralLinks | None = None
     known_files: int = 0
     reopened: list[int] = field(default_factory=list)  # subjects back on the queue
+    notes: list[str] = field(default_factory=list)  # children kept, routed, referred
 
 
 @dataclass
@@ -58,6 +62,7 @@ class FileResult:
     errors: list[FieldError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     subjects: set[int] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -132,8 +137,19 @@ def _district(document: dict[str, Any], resolver: AreaResolver) -> int | None:
                             town=str(location.get("town") or ""))
 
 
+@dataclass(frozen=True)
+class Source:
+    """A referral read from another format (intake/ncmec.py): the format, the text as
+    sent, and the facts that matter for risk beyond the schema."""
+
+    format: str
+    text: str
+    facts: dict[str, Any]
+
+
 def import_referral(actor: Actor, document: Any, *, channel: str, matcher: Matcher,
-                    resolver: AreaResolver, token_id: int | None = None) -> Outcome:
+                    resolver: AreaResolver, token_id: int | None = None,
+                    source: Source | None = None) -> Outcome:
     """Take in one referral; SchemaError (every problem, by field) if it is not valid."""
     rules = intel_rules()
     check(document, now())
@@ -148,20 +164,24 @@ def import_referral(actor: Actor, document: Any, *, channel: str, matcher: Match
                                            report_id=document["report_id"].strip()).first()
         if existing is not None:
             return Outcome(existing, duplicate=True)
-        referral = _keep(actor, document, incident, channel, resolver, token_id)
+        referral = _keep(actor, document, incident, channel, resolver, token_id, source)
         files, catalogue = _files(referral, document, matcher)
         links = link_referral(actor, referral, observed, rules.ip_link_window)
         known = _count(referral, links, files, catalogue)
         reopened = reopen_seen_since_decision(actor, (s.pk for s in links.subjects))
+        notes = protect(actor, referral, links.subjects)
+        notes += refer_all(actor, list(ChildAtRisk.objects.filter(
+            referral=referral, role__in=REFERRED_ROLES, status=ChildStatus.TO_REFER)))
+        rescore_ids(s.pk for s in links.subjects)
         record(actor, "create", referral, channel=channel,
                subjects=[s.label for s in links.subjects], files=len(files), known_files=known,
                merged=[f"S-{a:06d} into S-{b:06d}" for a, b in links.merged],
                conflicts=links.conflicts, reopened=[f"S-{pk:06d}" for pk in reopened])
-    return Outcome(referral, links=links, known_files=known, reopened=reopened)
+    return Outcome(referral, links=links, known_files=known, reopened=reopened, notes=notes)
 
 
 def _keep(actor: Actor, document: dict[str, Any], incident: datetime, channel: str,
-          resolver: AreaResolver, token_id: int | None) -> Referral:
+          resolver: AreaResolver, token_id: int | None, source: Source | None) -> Referral:
     service = document["reporting_service"]
     event = document["incident"]
     location = document.get("location") or {}
@@ -182,12 +202,15 @@ def _keep(actor: Actor, document: dict[str, Any], incident: datetime, channel: s
         imported_by=actor.user,
         token_id=token_id,
         document=document,
+        **({"source_format": source.format, "source": source.text, "facts": source.facts}
+           if source is not None else {}),
     )
 
 
 def _files(referral: Referral, document: dict[str, Any], matcher: Matcher
            ) -> tuple[list[ReferralFile], dict[str, FileInfo]]:
     entries = document.get("files") or []
+    notes = (referral.facts or {}).get("files", [])
     batch: dict[str, Digests] = {}
     rows = []
     for entry in entries:
@@ -204,8 +227,10 @@ def _files(referral: Referral, document: dict[str, Any], matcher: Matcher
                      uploaded_at=parse_time(str(entry["uploaded_at"]))
                      if entry.get("uploaded_at") else None,
                      distributed=entry.get("distributed"),
-                     viewed_by_service=entry.get("viewed_by_service"))
-        for key, d, entry in rows
+                     viewed_by_service=entry.get("viewed_by_service"),
+                     annotations=notes[index].get("annotations", []) if index < len(notes)
+                     else [])
+        for index, (key, d, entry) in enumerate(rows)
     ]
     ReferralFile.objects.bulk_create(made)
     return made, catalogue
@@ -270,6 +295,7 @@ def import_referrals(actor: Actor, data: Any, *, channel: str, strict: bool = Fa
             if outcome.duplicate:
                 result.duplicates += 1
             else:
+                result.notes.extend(outcome.notes)
                 result.created += 1
                 assert outcome.links is not None
                 result.subjects.update(s.pk for s in outcome.links.subjects)

@@ -24,6 +24,9 @@ from django.utils import timezone
 from ...core import formats
 from ..intake.auditing import Actor, record
 from ..models import (
+    BAND_RANK,
+    Assessment,
+    ChildAtRisk,
     KeptApart,
     Link,
     LinkRule,
@@ -56,6 +59,8 @@ def merge(actor: Actor, source: Subject, target: Subject, *, reason: str,
         SubjectFile.objects.filter(subject=source).filter(Exists(
             SubjectFile.objects.filter(subject=target, file=OuterRef("file")))).delete()
         SubjectFile.objects.filter(subject=source).update(subject=target)
+        ChildAtRisk.objects.filter(subject=source).update(subject=target)
+        Assessment.objects.filter(subject=source).update(subject=target)
         _repoint_kept_apart(source, target)
         changed = _fill_blanks(source, target)
         source.status, source.merged_into = SubjectStatus.MERGED, target
@@ -92,6 +97,17 @@ def _fill_blanks(source: Subject, target: Subject) -> list[str]:
     if source.previous_convictions > target.previous_convictions:
         target.previous_convictions = source.previous_convictions
         changed.append("previous_convictions")
+    # The children around the subject go with it: the most children, the most urgent
+    # band, a child stays a child (protection/).
+    if source.household_children > target.household_children:
+        target.household_children = source.household_children
+        changed.append("household_children")
+    if BAND_RANK.get(source.band, 0) > BAND_RANK.get(target.band, 0):
+        target.band = source.band
+        changed.append("band")
+    if source.is_child and not target.is_child:
+        target.is_child = True
+        changed.append("is_child")
     if source.notes:
         target.notes = "\n\n".join(n for n in (target.notes, f"From {source.label}: "
                                                f"{source.notes}") if n)

@@ -1,6 +1,15 @@
 """The intelligence models, one module per concept (docs/intelligence.md)."""
 
 from .files import FileHash, file_key
+from .protection import (
+    BAND_RANK,
+    REFERRED_ROLES,
+    Assessment,
+    Band,
+    ChildAtRisk,
+    ChildRole,
+    ChildStatus,
+)
 from .referrals import Channel, Referral, ReferralFile
 from .sightings import ALL_DISTRICTS, HourlyCount, HourlyPresence, Sighting, SightingImport
 from .subjects import (
@@ -20,10 +29,17 @@ from .tokens import ApiToken, new_token, token_digest
 
 __all__ = [
     "ALL_DISTRICTS",
+    "BAND_RANK",
     "DECISION_STATUS",
     "OPEN_STATUSES",
+    "REFERRED_ROLES",
     "ApiToken",
+    "Assessment",
+    "Band",
     "Channel",
+    "ChildAtRisk",
+    "ChildRole",
+    "ChildStatus",
     "Decision",
     "DecisionKind",
     "FileHash",

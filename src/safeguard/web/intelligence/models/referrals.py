@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from ...core.clock import now as clock_now
 from ...core.models import AgencyOwned
 
 
@@ -34,12 +35,21 @@ class Referral(AgencyOwned):
     district = models.ForeignKey("core.Area", on_delete=models.PROTECT, null=True,
                                  blank=True, related_name="+")
     channel = models.CharField(max_length=8, choices=Channel.choices)
-    received_at = models.DateTimeField(auto_now_add=True)
+    # The platform's one clock (core/clock.py), so that the timeliness clocks that start
+    # here and the steps that follow read the same time.
+    received_at = models.DateTimeField(default=clock_now)
     imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     null=True, blank=True, related_name="+")
     token = models.ForeignKey("intelligence.ApiToken", on_delete=models.PROTECT, null=True,
                               blank=True, related_name="referrals")
     document = models.JSONField()
+    # As sent, when the format was not safeguard.referral/1: `document` is then what the
+    # import read from it (intake/ncmec.py), `source` the XML itself.
+    source_format = models.CharField(max_length=40, default="safeguard.referral/1")
+    source = models.TextField(blank=True)
+    # What matters for risk beyond the schema (intake/ncmec.py Report.facts): the
+    # escalation, the report's annotations, prior reports, the people it names.
+    facts = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-incident_at", "-pk"]
@@ -69,6 +79,8 @@ class ReferralFile(models.Model):
     # None: the report does not say (not the same as false).
     distributed = models.BooleanField(null=True, blank=True)
     viewed_by_service = models.BooleanField(null=True, blank=True)
+    # The service's annotations (NCMEC fileAnnotations: possibleSelfProduction, infant...).
+    annotations = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["pk"]

@@ -33,6 +33,8 @@ class SubjectStatus(models.TextChoices):
     NO_FURTHER_ACTION = "nfa", "No further action"
     INVESTIGATION = "investigation", "Investigation opened"
     MERGED = "merged", "Merged into another subject"
+    # A child is never in the offender queue (protection/route.py).
+    SAFEGUARDING = "safeguarding", "Safeguarding route: the subject is a child"
 
 
 OPEN_STATUSES = (SubjectStatus.NEW, SubjectStatus.DEVELOPING)
@@ -72,6 +74,14 @@ class Subject(AgencyOwned):
         related_name="+",
         help_text="A child on the register the subject lives with or has contact with.")
     notes = models.TextField(blank=True)
+    # The children around the subject (protection/): children at the subject's address
+    # (ChildAtRisk rows, household), the time-to-action band of its latest assessment, and
+    # whether the subject is himself a child.
+    household_children = models.PositiveSmallIntegerField(default=0)
+    band = models.CharField(max_length=12, blank=True)
+    is_child = models.BooleanField(default=False)
+    outcome = models.CharField(max_length=8, blank=True,
+                               help_text="Home Office outcome code, e.g. 21.")
     # From lead to case (cases.py).
     investigation = models.ForeignKey("investigations.Investigation", on_delete=models.PROTECT,
                                       null=True, blank=True, related_name="+")
@@ -161,6 +171,9 @@ class DecisionKind(models.TextChoices):
     REFER = "refer", "Refer to another force"
     NO_FURTHER_ACTION = "nfa", "No further action"
     INVESTIGATION = "investigation", "Open an investigation"
+    # A child subject: the police decide not to prosecute, in the public interest (Home
+    # Office counting rules, outcome 21), and the child is safeguarded.
+    OUTCOME_21 = "outcome_21", "Outcome 21: safeguarding, not prosecution (a child)"
 
 
 DECISION_STATUS = {
@@ -168,6 +181,7 @@ DECISION_STATUS = {
     DecisionKind.REFER: SubjectStatus.REFERRED,
     DecisionKind.NO_FURTHER_ACTION: SubjectStatus.NO_FURTHER_ACTION,
     DecisionKind.INVESTIGATION: SubjectStatus.INVESTIGATION,
+    DecisionKind.OUTCOME_21: SubjectStatus.SAFEGUARDING,
 }
 
 

@@ -8,8 +8,10 @@ Each factor gives `weight x min(value, cap) / cap` points (local.toml, [score]):
 | volume | distinct files in a known-bad set |
 | distribution | offers (sightings) and shares (referral files sent on) of known material |
 | new_material | distinct files in no hash set: possibly new abuse |
-| access_to_children | 1: linked to a child on the register, or to an adult of concern with one |
+| access_to_children | 1: children at the subject's address, a child on the register, or |
+|                    | an adult of concern with one |
 | previous_convictions | recorded by an analyst |
+| band | the time-to-action band of the latest assessment: immediate 2, days 1, weeks 0 |
 | recency | not a cap: the fraction of the step the last sighting falls in (1 day, 7, 30) |
 
 The ranked queue orders by `score_expression()` inside the database (one query however
@@ -32,7 +34,7 @@ from django.db.models.functions import Cast, Least
 
 from ...core.clock import now as clock_now
 from ..conf import FactorSpec, IntelRules, intel_rules
-from ..models import ScoreClock, Subject
+from ..models import BAND_RANK, ScoreClock, Subject
 
 FIELDS = {
     "category_a": "category_a_files",
@@ -78,10 +80,16 @@ def access_expression() -> Any:
         "adult_of_concern_id")))
     # CASE tries its branches in order: the register is asked only for the few subjects
     # linked to an adult of concern.
-    return Case(When(child__isnull=False, then=Value(1)),
+    return Case(When(household_children__gt=0, then=Value(1)),
+                When(child__isnull=False, then=Value(1)),
                 When(adult_of_concern__isnull=True, then=Value(0)),
                 When(adult_has_children, then=Value(1)),
                 default=Value(0), output_field=models.IntegerField())
+
+
+def band_expression() -> Any:
+    return Case(*(When(band=band, then=Value(rank)) for band, rank in BAND_RANK.items()
+                  if rank), default=Value(0), output_field=models.IntegerField())
 
 
 def _float(value: float) -> Any:
@@ -111,6 +119,8 @@ def score_expression(now: datetime, rules: IntelRules | None = None) -> Any:
             term = _recency(spec, rules, now)
         elif spec.key == "access_to_children":
             term = _capped(spec, access_expression())
+        elif spec.key == "band":
+            term = _capped(spec, band_expression())
         else:
             term = _capped(spec, F(FIELDS[spec.key]))
         total = term if total is None else total + term
@@ -169,11 +179,17 @@ def explain(subject: Any, now: datetime, rules: IntelRules | None = None) -> Exp
         if spec.key == "recency":
             parts.append(_recency_part(spec, rules, subject.last_seen_at, now))
             continue
-        value = float(access if spec.key == "access_to_children"
-                      else getattr(subject, FIELDS[spec.key]))
+        if spec.key == "band":
+            value = float(BAND_RANK.get(subject.band, 0))
+        else:
+            value = float(access if spec.key == "access_to_children"
+                          else getattr(subject, FIELDS[spec.key]))
         points = min(value, float(spec.cap)) * (spec.weight / spec.cap)
         if spec.key == "access_to_children":
             text = access_text(subject) if value else "none recorded"
+        elif spec.key == "band":
+            text = (f"the assessment's band: {subject.band} (immediate 2, days 1, weeks 0)"
+                    if subject.band else "not assessed")
         else:
             one, many = _WORDS[spec.key]
             text = f"{value:g} {one if value == 1 else many} (full weight from {spec.cap:g})"
@@ -184,7 +200,7 @@ def explain(subject: Any, now: datetime, rules: IntelRules | None = None) -> Exp
 def access_value(subject: Any) -> int:
     from ...safeguarding.models import LinkedPerson
 
-    if subject.child_id is not None:
+    if subject.household_children or subject.child_id is not None:
         return 1
     if subject.adult_of_concern_id is not None and LinkedPerson.objects.filter(
             adult_id=subject.adult_of_concern_id).exists():
@@ -196,6 +212,10 @@ def access_text(subject: Any) -> str:
     from ...safeguarding.models import LinkedPerson
 
     reasons = []
+    if subject.household_children:
+        count = subject.household_children
+        reasons.append(f"{count} {'child' if count == 1 else 'children'} at the subject's "
+                       "address")
     if subject.child_id is not None:
         reasons.append("linked to a child on the register")
     if subject.adult_of_concern_id is not None:
@@ -214,7 +234,8 @@ CHUNK = 5000
 
 def rules_digest(rules: IntelRules | None = None) -> str:
     rules = rules or intel_rules()
-    text = repr((rules.factors, rules.recency_steps, sorted(rules.category_a)))
+    text = repr((rules.factors, rules.recency_steps, sorted(rules.category_a),
+                 sorted(BAND_RANK.items())))
     return hashlib.sha256(text.encode()).hexdigest()
 
 

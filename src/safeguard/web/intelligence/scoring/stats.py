@@ -128,6 +128,7 @@ def _bump_subjects(deltas: dict[int, SubjectDelta]) -> str:
               score = {score}
             FROM (
               SELECT o.id, o.child_id, o.adult_of_concern_id, o.previous_convictions,
+                o.household_children, o.band,
                 o.referral_count + v.referrals AS referral_count,
                 o.sighting_count + v.sightings AS sighting_count,
                 o.known_files + v.known AS known_files,

@@ -23,7 +23,7 @@ from ..access import CASE_ROLES, require_intelligence
 from ..conf import intel_rules
 from ..linking.identifiers import IdentifierError, Kind, normalise
 from ..live.picture import live_picture, svg_chart
-from ..models import OPEN_STATUSES, Link, Subject, SubjectStatus
+from ..models import OPEN_STATUSES, Band, Link, Subject, SubjectStatus
 from ..scoring.score import NOTE, Explanation, access_expression, explain, rescore_due
 
 PAGE_SIZE = 50
@@ -93,6 +93,9 @@ def work_queue(request: HttpRequest) -> HttpResponse:
     })
 
 
+BAND_LABELS = dict(Band.choices)
+
+
 def _row(rank: int, subject: Subject, explanation: Explanation, url: str) -> dict[str, Any]:
     """What a queue row shows, formatted here: the template only prints (50 rows of
     template tags cost more than the query)."""
@@ -100,6 +103,7 @@ def _row(rank: int, subject: Subject, explanation: Explanation, url: str) -> dic
     return {
         "rank": rank, "subject": subject, "url": url.format(subject.pk),
         "score": f"{subject.score:.1f}",
+        "band": BAND_LABELS.get(subject.band, "not assessed"),
         "leading": tuple(sorted(p.label for p in explanation.leading)),
         "factors": "; ".join(f"{p.label} {p.points:.1f}" for p in explanation.leading) or "—",
         "district": subject.district.name if subject.district else "—",

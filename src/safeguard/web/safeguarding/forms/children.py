@@ -26,11 +26,13 @@ from ..models import (
     LegalStatusChange,
     LinkedPerson,
 )
+from ..rules import ADULT_AGE, age_on
+from .one_child import IdentifiersMixin
 
 CHILD_FIELDS = [
     "first_name", "last_name", "known_as", "date_of_birth", "gender", "ethnicity", "district",
     "address", "legal_status", "placement", "placement_detail", "school", "lead_practitioner",
-    "reference", "notes",
+    "reference", "nhs_number", "la_id", "upn", "notes",
 ]
 
 
@@ -47,7 +49,7 @@ def grouped_ethnicities() -> list[tuple[str, Any]]:
     return [*((group, items) for group, items in groups.items()), *ungrouped]
 
 
-class ChildForm(LanguageCheckedForm, forms.ModelForm):
+class ChildForm(LanguageCheckedForm, IdentifiersMixin, forms.ModelForm):
     language_checked_fields = ("notes",)
 
     legal_status_since = forms.DateField(
@@ -82,11 +84,22 @@ class ChildForm(LanguageCheckedForm, forms.ModelForm):
             self.add_error("legal_status_since", "The date is in the future.")
         elif since is not None and born is not None and since < born:
             self.add_error("legal_status_since", "The date is before the child was born.")
+        if born is not None and (self.instance.pk is None or "date_of_birth" in self.changed_data):
+            self._refuse_adult(born)
         elif (since is not None and self.instance.pk and "legal_status" not in self.changed_data
               and "legal_status_since" in self.changed_data):
             self.add_error("legal_status_since", "Give a date only with a change of legal "
                            "status (an earlier status: Record a legal status).")
         return data
+
+
+    def _refuse_adult(self, born: Any) -> None:
+        """A person of 18 or over is not registered (nor made so by a changed date)."""
+        if born <= today() and age_on(born, today()) >= ADULT_AGE:
+            self.add_error("date_of_birth", (
+                f"This date of birth makes the person {age_on(born, today())} today: the "
+                f"register is for children under {ADULT_AGE} (Children Act 1989 s105). "
+                "Check the date, or refer an adult at risk to adult social care."))
 
 
 class LegalStatusForm(forms.ModelForm):

@@ -1,4 +1,4 @@
-"""Panel forms: the meeting, attendees, discussions and actions."""
+"""Panel forms: the meeting, attendees, discussions, actions and disruption steps."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from ...core.forms import DateInput, active_agencies, dated_widgets, set_queryse
 from ...core.models import Area
 from ...language import LanguageCheckedForm
 from ..models import PanelAction, PanelAttendee, PanelDiscussion, PanelMeeting
+from ..models.panels import DisruptionStep
 
 MEETING_FIELDS = ["title", "held_on", "area", "chair", "notes"]
 
@@ -44,9 +45,9 @@ class DiscussionForm(LanguageCheckedForm, forms.ModelForm):
 
     class Meta:
         model = PanelDiscussion
-        fields = ["child", "adult", "summary", "decision"]
+        fields = ["child", "adult", "summary", "decision", "review_on"]
         widgets = {"summary": forms.Textarea(attrs={"rows": 3}),
-                   "decision": forms.Textarea(attrs={"rows": 3})}
+                   "decision": forms.Textarea(attrs={"rows": 3}), "review_on": DateInput()}
 
     def __init__(self, *args: Any, children: Any, adults: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -58,11 +59,17 @@ class DiscussionForm(LanguageCheckedForm, forms.ModelForm):
 class ActionForm(forms.ModelForm):
     class Meta:
         model = PanelAction
-        fields = ["description", "owner", "owner_name", "owner_agency", "due_on"]
+        fields = ["description", "owner", "owner_name", "owner_agency", "due_on", "child",
+                  "adult", "place"]
         widgets = {"due_on": DateInput(), "description": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args: Any, meeting: PanelMeeting, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, meeting: PanelMeeting, children: Any, adults: Any,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # What the action is about: only children and adults the user may open.
+        set_queryset(self, "child", children)
+        set_queryset(self, "adult", adults)
+        self.fields["child"].required = self.fields["adult"].required = False
         # Owners from the panel's own agency and the agencies attending it only: a list of
         # every platform user would name every agency's staff, police included, to any
         # register writer anywhere (security review). Others are named in owner_name.
@@ -84,3 +91,20 @@ class ActionForm(forms.ModelForm):
         if owner is not None and not data.get("owner_agency"):
             data["owner_agency"] = owner.agency
         return data
+
+
+DISRUPTION_FIELDS = ["adult", "place", "kind", "applied_on", "outcome", "outcome_on", "notes"]
+
+
+class DisruptionForm(LanguageCheckedForm, forms.ModelForm):
+    language_checked_fields = ("notes",)
+
+    class Meta:
+        model = DisruptionStep
+        fields = DISRUPTION_FIELDS
+        widgets = dated_widgets(DisruptionStep, DISRUPTION_FIELDS)
+
+    def __init__(self, *args: Any, adults: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_queryset(self, "adult", adults)
+        self.fields["adult"].required = False

@@ -6,10 +6,13 @@ from typing import Any
 
 from django import forms
 
-from ...core.clock import today
+from ...accounts.models import User
+from ...core.clock import local_date, now, today
 from ...core.forms import dated_widgets
 from ...language import LanguageCheckedForm
+from ..conf import local_rules
 from ..models import ConferenceOutcome, Outcome, Referral, S47Outcome
+from ..rules import assessment_due
 
 REFERRAL_FIELDS = ["received_at", "referrer", "concern", "rag"]
 DECISION_FIELDS = ["outcome", "decision_notes", "assessment_completed_on"]
@@ -53,6 +56,19 @@ class DecisionForm(LanguageCheckedForm, forms.ModelForm):
         if completed and completed < self.instance.received_at.date():
             self.add_error("assessment_completed_on", "Completed before the referral came in.")
         return data
+
+    @staticmethod
+    def settle(decision: Referral, user: User) -> None:
+        """Stamp who decided and when (the first time) and set the assessment clock from
+        the outcome: by the recording agency's page and the front door's task alike."""
+        if decision.decided_at is None:
+            decision.decided_at = now()
+            decision.decided_by = user
+        if decision.outcome in ASSESSED and decision.assessment_due is None:
+            decision.assessment_due = assessment_due(local_date(decision.received_at),
+                                                     local_rules().working)
+        elif decision.outcome not in ASSESSED:
+            decision.assessment_due = None
 
 
 class ChildProtectionForm(forms.ModelForm):

@@ -13,6 +13,7 @@ from .children import (
     LinkedPerson,
     Placement,
     Relationship,
+    in_work,
 )
 from .common import Gender, RiskGrade
 from .harms import (
@@ -35,13 +36,17 @@ from .harms import (
 )
 from .missing import EpisodeType, InterviewStatus, MissingEpisode, MissingFrom
 from .notices import NoticeBreach, NoticeChild, NoticeStatus, WarningNotice
+from .one_child import AccessRequest, AccessStatus, ChildMerge
 from .panels import PanelAction, PanelAttendee, PanelDiscussion, PanelMeeting
 from .referrals import ConferenceOutcome, Outcome, Rag, Referral, S47Outcome
 from .risk import Indicator, RiskAssessment, ScreeningTool
+from .tasks import Task, TaskEvent, TaskKind, TaskStatus
 
 __all__ = [
-    "CONNECTED_PERSONS", "DETAILS", "IN_CARE_S49", "LOOKED_AFTER", "AdultOfConcern",
-    "AgencyInvolvement", "Arrest", "ArrestOutcome", "Child", "Concern", "ConcernStatus",
+    "CONNECTED_PERSONS", "DETAILS", "IN_CARE_S49", "LOOKED_AFTER", "AccessRequest",
+    "AccessStatus", "AdultOfConcern",
+    "AgencyInvolvement", "Arrest", "ArrestOutcome", "Child", "ChildMerge", "Concern",
+    "ConcernStatus",
     "ConferenceOutcome", "CriminalExploitationDetail", "CseDetail", "Decision", "EpisodeType",
     "Ethnicity", "FgmCase", "FgmDetail", "FgmHowKnown", "ForcedMarriageDetail", "Gender",
     "HarmKind", "HonourBasedDetail", "Indicator", "InterviewStatus", "LegalStatus",
@@ -49,5 +54,6 @@ __all__ = [
     "NoticeChild", "NoticeStatus", "Outcome", "PanelAction", "PanelAttendee", "PanelDiscussion",
     "PanelMeeting", "Placement", "ProtectionOrder", "Rag", "Referral", "Relationship",
     "ReporterProfession", "RiskAssessment", "RiskGrade", "S47Outcome", "ScreeningTool",
-    "TraffickingDetail", "TraffickingType", "WarningNotice"
+    "Task", "TaskEvent", "TaskKind", "TaskStatus",
+    "TraffickingDetail", "TraffickingType", "WarningNotice", "in_work"
 ]

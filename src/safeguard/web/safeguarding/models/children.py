@@ -11,7 +11,7 @@ from django.db import models
 from ...core import formats
 from ...core.clock import today
 from ...core.models import Recorded
-from ..rules import age_on
+from ..rules import ADULT_AGE, age_on, born_by
 from .common import Gender
 
 
@@ -79,6 +79,14 @@ class Placement(models.TextChoices):
     OTHER = "other", "Other"
 
 
+def in_work(children: models.QuerySet[Child], day: date | None = None) -> models.QuerySet[Child]:
+    """The children the work lists and the at-risk figures count on `day`: under 18 then,
+    and their involvement not closed by then (Children Act 1989 s105: a child is under 18)."""
+    day = day or today()
+    return children.filter(date_of_birth__gt=born_by(day, ADULT_AGE)).exclude(
+        closed_on__lte=day)
+
+
 class Child(Recorded):
     reference = models.CharField(
         "local reference", max_length=40, blank=True,
@@ -87,7 +95,8 @@ class Child(Recorded):
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
     known_as = models.CharField(max_length=100, blank=True)
-    date_of_birth = models.DateField()
+    # Indexed: the duplicate check blocks on it (duplicates.py).
+    date_of_birth = models.DateField(db_index=True)
     gender = models.CharField(max_length=16, choices=Gender.choices)
     ethnicity = models.CharField(
         max_length=40, choices=Ethnicity.choices, default=Ethnicity.NOT_STATED
@@ -108,6 +117,22 @@ class Child(Recorded):
         related_name="+",
     )
     notes = models.TextField(blank=True)
+    # Identifiers where known: the duplicate check's strongest evidence (duplicates.py).
+    nhs_number = models.CharField("NHS number", max_length=10, blank=True, db_index=True,
+                                  help_text="Ten digits, if known.")
+    la_id = models.CharField(
+        "local authority id", max_length=40, blank=True, db_index=True,
+        help_text="The child's id in the children's social care system, if known.")
+    upn = models.CharField("unique pupil number", max_length=13, blank=True, db_index=True,
+                           help_text="The 13-character unique pupil number, if known.")
+    # Set when this record was merged into another record of the same child (ChildMerge):
+    # the record and its records stay as they were, and are read as one child with it.
+    merged_into = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="merged_records")
+    # The involvement closed (with the reason), until reopened: a closed child leaves the
+    # work lists and the at-risk figures, and the record stays.
+    closed_on = models.DateField(null=True, blank=True)
+    closure_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["last_name", "first_name", "pk"]

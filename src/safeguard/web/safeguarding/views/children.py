@@ -25,6 +25,7 @@ from ..forms.children import (
     LegalStatusForm,
     LinkedPersonForm,
 )
+from ..handoffs import transition_due
 from ..models import (
     AdultOfConcern,
     Child,
@@ -42,10 +43,11 @@ from ..need_to_know import (
     visible_children,
     visible_records,
 )
-from ..rules import is_repeat_missing
+from ..rules import ADULT_AGE, birthday_on_or_after, is_repeat_missing
 from ..suggestions import facts_for, newer_than
 from ..worklists import with_current_grade
 from .common import form_page, open_for_view, record_context, record_list_view, save_new
+from .one_child import duplicate_offer, one_child_context
 
 PAGE_SIZE = 50
 
@@ -89,6 +91,9 @@ def child_create(request: HttpRequest) -> HttpResponse:
     user = require_writer(request)
     form = ChildForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
+        # Likely records of the same child already on the platform are offered first.
+        if (offered := duplicate_offer(request, form)) is not None:
+            return offered
         with transaction.atomic():
             child = form.save(commit=False)
             save_new(request, child)
@@ -135,7 +140,10 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "notices": notices,
         "people": people,
         "involvements": child.involvements.select_related("agency"),
+        "aged_out": child.age >= ADULT_AGE, "transition": transition_due(child),
+        "eighteenth": birthday_on_or_after(child.date_of_birth, ADULT_AGE),
         **record_context(request, child),
+        **one_child_context(request, child),
     })
 
 

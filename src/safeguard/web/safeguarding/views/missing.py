@@ -12,10 +12,13 @@ from django.views.decorators.http import require_http_methods
 from ... import audit
 from ...audit.models import Action
 from ...core.clock import now
+from ...core.policy import signed_in_user, visible_to
 from ..conf import local_rules
 from ..deadlines import interview_clock, prevention_interview_owed
 from ..forms.missing import EpisodeForm, ReturnForm
+from ..handoffs import route_missing_episode, settle_done, tasks_on
 from ..models import Child, MissingEpisode
+from ..models.tasks import Task
 from ..need_to_know import open_child_part, open_record, require_writer, visible_child_parts
 from ..rules import is_repeat_missing
 from .common import form_page, open_for_view, record_context, save_new, share_back_form
@@ -33,10 +36,13 @@ def episode_create(request: HttpRequest, pk: int) -> HttpResponse:
                                                          or share_form.is_valid()):
         episode = form.save(commit=False)
         episode.child = child
-        save_new(request, episode, share_with=child,
-                 share_back=bool(share_form and share_form.cleaned_data["share_with_owner"]),
-                 episode_type=episode.episode_type)
-        messages.success(request, "Recorded the missing episode.")
+        with transaction.atomic():
+            save_new(request, episode, share_with=child,
+                     share_back=bool(share_form and share_form.cleaned_data["share_with_owner"]),
+                     episode_type=episode.episode_type)
+            # A police episode: the return home interview asked of the provider.
+            routed = route_missing_episode(request, episode, signed_in_user(request))
+        messages.success(request, f"Recorded the missing episode. {routed}".strip())
         return redirect("safeguarding:episode_detail", pk=episode.pk)
     return form_page(request, f"Missing episode for {child}", [form, share_form], subject=child,
                      cancel=reverse("safeguarding:child_detail", args=[child.pk]))
@@ -59,6 +65,8 @@ def episode_detail(request: HttpRequest, pk: int) -> HttpResponse:
                                             rules.repeat_missing_episodes,
                                             rules.repeat_missing_days),
         "rules": rules,
+        "tasks": tasks_on(episode).filter(pk__in=visible_to(request, Task).values("pk"))
+        .select_related("assigned_agency"),
         **record_context(request, episode),
     })
 
@@ -75,6 +83,8 @@ def episode_edit(request: HttpRequest, pk: int) -> HttpResponse:
         with transaction.atomic():
             form.save()
             audit.record(request, Action.UPDATE, episode, fields=sorted(form.changed_data))
+            # An interview the police recorded themselves ends the provider's task.
+            settle_done(request, episode, signed_in_user(request))
         messages.success(request, "Saved the episode.")
         return redirect("safeguarding:episode_detail", pk=episode.pk)
     return form_page(request, "Found, returned and the return home interview", [form],

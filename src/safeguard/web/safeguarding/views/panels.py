@@ -16,7 +16,13 @@ from ... import audit
 from ...audit.models import Action
 from ...core.clock import today
 from ...core.policy import NoAccess, signed_in_user
-from ..forms.panels import ActionForm, AttendeeForm, DiscussionForm, MeetingForm
+from ..forms.panels import (
+    ActionForm,
+    AttendeeForm,
+    DiscussionForm,
+    DisruptionForm,
+    MeetingForm,
+)
 from ..models import AdultOfConcern, PanelAction, PanelMeeting
 from ..need_to_know import (
     open_record,
@@ -60,7 +66,9 @@ def panel_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "safeguarding/panel_detail.html", {
         "meeting": meeting, "discussions": discussions, "today": today(),
         "attendees": meeting.attendees.select_related("agency"),
-        "actions": meeting.actions.select_related("owner", "owner_agency"),
+        "actions": meeting.actions.select_related("owner", "owner_agency", "child", "adult"),
+        "children_visible": children, "adults_visible": adults,
+        "disruption_steps": meeting.disruption_steps.select_related("adult"),
         **record_context(request, meeting),
     })
 
@@ -100,7 +108,17 @@ def discussion_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _add_to_meeting(request, pk, "Action", ActionForm, "panel_action",
-                           meeting=lambda _, meeting: meeting)
+                           meeting=lambda _, meeting: meeting,
+                           children=lambda r, _: visible_children(r),
+                           adults=lambda r, _: visible_records(r, AdultOfConcern))
+
+
+@require_http_methods(["GET", "POST"])
+def disruption_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _add_to_meeting(
+        request, pk, "Disruption step: an order, a licensing referral or a closure order",
+        DisruptionForm, "disruption_step",
+        adults=lambda r, _: visible_records(r, AdultOfConcern))
 
 
 @require_POST

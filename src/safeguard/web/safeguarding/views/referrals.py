@@ -14,12 +14,14 @@ from ... import audit
 from ...audit.models import Action
 from ...core import formats
 from ...core.clock import local_date, now, today
-from ...core.policy import signed_in_user
+from ...core.policy import signed_in_user, visible_to
 from ..conf import local_rules
-from ..forms.referrals import ASSESSED, ChildProtectionForm, DecisionForm, ReferralForm
+from ..forms.referrals import ChildProtectionForm, DecisionForm, ReferralForm
+from ..handoffs import decided_elsewhere, route_referral, settle_done, tasks_on
 from ..models import Child, ConferenceOutcome, Outcome, Referral, S47Outcome
+from ..models.tasks import Task
 from ..need_to_know import open_child_part, open_record, require_writer, visible_child_parts
-from ..rules import assessment_due, child_protection_clocks, referral_decision_due
+from ..rules import child_protection_clocks, referral_decision_due
 from .common import (
     form_page,
     open_for_view,
@@ -57,11 +59,13 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
         referral.child = child
         referral.decision_due = referral_decision_due(local_date(referral.received_at),
                                                       local_rules().working)
-        save_new(request, referral, share_with=child,
-                 share_back=bool(share_form and share_form.cleaned_data["share_with_owner"]),
-                 rag=referral.rag, decision_due=referral.decision_due.isoformat())
+        with transaction.atomic():
+            save_new(request, referral, share_with=child,
+                     share_back=bool(share_form and share_form.cleaned_data["share_with_owner"]),
+                     rag=referral.rag, decision_due=referral.decision_due.isoformat())
+            routed = route_referral(request, referral, signed_in_user(request))
         messages.success(request, f"Recorded the referral: decide by "
-                                  f"{formats.day(referral.decision_due, weekday=True)}.")
+                                  f"{formats.day(referral.decision_due, weekday=True)}. {routed}")
         return redirect("safeguarding:referral_detail", pk=referral.pk)
     return form_page(request, f"Referral about {child}", [form, share_form], subject=child,
                      intro="A referral is decided within 1 working day; an assessment is "
@@ -75,6 +79,8 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return asked
     return render(request, "safeguarding/referral_detail.html", {
         "referral": referral, "child": referral.child, "today": today(),
+        "tasks": tasks_on(referral).filter(pk__in=visible_to(request, Task).values("pk"))
+        .select_related("assigned_agency"),
         **record_context(request, referral),
     })
 
@@ -82,6 +88,10 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def referral_decide(request: HttpRequest, pk: int) -> HttpResponse:
     referral = open_child_part(request, Referral, pk, need="write")
+    if (front_door := decided_elsewhere(referral, signed_in_user(request))) is not None:
+        # Working Together 2023: the local authority decides; the referrer holds the rest.
+        messages.error(request, f"The front door of {front_door} decides this referral.")
+        return redirect("safeguarding:referral_detail", pk=referral.pk)
     if request.method == "GET" and (
         asked := open_for_view(request, referral, referral.child)
     ) is not None:
@@ -90,17 +100,12 @@ def referral_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             decision = form.save(commit=False)
-            if decision.decided_at is None:
-                decision.decided_at = now()
-                decision.decided_by = signed_in_user(request)
-            if decision.outcome in ASSESSED and decision.assessment_due is None:
-                decision.assessment_due = assessment_due(local_date(decision.received_at),
-                                                         local_rules().working)
-            elif decision.outcome not in ASSESSED:
-                decision.assessment_due = None
+            DecisionForm.settle(decision, signed_in_user(request))
             decision.save()
             audit.record(request, Action.UPDATE, referral, fields=sorted(form.changed_data),
                          outcome=decision.outcome)
+            # The front door's task, where it was the recording agency's own.
+            settle_done(request, decision, signed_in_user(request))
         messages.success(request, "Recorded the decision.")
         return redirect("safeguarding:referral_detail", pk=referral.pk)
     return form_page(request, "Decision on the referral", [form], subject=referral.child,

@@ -10,6 +10,7 @@ from ...accounts.models import Role
 from ...core.clock import now, today
 from ...core.policy import require_role
 from ..board import board as board_counts
+from ..models.tasks import OPEN, Task
 from ..need_to_know import require_reader
 from ..worklists import caseload as caseload_lists
 from ..worklists import grades_by_district, overdue_items
@@ -28,6 +29,8 @@ def index(request: HttpRequest) -> HttpResponse:
         "overdue_counts": [(kind, len(items)) for kind, items in overdue.items()],
         "overdue_total": sum(len(items) for items in overdue.values()),
         "today": today(), "board": user.role in BOARD_ROLES,
+        "open_tasks": Task.objects.filter(assigned_agency_id=user.agency_id, status__in=OPEN,
+                                          revoked_at__isnull=True).count(),
     })
 
 

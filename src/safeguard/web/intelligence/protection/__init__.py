@@ -1,0 +1,1 @@
+"""The children around a subject: assessment and bands, children kept, social care."""
