@@ -66,6 +66,8 @@ def run_in_browser(url: str, page: Any, evidence: Path) -> None:
     # The page's next poll sees the job done and reloads itself with the results.
     page.wait_for_selector("#category-figures", timeout=15_000)
     assert page.locator("#job-status").inner_text() == "Done"
+    # Who examined the items: the engine told the job (ProgressSink.workers).
+    assert page.locator("#job-examined-by").inner_text().endswith("on this machine")
     row_a = page.locator('#category-figures tr[data-category="A"] td')
     assert row_a.all_inner_texts()[:4] == ["3", "2", "0", "0"]
     row_b = page.locator('#category-figures tr[data-category="B"] td')
