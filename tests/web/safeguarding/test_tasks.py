@@ -193,6 +193,75 @@ class HandOffTests(RegisterTestCase):
         self.assertContains(response, "Held")
         self.assertContains(response, 'class="task-status">Done<')
 
+    # A child placed here by another authority -------------------------------------------
+
+    def edit_child(self, **changes: Any) -> Any:
+        data: dict[str, Any] = {}
+        for name in ChildForm.Meta.fields:
+            value = getattr(self.child, name)
+            data[name] = value.pk if hasattr(value, "pk") else (
+                value.isoformat() if isinstance(value, date) else ("" if value is None
+                                                                   else value))
+        data.update(changes)
+        self.justify(self.child)
+        return self.client.post(f"/safeguarding/children/{self.child.pk}/edit/", data)
+
+    def test_a_child_placed_from_elsewhere_is_made_known_to_the_host_authority(self) -> None:
+        self.login(self.alice)
+        response = self.edit_child(placing_authority="Example Borough Council (test)")
+        self.assertEqual(response.status_code, 302, response.content.decode()[:2000])
+        task = Task.objects.get(kind=TaskKind.HOST_NOTIFICATION)
+        self.assertEqual((task.assigned_agency, task.record, task.child),
+                         (self.partner_agency, self.child, self.child))
+        # Due the next working day after the day it was made.
+        from safeguard.web.core.clock import local_date
+        from safeguard.web.safeguarding.conf import local_rules
+        from safeguard.web.safeguarding.handoffs import due_of
+
+        made = local_date(task.created_at)
+        due = due_of(task)
+        self.assertEqual(due, local_rules().working.add_working_days(made, 1))
+        assert isinstance(due, date) and due > made and due.weekday() < 5
+        # Saving again tells no one twice.
+        self.edit_child(placing_authority="Example Borough Council (test)", school="Elsewhere")
+        self.assertEqual(Task.objects.filter(kind=TaskKind.HOST_NOTIFICATION).count(), 1)
+        # The host authority acknowledges; nothing else of the child is written.
+        self.login(self.bob)
+        self.justify(task)
+        page = self.client.get(f"/safeguarding/tasks/{task.pk}/")
+        self.assertContains(page, "Example Borough Council (test)")  # the minimum it needs
+        url = f"/safeguarding/tasks/{task.pk}/record/"
+        self.assertEqual(self.client.post(url, {"host_acknowledged_on": "2026-03-09"})
+                         .status_code, 400)  # not in the future
+        response = self.client.post(url, {"host_acknowledged_on": "2026-03-03",
+                                          "placing_authority": "FORGED", "school": "FORGED"})
+        self.assertEqual(response.status_code, 302)
+        self.child.refresh_from_db()
+        self.assertEqual((self.child.host_acknowledged_on, self.child.placing_authority,
+                          self.child.school),
+                         (date(2026, 3, 3), "Example Borough Council (test)", "Elsewhere"))
+        task.refresh_from_db()
+        self.assertEqual(task.status, TaskStatus.DONE)
+        self.assertAudited(Action.UPDATE, self.child, actor=self.bob, via_task=task.pk)
+        # The holder sees it acknowledged on the child's page.
+        self.login(self.alice)
+        self.justify(self.child)
+        self.assertContains(self.client.get(f"/safeguarding/children/{self.child.pk}/"),
+                            "Example Borough Council (test); acknowledged by the host "
+                            "authority on 3 Mar 2026")
+
+    def test_no_notification_for_the_areas_own_child_or_from_the_host_itself(self) -> None:
+        self.login(self.alice)
+        self.edit_child(school="Elsewhere")  # no placing authority
+        self.login(self.bob)
+        response = self.client.post("/safeguarding/children/new/", {
+            "first_name": "Robin", "last_name": "Placedhere", "date_of_birth": "2012-05-05",
+            "gender": "male", "ethnicity": "not_stated", "district": self.area.pk,
+            "legal_status": "none", "placement": "home",
+            "placing_authority": "Example Borough Council (test)", "no_match": "on"})
+        self.assertEqual(response.status_code, 302, response.content.decode()[:2000])
+        self.assertFalse(Task.objects.filter(kind=TaskKind.HOST_NOTIFICATION).exists())
+
     def test_reassignment_and_revocation_move_who_sees_it(self) -> None:
         _, task = self.rhi_task()
         url = f"/safeguarding/tasks/{task.pk}/"

@@ -8,6 +8,14 @@
 - A missing episode recorded by the police sets a "return home interview" task for the
   provider that authority commissions (or the authority itself), due 72 hours after the
   return (DfE statutory guidance on children who run away or go missing, 2014).
+- A child registered (or changed) with a placing authority other than the area's own
+  (`Child.placing_authority`: a looked-after child placed here from elsewhere) sets a
+  "child placed into the area" task for the host authority's front door, due the next
+  working day: the host authority must know of the children placed in its area to
+  safeguard them (Care Planning, Placement and Case Review (England) Regulations 2010; the
+  2014 guidance on missing children asks host and placing authorities to share what they
+  know). The host records the day it acknowledged the placement; nothing else of the
+  child is open to it through the task.
 
 Each kind of task names, in one place (SPECS), the minimum of the child and the record
 its assignee sees, the record's fields it records (its form), when it is due and when
@@ -31,12 +39,12 @@ from .. import audit
 from ..accounts.models import Agency, User
 from ..audit.models import Action
 from ..core import formats
-from ..core.clock import now, today
+from ..core.clock import local_date, now, today
 from ..core.policy import is_police_agency
 from .conf import AuthoritySpec, local_rules
 from .deadlines import interview_owed
 from .forms.referrals import DecisionForm
-from .forms.tasks import InterviewForm
+from .forms.tasks import HostAcknowledgementForm, InterviewForm
 from .models import Child, InterviewStatus, MissingEpisode, Referral
 from .models.tasks import OPEN, Task, TaskEvent, TaskEventKind, TaskKind, TaskStatus
 from .rules import ADULT_AGE, TRANSITION_MONTHS, add_months, birthday_on_or_after
@@ -52,7 +60,8 @@ class TaskSpec:
     record_fields: tuple[str, ...]
     # The record's fields the assignee records: its form (bound to the record).
     form: type[forms.ModelForm]
-    due: Callable[[Any], Due]
+    # When the work is due, from the record (and the task, for work due from its making).
+    due: Callable[[Any, Task], Due]
     done: Callable[[Any], bool]
     # Set what follows from the part recorded (who decided, the clocks it starts).
     settle: Callable[[Any, User], None]
@@ -74,7 +83,7 @@ SPECS: dict[str, TaskSpec] = {
          "address", "legal_status", "placement", "school"),
         ("received_at", "referrer", "concern", "rag", "decision_due"),
         DecisionForm,
-        lambda referral: referral.decision_due,
+        lambda referral, task: referral.decision_due,
         lambda referral: referral.decided,
         _settle_decision,
         "Working Together to Safeguard Children 2023: a local authority social worker "
@@ -88,12 +97,26 @@ SPECS: dict[str, TaskSpec] = {
         ("episode_type", "missing_from", "reported_at", "found_at", "where_found",
          "found_with", "returned_at"),
         InterviewForm,
-        lambda episode: episode.interview_due,
+        lambda episode, task: episode.interview_due,
         lambda episode: episode.interview_status != InterviewStatus.PENDING,
         _settle_nothing,
         "DfE statutory guidance on children who run away or go missing from home or care "
         "(2014): the return home interview is offered on the return and held within 72 "
         "hours of it, by someone not involved in caring for the child.",
+    ),
+    TaskKind.HOST_NOTIFICATION: TaskSpec(
+        Child,
+        ("first_name", "last_name", "known_as", "date_of_birth", "gender", "district",
+         "address", "placement", "placement_detail", "school"),
+        ("placing_authority", "legal_status"),
+        HostAcknowledgementForm,
+        lambda child, task: local_rules().working.add_working_days(
+            local_date(task.created_at), 1),
+        lambda child: child.host_acknowledged_on is not None,
+        _settle_nothing,
+        "A child looked after by another local authority has been placed in this area. "
+        "The host authority acknowledges the placement so that its own services know of "
+        "the child (Care Planning, Placement and Case Review (England) Regulations 2010).",
     ),
 }
 
@@ -169,6 +192,24 @@ def route_missing_episode(request: HttpRequest, episode: MissingEpisode, by: Use
     return f"Return home interview asked of {agency}."
 
 
+def route_placement(request: HttpRequest, child: Child, by: User) -> str:
+    """A child placed here by another authority: the host authority's task, once; the
+    message for the recorder ("" when there is nothing to tell)."""
+    if not child.placing_authority or child.host_acknowledged_on is not None \
+            or tasks_on(child).filter(kind=TaskKind.HOST_NOTIFICATION).exists():
+        return ""
+    agency = front_door_for(child)
+    if agency is None:
+        return (f"No local authority is configured for {child.district}: no one has been "
+                "told of the placement.")
+    if agency == child.owning_agency:
+        return ""  # the host authority recorded the child itself
+    set_task(request, kind=TaskKind.HOST_NOTIFICATION, record=child, child=child,
+             agency=agency, by=by,
+             reason=f"A child placed in {child.district} by {child.placing_authority}")
+    return f"{agency} has been told of the placement."
+
+
 def tasks_on(record: models.Model) -> models.QuerySet[Task]:
     return Task.objects.filter(record_type=ContentType.objects.get_for_model(record),
                                record_id=record.pk)
@@ -208,7 +249,7 @@ def decided_elsewhere(referral: Referral, user: User) -> Agency | None:
 def due_of(task: Task) -> Due:
     spec = SPECS.get(task.kind)
     record = task.record
-    return spec.due(record) if spec is not None and record is not None else None
+    return spec.due(record, task) if spec is not None and record is not None else None
 
 
 def _instant(due: Due) -> datetime | None:

@@ -31,7 +31,8 @@ from .one_child import IdentifiersMixin
 
 CHILD_FIELDS = [
     "first_name", "last_name", "known_as", "date_of_birth", "gender", "ethnicity", "district",
-    "address", "legal_status", "placement", "placement_detail", "school", "lead_practitioner",
+    "address", "legal_status", "placement", "placement_detail", "placing_authority", "school",
+    "lead_practitioner",
     "reference", "nhs_number", "la_id", "upn", "notes",
 ]
 

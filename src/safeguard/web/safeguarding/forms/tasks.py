@@ -10,6 +10,7 @@ from django import forms
 from ...accounts.models import Agency, User
 from ...core.clock import today
 from ...core.forms import DateInput, active_agencies, colleagues, set_queryset
+from ..models import Child
 from .missing import ReturnForm
 
 REASON_HELP = "Recorded with the task and in the audit."
@@ -49,6 +50,27 @@ class InterviewForm(ReturnForm):
         for name in ("found_at", "returned_at", "prevention_interview_at"):
             self.cleaned_data[name] = getattr(episode, name)
         return super().clean()
+
+
+class HostAcknowledgementForm(forms.ModelForm):
+    """The host authority's part when a child is placed into its area by another: the day
+    it acknowledged the placing authority's notification. Nothing else of the child."""
+
+    class Meta:
+        model = Child
+        fields = ["host_acknowledged_on"]
+        widgets = {"host_acknowledged_on": DateInput()}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["host_acknowledged_on"].required = True
+        self.fields["host_acknowledged_on"].initial = today()
+
+    def clean_host_acknowledged_on(self) -> Any:
+        day = self.cleaned_data["host_acknowledged_on"]
+        if day is not None and day > today():
+            raise forms.ValidationError("The day cannot be in the future.")
+        return day
 
 
 class RespondForm(forms.Form):

@@ -112,6 +112,14 @@ class Child(Recorded):
         max_length=200, blank=True, help_text="Carer or provider, where it helps."
     )
     school = models.CharField(max_length=200, blank=True)
+    # A child placed into the area by another local authority: that authority (blank: the
+    # area's own child). Registering one tells the host authority (handoffs.py), which
+    # records when it acknowledged the notification.
+    placing_authority = models.CharField(
+        max_length=120, blank=True,
+        help_text="The local authority that placed the child here, if another one.")
+    host_acknowledged_on = models.DateField(
+        "host authority acknowledged on", null=True, blank=True)
     lead_practitioner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
         related_name="+",

@@ -23,6 +23,7 @@ from ...core.models import Assigned
 class TaskKind(models.TextChoices):
     REFERRAL_DECISION = "referral_decision", "Referral decision (front door)"
     RETURN_INTERVIEW = "return_interview", "Return home interview"
+    HOST_NOTIFICATION = "host_notification", "Child placed into the area by another authority"
     # Kinds the model takes already; each gets its handler in handoffs.SPECS (what the
     # assignee sees and records) when its page is built.
     STRATEGY_DISCUSSION = "strategy_discussion", "Strategy discussion"

@@ -25,7 +25,7 @@ from ..forms.children import (
     LegalStatusForm,
     LinkedPersonForm,
 )
-from ..handoffs import transition_due
+from ..handoffs import route_placement, transition_due
 from ..models import (
     AdultOfConcern,
     Child,
@@ -100,7 +100,8 @@ def child_create(request: HttpRequest) -> HttpResponse:
             legal_status.record(child, child.legal_status,
                                 form.cleaned_data["legal_status_since"] or today(), by=user,
                                 note="Status when recorded")
-        messages.success(request, f"Recorded {child}.")
+            told = route_placement(request, child, user)
+        messages.success(request, f"Recorded {child}." + (f" {told}" if told else ""))
         return redirect("safeguarding:child_detail", pk=child.pk)
     return form_page(request, "New child", [form], cancel=reverse("safeguarding:child_list"))
 
@@ -161,7 +162,8 @@ def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
                                     form.cleaned_data["legal_status_since"] or today(),
                                     by=signed_in_user(request))
             audit.record(request, Action.UPDATE, child, fields=sorted(form.changed_data))
-        messages.success(request, f"Saved {child}.")
+            told = route_placement(request, child, signed_in_user(request))
+        messages.success(request, f"Saved {child}." + (f" {told}" if told else ""))
         return redirect("safeguarding:child_detail", pk=child.pk)
     return form_page(request, f"Change {child}", [form], subject=child,
                      cancel=reverse("safeguarding:child_detail", args=[child.pk]))

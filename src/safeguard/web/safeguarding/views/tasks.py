@@ -120,7 +120,8 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _record_url(task: Task) -> str:
     names = {TaskKind.REFERRAL_DECISION: "referral_detail",
-             TaskKind.RETURN_INTERVIEW: "episode_detail"}
+             TaskKind.RETURN_INTERVIEW: "episode_detail",
+             TaskKind.HOST_NOTIFICATION: "child_detail"}
     name = names.get(task.kind)  # type: ignore[call-overload]
     return reverse(f"safeguarding:{name}", args=[task.record_id]) if name else ""
 
