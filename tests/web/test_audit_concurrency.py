@@ -44,3 +44,34 @@ def test_it_serialises_concurrent_appends() -> None:
     result = verify_chain()
     assert result.ok, result.summary()
     assert result.checked == WRITERS * EACH
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_writer_that_looked_before_the_head_was_made_still_appends() -> None:
+    """The first append's race: a writer saw no head, another made it and committed, and
+    the first writer's insert then meets the head trigger's refusal ("one head"), not a
+    unique-key error. It must take the head that now exists and append after it."""
+    from unittest import mock
+
+    from django.db.models import QuerySet
+
+    from safeguard.web.audit.models import ChainHead
+
+    audit.record(None, Action.VIEW, username="first")  # the head exists from here
+    real_first = QuerySet.first
+    missed: list[bool] = []
+
+    def first(self: QuerySet) -> object:
+        if self.model is ChainHead and not missed:
+            missed.append(True)
+            return None  # as if looked at before the other writer committed
+        return real_first(self)
+
+    with mock.patch.object(QuerySet, "first", first), transaction.atomic():
+        audit.record(None, Action.VIEW, username="second")
+    assert missed == [True]
+    assert list(AuditEvent.objects.order_by("sequence").values_list("actor_username",
+                                                                    flat=True)) \
+        == ["first", "second"]
+    assert verify_chain().ok

@@ -24,7 +24,7 @@ from datetime import UTC
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, transaction
 
 from .models import AuditEvent, ChainHead
 
@@ -71,12 +71,16 @@ def _locked_head() -> ChainHead:
     head = ChainHead.objects.select_for_update().filter(pk=HEAD_PK).first()
     if head is not None:
         return head
-    # First append on a fresh (or flushed) database: two writers may race to create it.
+    # First append on a fresh (or flushed) database: writers may race to create it. The
+    # loser gets the unique key's IntegrityError or, on PostgreSQL, the head trigger's
+    # refusal ("the audit chain has one head") when the winner committed between this
+    # writer's look and its insert; either way the head now exists and is locked below.
     try:
         with transaction.atomic():
             ChainHead.objects.create(pk=HEAD_PK, sequence=0, hash=GENESIS_HASH)
-    except IntegrityError:
-        pass
+    except DatabaseError:
+        if not ChainHead.objects.filter(pk=HEAD_PK).exists():
+            raise
     return ChainHead.objects.select_for_update().get(pk=HEAD_PK)
 
 
