@@ -6,6 +6,7 @@ pytest-django reads DJANGO_SETTINGS_MODULE when it starts; this conftest is load
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections.abc import Iterator
@@ -75,6 +76,13 @@ def page(browser: Any) -> Iterator[Any]:
     opened = context.new_page()
     opened.set_default_timeout(10_000)
     yield opened
+    # Let the requests the page has in flight finish before the test's database is
+    # flushed: the live server shares SQLite's one in-memory connection, and a request
+    # still being served (a preview) makes the flush fail and leaves the next test a
+    # database that was never emptied.
+    # A page that never settles (a poll) is closed all the same after five seconds.
+    with contextlib.suppress(Exception):
+        opened.wait_for_load_state("networkidle", timeout=5_000)
     context.close()
 
 
