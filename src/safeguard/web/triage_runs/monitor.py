@@ -141,7 +141,10 @@ class JobMonitor:
     # Writing -------------------------------------------------------------------------
 
     def _inline(self, force: bool = False) -> None:
-        if not self.threaded and threading.get_ident() == self._owner:
+        # Progress is written by the monitor's thread when there is one; a change of stage
+        # (forced) is written at once from the triage's own thread as well, so that what
+        # a short run set (its stage, who examined it) is not lost between two ticks.
+        if threading.get_ident() == self._owner and (force or not self.threaded):
             self.tick(force)
 
     def tick(self, force: bool = False) -> None:
