@@ -4,7 +4,6 @@ benign synthetic pictures the images were built with."""
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import random
 from pathlib import Path
@@ -18,7 +17,7 @@ from safeguard.demo.media import encode, picture_bytes, synthetic_picture
 from safeguard.triage.carving.carver import carve
 from safeguard.triage.carving.space import Space
 
-SECTOR = 512
+from .blobs import SECTOR, Bytes, pad, sha1
 
 
 def pictures() -> dict[str, bytes]:
@@ -28,22 +27,6 @@ def pictures() -> dict[str, bytes]:
     out["b.bmp"] = encode(synthetic_picture(312, (160, 120)), "BMP")
     out["w.webp"] = encode(synthetic_picture(313, (160, 120)), "WEBP")
     return out
-
-
-def sha1(data: bytes) -> str:
-    return hashlib.sha1(data).hexdigest()
-
-
-class _Bytes:
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-
-    def read(self, offset: int, size: int) -> bytes:
-        return self.data[offset:offset + size]
-
-
-def pad(data: bytes) -> bytes:
-    return data + b"\x00" * (-len(data) % SECTOR)
 
 
 def test_it_carves_each_format_and_rejoins_a_split_jpeg() -> None:
@@ -59,7 +42,7 @@ def test_it_carves_each_format_and_rejoins_a_split_jpeg() -> None:
     # A picture cut short (its tail overwritten by zeros) is not counted.
     broken = picture_bytes(320, "JPEG", (480, 360))
     blob += broken[:len(broken) // 2 // SECTOR * SECTOR] + b"\x00" * 8192
-    space = Space(_Bytes(blob), 0, [(0, len(blob))])
+    space = Space(Bytes(blob), 0, [(0, len(blob))])
     carved = {sha1(c.data): c for c in carve(space)}
     assert set(carved) == {sha1(d) for d in (*found.values(), split)}
     joined = carved[sha1(split)]
@@ -76,7 +59,7 @@ def test_a_jpeg_split_around_an_uncompressed_picture_is_rejoined() -> None:
     # 4 KiB clusters: the BMP's last cluster is padded with zeros.
     cluster = between + b"\x00" * (-len(between) % 4096)
     blob = b"\x00" * 4096 + split[:cut] + cluster + pad(split[cut:])
-    carved = {sha1(c.data): c for c in carve(Space(_Bytes(blob), 0, [(0, len(blob))]))}
+    carved = {sha1(c.data): c for c in carve(Space(Bytes(blob), 0, [(0, len(blob))]))}
     assert set(carved) == {sha1(split), sha1(between)}
     assert carved[sha1(split)].pieces[0] == (4096, cut)
 
@@ -86,7 +69,7 @@ def test_a_picture_across_an_allocated_run_reads_as_one() -> None:
     first = pad(picture[:4096])
     blob = first + b"A" * 4096 + pad(picture[4096:])
     # The allocated "A" run is not in the space: the picture is whole there.
-    space = Space(_Bytes(blob), 0, [(0, len(first)), (len(first) + 4096, len(blob))])
+    space = Space(Bytes(blob), 0, [(0, len(first)), (len(first) + 4096, len(blob))])
     (item,) = carve(space)
     assert item.data == picture
     assert space.extents(*item.pieces[0]) == [(0, 4096), (8192, len(picture) - 4096)]

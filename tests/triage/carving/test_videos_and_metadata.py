@@ -7,7 +7,6 @@ square), encoded with the encoders PyAV ships; every picture a synthetic one.
 
 from __future__ import annotations
 
-import hashlib
 import random
 import shutil
 import subprocess
@@ -22,7 +21,7 @@ from safeguard.triage.carving.carver import carve
 from safeguard.triage.carving.space import FileImage, Space, unallocated
 from tests.triage.media.test_video import encode, scene_frames
 
-SECTOR = 512
+from .blobs import SECTOR, Bytes, pad, sha1
 
 VIDEOS = {
     # name: (codec, container, size, pixel format)
@@ -32,22 +31,6 @@ VIDEOS = {
     "clip.3gp": ("h263", "3gp", (176, 144), "yuv420p"),
     "clip.avi": ("mpeg4", "avi", (160, 120), "yuv420p"),
 }
-
-
-class _Bytes:
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-
-    def read(self, offset: int, size: int) -> bytes:
-        return self.data[offset:offset + size]
-
-
-def pad(data: bytes) -> bytes:
-    return data + b"\x00" * (-len(data) % SECTOR)
-
-
-def sha1(data: bytes) -> str:
-    return hashlib.sha1(data).hexdigest()
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +49,7 @@ def test_it_carves_each_video_container_byte_for_byte(videos: dict[str, bytes]) 
     blob = pad(rng.randbytes(4000))
     for data in videos.values():
         blob += pad(data) + pad(rng.randbytes(rng.randint(600, 5000)))
-    carved = list(carve(Space(_Bytes(blob), 0, [(0, len(blob))])))
+    carved = list(carve(Space(Bytes(blob), 0, [(0, len(blob))])))
     assert {sha1(item.data) for item in carved} == {sha1(d) for d in videos.values()}
     kinds = {sha1(item.data): item.kind for item in carved}
     assert kinds[sha1(videos["clip.avi"])] == "avi"
@@ -85,7 +68,7 @@ def test_a_video_whose_middle_was_overwritten_is_not_carved(videos: dict[str, by
         damaged[middle:middle + 1024] = rng.randbytes(1024)  # box sizes intact
         blob += pad(bytes(damaged)) + pad(rng.randbytes(2000))
     blob += pad(videos["clip.3gp"])
-    carved = list(carve(Space(_Bytes(blob), 0, [(0, len(blob))])))
+    carved = list(carve(Space(Bytes(blob), 0, [(0, len(blob))])))
     assert [sha1(item.data) for item in carved] == [sha1(videos["clip.3gp"])]
 
 
@@ -101,7 +84,7 @@ def test_a_picture_inside_an_item_that_fails_to_decode_is_still_found() -> None:
     png = head + (len(filler) + len(body)).to_bytes(4, "big") + b"tEXt" + filler + body
     png += b"\x00\x00\x00\x00" + (0).to_bytes(4, "big") + b"IEND" + bytes(4)
     blob = pad(png) + pad(b"\x01" * 2000)
-    carved = list(carve(Space(_Bytes(blob), 0, [(0, len(blob))])))
+    carved = list(carve(Space(Bytes(blob), 0, [(0, len(blob))])))
     assert [item.data for item in carved] == [inner]
 
 

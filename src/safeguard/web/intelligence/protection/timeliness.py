@@ -19,7 +19,9 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
 
 from ...core.clock import local_date, now
 from ..models import Assessment, Band, ChildAtRisk, ChildRole
@@ -83,8 +85,6 @@ def timeliness(agency_id: int | None, *, received: tuple[date, date] | None = No
     overall: dict[str, Cell] = {k: Cell() for k, _ in STEPS}
 
     def add(band: str, received_at: datetime, step: str, done_at: datetime | None) -> None:
-        if received is not None and not received[0] <= local_date(received_at) <= received[1]:
-            return
         month = local_date(received_at).strftime("%Y-%m")
         for cell in (by_band[band][step], by_month[month][step], overall[step]):
             if done_at is None or (at is not None and done_at > at):
@@ -99,6 +99,13 @@ def timeliness(agency_id: int | None, *, received: tuple[date, date] | None = No
     if agency_id is not None:
         assessments = assessments.filter(referral__owning_agency_id=agency_id)
         children = children.filter(subject__owning_agency_id=agency_id)
+    if received is not None:
+        # The days in local time, from the first one's midnight to the next after the last.
+        start, end = (timezone.make_aware(datetime.combine(day, time.min))
+                      for day in (received[0], received[1] + timedelta(days=1)))
+        assessments = assessments.filter(received_at__gte=start, received_at__lt=end)
+        children = children.filter(referral__received_at__gte=start,
+                                   referral__received_at__lt=end)
     for band, received_at, assessed, actioned in assessments.values_list(
             "band", "received_at", "assessed_at", "actioned_at"):
         add(band, received_at, "assessed", assessed)
