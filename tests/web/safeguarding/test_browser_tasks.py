@@ -203,3 +203,46 @@ def test_the_provider_records_the_interview_on_a_police_episode(
                                      object_type="safeguarding.missingepisode",
                                      actor__username="dana").exists()
     assert violations == []
+
+
+@override_settings(SAFEGUARDING_NOW=NOW, SAFEGUARDING_OVERRIDES={
+    "local_authorities": AUTHORITIES})
+def test_a_child_placed_from_elsewhere_is_acknowledged_by_the_host(
+        live_server: Any, page: Any, agencies: dict[str, Agency]) -> None:
+    child = make_child(agencies["police"], first_name="Robin", last_name="Synthetic",
+                       district=Area.objects.get(ons_code="E07000199"))
+    violations = csp_watch(page)
+    base = live_server.url
+
+    sign_in_as(page, base, "alice")
+    page.goto(f"{base}/safeguarding/children/{child.pk}/edit/")
+    justify(page)
+    page.fill("#id_placing_authority", "Example Borough Council (test)")
+    page.click("main form button[type=submit]")
+    page.wait_for_selector(".messages")
+    assert "County Children's Services (test) has been told of the placement" in \
+        page.inner_text(".messages")
+    assert "not yet acknowledged" in page.inner_text("#placing-authority")
+
+    sign_in_as(page, base, "sasha")
+    page.goto(f"{base}/safeguarding/tasks/")
+    page.click("#task-inbox a:has-text('Child placed into the area')")
+    justify(page, "Acknowledging a placement into the county")
+    assert "Example Borough Council (test)" in page.inner_text("main")
+    shot(page, "host-notification-task")
+    page.click("#task-respond")
+    page.check("input[name=answer][value=accept]")
+    page.click("main form button[type=submit]")
+    page.click("#task-record")
+    page.fill("#id_host_acknowledged_on", "2026-03-03")
+    page.click("main form button[type=submit]")
+    page.wait_for_selector(".messages")
+    assert "The task is done" in page.inner_text(".messages")
+
+    sign_in_as(page, base, "alice")
+    page.goto(f"{base}/safeguarding/children/{child.pk}/")
+    justify(page)
+    assert "acknowledged by the host authority on 3 Mar 2026" in page.inner_text(
+        "#placing-authority")
+    shot(page, "host-notification-child")
+    assert violations == []
