@@ -141,7 +141,7 @@ def demo_vics(path: Path, scratch: Path) -> None:
     reference = scratch / "reference.mp4"
     synthetic_clip(str(reference), REFERENCE_VIDEO_SEED)
     data = reference.read_bytes()
-    signature = video_signature(str(reference)).to_json()
+    signature = video_signature(str(reference), regions=True).to_json()
     media.append(
         {
             "MediaID": len(media) + 1,

@@ -326,12 +326,16 @@ class Examiner:
     def _sign_video(self, record: Record, source: Callable[[], BinaryIO],
                     warn: WarningSink) -> None:
         """The vPDQ signature: a second read of the file, by the decoder (a video is not
-        held in memory), sampling one frame a second."""
+        held in memory), sampling one frame a second. With the frames' region hashes
+        (media/video_regions.py): a copy with a logo over it, cropped, with bars or set
+        inside another video matches a known video by them where whole frames do not; a
+        set built with `hashset build` carries them too. Measured: +25-40 % CPU on a 20 s
+        720p clip, where decoding dominates; 2.7x on an 8 s 320x240 one (docs/video.md)."""
         from .media.video import video_signature
 
         try:
             with source() as stream:
-                signature = video_signature(stream)
+                signature = video_signature(stream, regions=True)
         except NotThisFormat:
             return  # a container with no picture (sound only): nothing to compare
         except (MediaError, *READ_ERRORS) as exc:  # type: ignore[misc]
