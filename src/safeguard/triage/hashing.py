@@ -148,8 +148,7 @@ def digest_path(
     try:
         size = os.fstat(fd).st_size
         if size < CHUNK_SIZE:
-            with os.fdopen(os.dup(fd), "rb", buffering=0) as stream:
-                return digest_stream(stream, names, on_bytes, keep)
+            return _digest_small(fd, size, names, on_bytes, keep)
         # Evidence is static and read-only; a file truncated under us while mapped would
         # fault, which is why only regular files of the evidence take this path.
         with mmap.mmap(fd, 0, access=mmap.ACCESS_READ) as mapped:
@@ -176,6 +175,41 @@ def digest_path(
         )
     finally:
         os.close(fd)
+
+
+def _digest_small(fd: int, size: int, names: Sequence[str],
+                  on_bytes: Callable[[int], None] | None, keep: Keep | None) -> Digested:
+    """A file that fits one buffer, read straight into it: no file object, and no second
+    read to meet its end (a regular file's read is short only at its end). Most files of
+    a folder of small files take this path, where every microsecond an item is a share
+    of the run (docs/benchmarks.md, the hashing benchmark)."""
+    view = memoryview(_buffers()[0])
+    wanted = size + 1  # one byte more than fstat says: a file that grew is read on
+    n = os.readv(fd, [view[:wanted]])
+    if n == wanted:  # it grew since fstat (not evidence at rest): read it as a stream
+        os.lseek(fd, 0, os.SEEK_SET)
+        with os.fdopen(os.dup(fd), "rb", buffering=0) as stream:
+            return digest_stream(stream, names, on_bytes, keep)
+    if n < size:  # shrank, or a short read: finish as a stream would
+        n += _readinto_full_fd(fd, view[n:wanted])
+    chunk = view[:n]
+    hashers = [hashlib.new(name, chunk) for name in names]
+    head = bytes(view[: min(n, HEAD_SIZE)])
+    data = bytes(chunk) if keep is not None and keep(head) else None
+    if on_bytes:
+        on_bytes(n)
+    return Digested({name: h.hexdigest() for name, h in zip(names, hashers, strict=True)},
+                    head, n, data)
+
+
+def _readinto_full_fd(fd: int, view: memoryview) -> int:
+    total = 0
+    while total < len(view):
+        got = os.readv(fd, [view[total:]])
+        if not got:
+            break
+        total += got
+    return total
 
 
 def _walk_map(
