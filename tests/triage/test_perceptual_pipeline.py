@@ -72,6 +72,8 @@ def test_altered_copies_match_perceptually_and_the_identical_one_exactly(
         assert rows[path]["category"] == "B" and rows[path]["series"] == "test-series"
         assert 0 <= int(rows[path]["distance"]) <= 31
     assert rows["/other.png"]["match"] == "none"
+    assert [rows[p]["match_method"] for p in ("/same.jpg", "/smaller.jpg", "/copy.avi")] \
+        == ["", "pdq", "vpdq"]
     b = report["summary"]["categories"]["B"]
     assert (b["exact"], b["perceptual"], b["images"], b["videos"]) == (1, 3, 3, 1)
 

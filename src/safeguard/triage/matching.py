@@ -120,6 +120,7 @@ _OUTCOME = (
     "known_good_set",
     "match",
     "distance",
+    "match_method",
     "hashset",
     "category",
     "series",

@@ -109,6 +109,9 @@ class _Best:
     order: int  # the set's position on the command line breaks ties
     pset: PerceptualSet
     row: int
+    # What matched (Record.match_method): "pdq" (a picture), "vpdq" (a video's whole
+    # frames) or "regions" (a video's frame regions: an altered copy, video_regions.py).
+    method: str = "pdq"
 
 
 def awaits_comparison(record: Record) -> bool:
@@ -145,6 +148,7 @@ def match_perceptual(
         record = batch[index]
         entry = found.pset.hashset.entry(found.row)
         _apply(record, found.pset.hashset.info.name, entry, round(found.distance))
+        record.match_method = found.method
 
 
 def _match_images(
@@ -203,7 +207,8 @@ def _match_videos(
                     current.distance,
                     current.order,
                 ):
-                    best[i] = _Best(top.median_distance, order, pset, int(top.key))
+                    best[i] = _Best(top.median_distance, order, pset, int(top.key),
+                                    top.method)
 
 
 def _apply(record: Record, set_name: str, entry: HashEntry, distance: int) -> None:

@@ -298,6 +298,9 @@ class Record:
     media_id: str = ""
     match: Match = Match.NONE
     distance: int | None = None
+    # How a perceptual match was made: "pdq", "vpdq" (whole frames) or "regions" (frame
+    # regions: a copy with an overlay, a crop, bars); "" for any other record.
+    match_method: str = ""
     error: str = ""
     # Perceptual hashes (issue 3): PDQ of a still image and its quality; the other seven
     # dihedral variants (rotations and flips) to catch mirrored copies; a video's vPDQ

@@ -61,6 +61,7 @@ def test_triage_matches_altered_copies_of_a_known_video_by_their_regions(
     rows = {r["path"]: r for r in csv.DictReader((out / "files.csv").open())}
     for name in ("logo", "letterbox"):
         row = rows[f"/{name}.mp4"]
-        assert (row["match"], row["category"]) == ("perceptual", "C"), row
+        assert (row["match"], row["category"], row["match_method"]) \
+            == ("perceptual", "C", "regions"), row
         assert 0 <= int(row["distance"]) <= 31
     assert rows["/unrelated.mp4"]["match"] == "none"

@@ -50,6 +50,7 @@ DOCUMENTED = [
     "thumbnail",
     "original_path",
     "original_not_found",
+    "match_method",
 ]
 
 

@@ -74,6 +74,7 @@ COLUMNS: tuple[Column, ...] = (
     ("thumbnail", lambda r: flag(r.thumbnail)),
     ("original_path", lambda r: r.original_path),
     ("original_not_found", lambda r: flag(r.original_not_found)),
+    ("match_method", lambda r: r.match_method),
 )
 
 FIELDNAMES: tuple[str, ...] = tuple(name for name, _ in COLUMNS)
@@ -218,6 +219,7 @@ def record_from_row(row: Mapping[str, str]) -> Record:
         group=row.get("group", ""),
         shared_location=row.get("shared_location") == "true",
         embedded=row.get("embedded") == "true",
+        match_method=row.get("match_method", ""),
         thumbnail=row.get("thumbnail") == "true",
         original_path=row.get("original_path", ""),
         original_not_found=row.get("original_not_found") == "true",
