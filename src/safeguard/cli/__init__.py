@@ -9,7 +9,7 @@
     web.py          safeguard web create-admin|manage (and the demo and report commands)
     statistics.py   safeguard web committee-report
     intel.py        safeguard intel ...
-    retention.py    safeguard retention due
+    retention.py    safeguard retention due|sightings
     exitcodes.py    ExitCode, the one set of exit codes; the engine's ExitStatus maps to it
     django_setup.py setup_django(), migrate_database(): the one place Django is set up
 

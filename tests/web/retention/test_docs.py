@@ -11,6 +11,7 @@ from safeguard.web.retention.conf import (
     CHILD_KEYS,
     KEYS,
     REPORT_KEYS,
+    SIGHTINGS_KEYS,
     SUBJECT_CONDITIONS,
     SUBJECT_KEYS,
 )
@@ -26,10 +27,11 @@ def test_every_setting_record_type_and_condition_is_documented() -> None:
              | {f"child.{key}" for key in CHILD_KEYS}
              | {f"concern_report.{key}" for key in REPORT_KEYS}
              | {f"intelligence_subject.{key}" for key in SUBJECT_KEYS}
+             | {f"sightings.{key}" for key in SIGHTINGS_KEYS}
              | set(KINDS) | set(SUBJECT_CONDITIONS))
     assert sorted(name for name in names if f"`{name}`" not in text) == []
     for name in ("SAFEGUARD_RETENTION_CONFIG", "RETENTION_OVERRIDES", "SAFEGUARDING_NOW",
-                 "safeguard retention due"):
+                 "safeguard retention due", "safeguard retention sightings"):
         assert name in text
 
 

@@ -4,6 +4,7 @@
     schedule = retention_schedule()
     schedule.child.review_years               # 6
     schedule.intelligence_subject.years_for(2) # 10
+    schedule.sightings.keep_years             # 10 (removed by month: retention/sightings.py)
 
 Sources, later ones winning key by key (localconf.LocalConfig):
 
@@ -64,12 +65,18 @@ class SubjectSchedule:
 
 
 @dataclass(frozen=True)
+class SightingsSchedule:
+    keep_years: int
+
+
+@dataclass(frozen=True)
 class Schedule:
     reason_min_length: int
     longest_retain_years: int
     child: ChildSchedule
     concern_report: ConcernReportSchedule
     intelligence_subject: SubjectSchedule
+    sightings: SightingsSchedule
 
 
 def _whole(data: dict[str, Any], key: str, name: str, low: int = 1,
@@ -108,11 +115,12 @@ def _table(data: dict[str, Any], name: str, keys: set[str]) -> dict[str, Any]:
 
 
 KEYS = {"reason_min_length", "longest_retain_years", "child", "concern_report",
-        "intelligence_subject"}
+        "intelligence_subject", "sightings"}
 CHILD_KEYS = {"adult_age", "review_years"}
 REPORT_KEYS = {"review_years"}
 SUBJECT_KEYS = {"group1_review_years", "group2_review_years", "group3_review_years",
                 "group1_when", "group2_when"}
+SIGHTINGS_KEYS = {"keep_years"}
 
 
 def _build(data: dict[str, Any]) -> Schedule:
@@ -122,6 +130,7 @@ def _build(data: dict[str, Any]) -> Schedule:
     child = _table(data, "child", CHILD_KEYS)
     report = _table(data, "concern_report", REPORT_KEYS)
     subject = _table(data, "intelligence_subject", SUBJECT_KEYS)
+    sightings = _table(data, "sightings", SIGHTINGS_KEYS)
     group1 = _conditions(subject, "group1_when", "intelligence_subject.group1_when")
     group2 = _conditions(subject, "group2_when", "intelligence_subject.group2_when")
     return Schedule(
@@ -143,6 +152,9 @@ def _build(data: dict[str, Any]) -> Schedule:
                                        "intelligence_subject.group3_review_years"),
             group1_when=group1,
             group2_when=group2,
+        ),
+        sightings=SightingsSchedule(
+            keep_years=_whole(sightings, "keep_years", "sightings.keep_years"),
         ),
     )
 

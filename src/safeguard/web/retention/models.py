@@ -78,3 +78,36 @@ class RetentionDecision(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise ValueError("a retention decision is never deleted")
+
+
+class SightingsDisposal(models.Model):
+    """One agency's sightings removed by the schedule in one run (retention/sightings.py):
+    every sighting it held observed before `before`. Like the decision log, kept after the
+    rows and never changed; the audit log holds the same in its chain."""
+
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    before = models.DateTimeField(help_text="Every sighting observed before this went.")
+    keep_years = models.PositiveSmallIntegerField()
+    rows = models.PositiveBigIntegerField()
+    # "partitions": whole months dropped (PostgreSQL); "rows": deleted (SQLite, and rows
+    # that had no month's partition).
+    method = models.CharField(max_length=16)
+    partitions = models.JSONField(default=list, blank=True)
+    disposed_at = models.DateTimeField(default=timezone.now)
+    disposed_by = models.CharField(max_length=150, help_text="The job or command that ran it.")
+
+    class Meta:
+        ordering = ["-disposed_at", "-pk"]
+        indexes = [models.Index(fields=["agency", "disposed_at"],
+                                name="retention_sightings_agency")]
+
+    def __str__(self) -> str:
+        return f"{self.rows} sightings before {self.before:%Y-%m-%d}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ValueError("a sightings disposal is never changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise ValueError("a sightings disposal is never deleted")

@@ -42,6 +42,7 @@ from ..conf import intel_rules
 from ..linking.identifiers import IdentifierError, Kind, ip_is_linkable, normalise
 from ..linking.rules import BatchAttribution, attribute_batch, create_episodes
 from ..models import Sighting, SightingImport, file_key
+from ..partitions import ensure_months
 from ..scoring.reopening import reopen_seen_since_decision
 from ..scoring.stats import (
     LinkDelta,
@@ -292,6 +293,9 @@ def _read_and_import(actor: Actor, reader: RowReader, batch: SightingImport,
             result.skipped += len(bad)
             result.warnings.extend(bad[:max(0, MAX_WARNINGS - len(result.warnings))])
             if rows:
+                # PostgreSQL: the months' partitions, made before the batch's transaction
+                # so that its DDL locks are not held while the batch is written.
+                ensure_months({row.observed_at for row in rows})
                 _import_batch(actor, batch, rows, matcher, result)
 
 
