@@ -135,7 +135,12 @@ def supervisor(c: Checker) -> None:
         Operation,
         Suspect,
     )
-    from safeguard.web.partners.models import Business, ConcernReport, TrainingSession
+    from safeguard.web.partners.models import (
+        Business,
+        ConcernReport,
+        LicensingReferral,
+        TrainingSession,
+    )
     from safeguard.web.safeguarding.models import (
         AdultOfConcern,
         Child,
@@ -205,6 +210,11 @@ def supervisor(c: Checker) -> None:
         (reverse("partners:session_detail", args=[first(TrainingSession).pk]),
          "a training session"),
         (reverse("partners:coverage"), "training coverage"),
+        (reverse("partners:driver_list"), "licensed drivers"),
+        (reverse("partners:refreshers"), "refresher training"),
+        (reverse("partners:referral_list"), "licensing referrals"),
+        (reverse("partners:referral_detail", args=[first(LicensingReferral).pk]),
+         "a licensing referral"),
         (reverse("partners:queue"), "concern reports"),
         (reverse("partners:concern_detail", args=[first(ConcernReport).pk]),
          "a concern report"),

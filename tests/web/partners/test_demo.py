@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import date
 
 import pytest
 from django.test import Client, override_settings
@@ -14,7 +15,11 @@ from safeguard.web.partners.models import (
     Attendance,
     Business,
     CodeStatus,
+    ConcernLicence,
     ConcernReport,
+    DriverAttendance,
+    LicensedDriver,
+    LicensingReferral,
     Sector,
     TrainingSession,
 )
@@ -66,7 +71,10 @@ def test_the_same_seed_gives_the_same_partners() -> None:
     first = list(Business.objects.order_by("licence_number").values_list(
         "name", "sector", "district__ons_code"))
     Attendance.objects.all().delete()
+    LicensingReferral.objects.all().delete()
+    DriverAttendance.objects.all().delete()
     ConcernReport.objects.all().delete()
+    LicensedDriver.objects.all().delete()
     AccessCode.objects.all().delete()
     TrainingSession.objects.all().delete()
     Business.objects.all().delete()
@@ -86,3 +94,25 @@ def test_reports_are_linked_to_demo_children_when_the_register_is_seeded() -> No
         for link in report.child_links.all():
             assert report.business is not None
             assert link.child.district_id == report.business.district_id
+
+
+@override_settings(SAFEGUARDING_NOW=NOW)
+def test_licensed_drivers_their_training_and_a_referral() -> None:
+    from safeguard.web.partners.demo import BADGE_PREFIX, DRIVERS
+    from safeguard.web.partners.refreshers import refreshers
+
+    seed_partners_demo()
+    drivers = LicensedDriver.objects.filter(badge_number__startswith=BADGE_PREFIX)
+    assert drivers.count() == DRIVERS
+    assert {d.licensing_authority.kind for d in drivers} == {AgencyKind.LICENSING_AUTHORITY}
+    assert all(s.attendances.exists() for s in TrainingSession.objects.all())
+    rows = refreshers(Business.objects.none(), drivers, date.fromisoformat(NOW[:10]))
+    # Drivers 1-3 were trained only 26 months ago: their refreshers are overdue.
+    assert sorted(r.record.badge_number for r in rows if r.overdue) == [
+        f"{BADGE_PREFIX}{n:04d}" for n in (1, 2, 3)]
+    referral = LicensingReferral.objects.get()
+    assert referral.assigned_agency.kind == AgencyKind.LICENSING_AUTHORITY
+    assert referral.owning_agency.kind == AgencyKind.POLICE
+    assert ConcernLicence.objects.filter(report=referral.link.report).count() == 2
+    seed_partners_demo()   # idempotent
+    assert LicensedDriver.objects.count() == DRIVERS

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, exhibits, sharing, suspects
+from .views import cases, exhibits, outcomes, sharing, suspects
 
 app_name = "investigations"
 
@@ -21,6 +21,7 @@ urlpatterns = [
     path("suspects/new/", suspects.suspect_create, name="suspect_create"),
     path("suspects/<int:pk>/", suspects.suspect_detail, name="suspect_detail"),
     path("suspects/<int:pk>/edit/", suspects.suspect_edit, name="suspect_edit"),
+    path("suspects/<int:pk>/outcomes/new/", outcomes.outcome_create, name="outcome_create"),
     path("exhibits/", exhibits.exhibit_list, name="exhibit_list"),
     path("exhibits/<int:pk>/", exhibits.exhibit_detail, name="exhibit_detail"),
     path("exhibits/<int:pk>/edit/", exhibits.exhibit_edit, name="exhibit_edit"),

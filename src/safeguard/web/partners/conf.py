@@ -1,6 +1,7 @@
 """The concern form's settings: its rate limits, from the environment (docs/web.md), or for
 tests the Django setting PARTNERS_RATE_LIMITS = {"per_address": n, "per_code": n,
-"window": s}; and the address of the force's full privacy notice."""
+"window": s}; the address of the force's full privacy notice; and the interval after
+which awareness training is due a refresher."""
 
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ from django.core.validators import URLValidator
 from ..env import SettingError, env_int, env_optional
 
 WINDOW_SECONDS = 3600
+# Licensing authorities commonly ask drivers to refresh safeguarding training every two or
+# three years; the partnership sets its own (SAFEGUARD_TRAINING_REFRESHER_MONTHS).
+REFRESHER_MONTHS = 24
 
 
 @dataclass(frozen=True)
@@ -56,3 +60,17 @@ def privacy_notice_url() -> str | None:
         raise SettingError(
             f"SAFEGUARD_PRIVACY_NOTICE_URL={url!r}: expected an https:// address") from None
     return url
+
+
+def refresher_months() -> int:
+    """Months from a business's or driver's last training to its refresher's due date:
+    the Django setting PARTNERS_REFRESHER_MONTHS (tests), else the environment."""
+    override = getattr(settings, "PARTNERS_REFRESHER_MONTHS", None)
+    if override is not None:
+        return int(override)
+    return _refresher_from_environment()
+
+
+@cache
+def _refresher_from_environment() -> int:
+    return env_int("SAFEGUARD_TRAINING_REFRESHER_MONTHS", REFRESHER_MONTHS, minimum=1)

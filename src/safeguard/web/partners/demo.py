@@ -12,7 +12,9 @@ something in them on the day the demo runs (core.demo.DemoBuilder: made in one
 transaction, recorded once). Demo access codes come from the seeded
 generator (so the same seed gives the same codes to try); real codes never do (codes.py).
 Concern reports are linked to demo children of the same district when the safeguarding
-demo has been seeded.
+demo has been seeded. A few licensed drivers of the demo licensing authority (badges
+`DEMO-HD-...`, synthetic names) have their training, one a refresher overdue, and one
+concern report names a driver and a vehicle, referred to the authority.
 """
 
 from __future__ import annotations
@@ -37,9 +39,13 @@ from .models import (
     Business,
     CodeStatus,
     ConcernChild,
+    ConcernLicence,
     ConcernPlace,
     ConcernReport,
     ConcernStatus,
+    DriverAttendance,
+    LicensedDriver,
+    LicensingReferral,
     Outcome,
     Sector,
     TrainingSession,
@@ -84,6 +90,11 @@ STORIES = (
     "older man who waited outside in a {car}.",
 )
 CARS = ("silver hatchback", "black saloon", "white van", "grey estate car")
+DRIVERS = 8
+BADGE_PREFIX = "DEMO-HD-"
+# Months before the demo day of the drivers' first session: past the default two-year
+# refresher interval (conf.REFRESHER_MONTHS), so that the demo shows one overdue.
+OLD_SESSION_DAYS = 26 * 30
 
 
 @dataclass
@@ -138,6 +149,8 @@ class PartnersDemo(DemoBuilder):
                 "staff_count", flat=True)),
             "concern reports": ConcernReport.objects.filter(
                 what_happened__in=[s.format(car=c) for s in STORIES for c in CARS]).count(),
+            "licensed drivers": LicensedDriver.objects.filter(
+                badge_number__startswith=BADGE_PREFIX).count(),
         })
 
     def __init__(self) -> None:
@@ -163,6 +176,7 @@ class PartnersDemo(DemoBuilder):
         self.make_sessions()
         self.make_codes()
         self.make_concerns()
+        self.make_drivers()  # last: the generators' earlier draws stay as they were
 
     def make_businesses(self) -> list[Business]:
         weights = {a: DISTRICT_WEIGHTS.get(a.ons_code, 6) for a in self.areas}
@@ -275,3 +289,56 @@ class PartnersDemo(DemoBuilder):
                 if nearby and (closed or number % 3 == 0):
                     ConcernChild.objects.create(report=report, child=self.rng.choice(nearby),
                                                 added_by=officer)
+
+    def make_drivers(self) -> None:
+        """Drivers the licensing authority licenses, recorded by it; their training at a
+        taxi session long ago (each one's refresher overdue unless trained again) and at
+        the latest taxi sessions; one concern report linked to a driver and a vehicle and
+        referred to the authority."""
+        clerk = self.users["licensing.practitioner"]
+        area = next(a for a in self.areas if a.ons_code == LICENSING_DISTRICT)
+        firms = [b for b in self.businesses
+                 if b.sector == Sector.TAXI and b.owning_agency_id == self.licensing.pk]
+        Business.objects.filter(pk__in=[b.pk for b in firms]).update(
+            licensing_authority=self.licensing)
+        drivers = LicensedDriver.objects.bulk_create([LicensedDriver(
+            owning_agency=self.licensing, created_by=clerk, name=self.fake.name(),
+            badge_number=f"{BADGE_PREFIX}{number:04d}", licensing_authority=self.licensing,
+            firm=self.rng.choice(firms) if firms else None, licensed=number != DRIVERS)
+            for number in range(1, DRIVERS + 1)])
+        old = TrainingSession.objects.create(
+            owning_agency=self.licensing, created_by=clerk,
+            held_on=self.today - timedelta(days=OLD_SESSION_DAYS),
+            course="Safeguarding awareness for taxi and private hire drivers",
+            trainer=TRAINERS[1].format(self.fake.last_name()), sector=Sector.TAXI,
+            district=area, venue="Stafford civic centre")
+        if firms:  # a firm's staff came too: every session has a business attending
+            Attendance.objects.create(session=old, business=firms[0], staff_count=2)
+        recent = TrainingSession.objects.create(
+            owning_agency=self.licensing, created_by=clerk,
+            held_on=self.today - timedelta(days=40),
+            course="Safeguarding awareness for taxi and private hire drivers",
+            trainer=TRAINERS[1].format(self.fake.last_name()), sector=Sector.TAXI,
+            district=area, venue="Stafford civic centre")
+        Attendance.objects.create(session=recent, business=(firms or self.businesses)[-1],
+                                  staff_count=1)
+        # Drivers 1-3 only long ago (overdue), 4-6 long ago and again lately, 7 lately.
+        DriverAttendance.objects.bulk_create(
+            [DriverAttendance(session=old, driver=d) for d in drivers[:6]]
+            + [DriverAttendance(session=recent, driver=d) for d in drivers[3:7]])
+        report = ConcernReport.objects.filter(owning_agency=self.police).exclude(
+            status=ConcernStatus.CLOSED).order_by("received_at", "pk").first()
+        if report is None:
+            return
+        officer = self.users["police.investigator"]
+        driver_link = ConcernLicence.objects.create(
+            report=report, licensing_authority=self.licensing, added_by=officer,
+            badge_number=drivers[0].badge_number)
+        ConcernLicence.objects.create(
+            report=report, licensing_authority=self.licensing, added_by=officer,
+            registration="DE10MOA", plate_number=f"{BADGE_PREFIX}P-0042")
+        LicensingReferral.objects.create(
+            owning_agency=self.police, created_by=officer, assigned_agency=self.licensing,
+            link=driver_link,
+            note="A trained business reported this driver picking up a girl who looked "
+                 "about 14 late at night. Please consider the driver's licence.")

@@ -14,7 +14,7 @@ from .models import Attendance, Business, ConcernReport, Outcome, TrainingSessio
 from .models.training import MAX_STAFF
 
 BUSINESS_FIELDS = ["name", "sector", "premises", "postcode", "district", "licence_number",
-                   "contact_name", "contact_phone", "trading", "notes"]
+                   "licensing_authority", "contact_name", "contact_phone", "trading", "notes"]
 SESSION_FIELDS = ["held_on", "course", "trainer", "sector", "district", "venue", "notes"]
 
 
@@ -88,6 +88,16 @@ class PlaceForm(forms.Form):
         set_queryset(self, "district", Area.objects.filter(active=True))
 
 
+def require_outcome(form: forms.Form | forms.ModelForm, prompt: str,
+                    choices: list[tuple[Any, str]]) -> None:
+    """The form's "outcome" made required, its empty choice saying what to choose (a
+    model's blank choice reads "---------")."""
+    field = form.fields["outcome"]
+    assert isinstance(field, forms.ChoiceField)
+    field.required = True
+    field.choices = [("", prompt), *choices]
+
+
 class CloseForm(forms.ModelForm):
     class Meta:
         model = ConcernReport
@@ -96,10 +106,7 @@ class CloseForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["outcome"]
-        assert isinstance(field, forms.ChoiceField)
-        field.required = True
-        field.choices = [("", "Choose the outcome"), *Outcome.choices]
+        require_outcome(self, "Choose the outcome", Outcome.choices)
 
 
 class SearchForm(forms.Form):

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from .views import businesses, concern_queue, public, sharing, training
+from .views import businesses, concern_queue, drivers, public, referrals, sharing, training
 
 app_name = "partners"
 
@@ -23,6 +23,15 @@ urlpatterns = [
     path("training/<int:pk>/attendees/new/", training.attendance_add, name="attendance_add"),
     path("training/<int:pk>/attendees/<int:attendance_pk>/remove/",
          training.attendance_remove, name="attendance_remove"),
+    path("training/<int:pk>/drivers/new/", drivers.driver_attendance_add,
+         name="driver_attendance_add"),
+    path("training/<int:pk>/drivers/<int:attendance_pk>/remove/",
+         drivers.driver_attendance_remove, name="driver_attendance_remove"),
+    path("training/refreshers/", drivers.refresher_list, name="refreshers"),
+    path("drivers/", drivers.driver_list, name="driver_list"),
+    path("drivers/new/", drivers.driver_create, name="driver_create"),
+    path("drivers/<int:pk>/", drivers.driver_detail, name="driver_detail"),
+    path("drivers/<int:pk>/edit/", drivers.driver_edit, name="driver_edit"),
     path("coverage/", training.coverage_table, name="coverage"),
     path("share/<str:kind>/<int:pk>/", sharing.PAGES.shares, name="shares"),
     path("share/<str:kind>/<int:pk>/<int:share_pk>/revoke/", sharing.PAGES.unshare,
@@ -35,6 +44,18 @@ urlpatterns = [
     path("concerns/<int:pk>/places/new/", concern_queue.place_add, name="concern_place_add"),
     re_path(r"^concerns/(?P<pk>[0-9]+)/unlink/(?P<kind>child|adult|place)/(?P<link_pk>[0-9]+)/$",
             concern_queue.unlink, name="concern_unlink"),
+    path("concerns/<int:pk>/licences/new/", referrals.licence_add,
+         name="concern_licence_add"),
+    path("concerns/<int:pk>/licences/<int:link_pk>/remove/", referrals.licence_remove,
+         name="concern_licence_remove"),
+    path("concerns/<int:pk>/licences/<int:link_pk>/refer/", referrals.refer,
+         name="concern_refer"),
+    path("licensing-referrals/", referrals.referral_list, name="referral_list"),
+    path("licensing-referrals/<int:pk>/", referrals.referral_detail, name="referral_detail"),
+    path("licensing-referrals/<int:pk>/acknowledge/", referrals.referral_acknowledge,
+         name="referral_acknowledge"),
+    path("licensing-referrals/<int:pk>/respond/", referrals.referral_respond,
+         name="referral_respond"),
     path("concerns/<int:pk>/close/", concern_queue.close, name="concern_close"),
     path("concerns/<int:pk>/reopen/", concern_queue.reopen, name="concern_reopen"),
 ]

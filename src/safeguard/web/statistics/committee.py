@@ -21,13 +21,18 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from ..accounts.models import User
 from . import breakdowns, figures, suppression, timeliness, trends
 from .figures import compute
+from .licensing import context as licensing_context
 from .maps import district_map
+from .outcomes import build as outcome_lines
 from .pdf import html_to_pdf
 from .periods import Period
 from .pictures import anything_shown, chart_svg, map_svg
+from .police_figures import context as police_context
 from .publication import Publication, publish
+from .rates import build as rate_table
 
 CSS = Path(__file__).resolve().parent / "static" / "statistics" / "css" / "committee.css"
 # The HTML report's Content-Security-Policy when the platform serves it: its one inline
@@ -50,7 +55,10 @@ def build(period: Period) -> Publication:
     return publish(compute(period), compute(period.previous()), suppress=True)
 
 
-def render_html(pub: Publication, produced: datetime | None = None) -> str:
+def render_html(pub: Publication, produced: datetime | None = None,
+                viewer: User | None = None) -> str:
+    """`viewer`: who the copy is made for; the police figures follow the policy
+    (police_figures.py), and a copy without one (the command line) has none."""
     from ..core.models import Area
 
     areas = list(Area.objects.filter(active=True).values_list("ons_code", "name"))
@@ -82,6 +90,10 @@ def render_html(pub: Publication, produced: datetime | None = None) -> str:
         "map_attribution": dmap.attribution,
         "map_schematic": dmap.schematic,
     }
+    # Rates per 10,000 children and the outcome measures (rates.py, outcomes.py).
+    context.update(rates=rate_table(pub), outcomes=outcome_lines(pub, context["timeliness"]))
+    context.update(police_context(pub.period, viewer))
+    context.update(licensing_context(pub.period))  # CSE and licensing (licensing.py)
     return render_to_string("statistics/committee_report.html", context)
 
 

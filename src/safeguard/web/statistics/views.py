@@ -25,10 +25,14 @@ from ..core.clock import today
 from ..core.policy import is_police, require_section
 from . import committee
 from .figures import BY_KEY, MEASURES, compute
+from .outcomes import build as outcome_lines
 from .pdf import html_to_pdf
 from .periods import Period, PeriodError, last_quarter, parse
 from .pictures import chart_svg, map_svg, period_title
+from .police_figures import context as police_context
 from .publication import publish
+from .rates import build as rate_table
+from .timeliness import build as online_steps
 
 ROLES = (Role.ANALYST, Role.SUPERVISOR)
 DEFAULT_MEASURE = "children_at_risk"
@@ -92,6 +96,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "presets": presets(today()),
         "exact_allowed": exact_allowed, "police": may_see_exact(user),
         "min_exact_days": MIN_EXACT_DAYS,
+        # People sharing and operations' arrests and charges: police records, shown by
+        # the same rule as the exact figures (police_figures.py).
+        **police_context(period, user, suppress=published),
+        # Rates per 10,000 children and the outcome measures, as the report has them.
+        "rates": rate_table(pub), "outcomes": outcome_lines(pub, online_steps(period)),
     }, status=400 if problem else 200)
 
 
@@ -121,7 +130,7 @@ def report(request: HttpRequest) -> HttpResponse:
     if (refused := over_limit("committee-report", user, REPORTS_PER_HOUR, "reports")):
         return refused
     kind = "html" if request.POST.get("format") == "html" else "pdf"
-    html = committee.render_html(committee.build(period))
+    html = committee.render_html(committee.build(period), viewer=user)
     name = f"{committee.file_stem(period)}.{kind}"
     if kind == "pdf":
         response = HttpResponse(html_to_pdf(html), content_type="application/pdf")

@@ -11,10 +11,19 @@ from .concerns import (
     ConcernStatus,
     Outcome,
 )
+from .licensing import (
+    ConcernLicence,
+    DriverAttendance,
+    LicensedDriver,
+    LicensingOutcome,
+    LicensingReferral,
+    ReferralStatus,
+)
 from .training import Attendance, TrainingSession
 
 __all__ = [
     "AccessCode", "Attendance", "Business", "CodeStatus", "ConcernAdult", "ConcernChild",
-    "ConcernPlace", "ConcernReport", "ConcernStatus", "Outcome", "Sector",
-    "TrainingSession",
+    "ConcernLicence", "ConcernPlace", "ConcernReport", "ConcernStatus", "DriverAttendance",
+    "LicensedDriver", "LicensingOutcome", "LicensingReferral", "Outcome", "ReferralStatus",
+    "Sector", "TrainingSession",
 ]

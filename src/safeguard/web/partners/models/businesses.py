@@ -31,6 +31,10 @@ class Business(Recorded):
         max_length=60, blank=True,
         help_text="The council's licence (premises licence, private hire operator...), if any.",
     )
+    licensing_authority = models.ForeignKey(
+        "accounts.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        limit_choices_to={"kind": "licensing_authority"},
+        help_text="The council that issued the licence (coverage by licensing authority).")
     contact_name = models.CharField(max_length=200, blank=True)
     contact_phone = models.CharField(max_length=30, blank=True)
     trading = models.BooleanField(

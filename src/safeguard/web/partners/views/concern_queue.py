@@ -30,6 +30,7 @@ from ..access import QUEUE_WRITE_ROLES, open_concern, require_queue
 from ..forms import CloseForm, PlaceForm, SearchForm
 from ..models import CodeStatus, ConcernPlace, ConcernReport, ConcernStatus
 from .common import record_list_view
+from .referrals import licence_context
 
 PAGE_SIZE = 50
 SEARCH_LIMIT = 20
@@ -95,6 +96,7 @@ def _context(request: HttpRequest, report: ConcernReport,
         "access_log_url": access_log_url(report)
         if can_see_access_log(user, report) else "",  # type: ignore[arg-type]
     }
+    context.update(licence_context(request, report, context["can_write"]))
     if context["can_write"]:
         context.update(_searches(request, report, children, adults))
     return context

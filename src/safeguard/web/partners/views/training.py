@@ -19,9 +19,9 @@ from ...core.models import Area
 from ...core.params import record_id
 from ...core.policy import access_level, is_police, visible_to
 from ..access import WRITE_ROLES, open_record, require_reader, require_writer
-from ..coverage import coverage
+from ..coverage import by_authority, coverage
 from ..forms import AttendanceForm, TrainingSessionForm
-from ..models import Attendance, Business, Sector, TrainingSession
+from ..models import Attendance, Business, LicensedDriver, Sector, TrainingSession
 from .common import form_page, record_list_view, save_changes, save_new
 
 PAGE_SIZE = 50
@@ -62,8 +62,12 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     visible = set(visible_to(request, Business).filter(
         attendances__session=session).values_list("pk", flat=True))
     attendances = list(session.attendances.select_related("business__district"))
+    drivers = list(session.driver_attendances.select_related(
+        "driver__licensing_authority"))
     return render(request, "partners/session_detail.html", {
         "session": session, "attendances": attendances, "visible_businesses": visible,
+        "drivers": drivers, "visible_drivers": set(visible_to(request, LicensedDriver).filter(
+            attendances__session=session).values_list("pk", flat=True)),
         "staff": sum(a.staff_count for a in attendances),
         "can_write": level == "write" and getattr(request.user, "role", "") in WRITE_ROLES,
     })
@@ -112,10 +116,12 @@ def coverage_table(request: HttpRequest) -> HttpResponse:
     since = _date(request.GET.get("since", ""))
     if since is not None and since > on:
         since = None
-    table = coverage(visible_to(request, Business), on, since)
+    businesses = visible_to(request, Business)
+    table = coverage(businesses, on, since)
+    authorities = by_authority(businesses, visible_to(request, LicensedDriver), on, since)
     record_list_view(request, "training coverage", since=str(since or ""))
     return render(request, "partners/coverage.html", {
-        "table": table, "on": on, "since": since,
+        "table": table, "authorities": authorities, "on": on, "since": since,
     })
 
 
