@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from safeguard.web.investigations.models import Exhibit, Investigation, Suspect
+from safeguard.web.investigations.models import Exhibit, Investigation, Suspect, SuspectOutcome
 from safeguard.web.triage_runs.demo import seed_web_demo
 from safeguard.web.triage_runs.models import FileRecord, JobStatus, TriageJob, latest_done_job
 from safeguard.web.triage_runs.worker import run_worker
@@ -24,6 +24,9 @@ def test_it_imports_operation_lantern_with_one_exhibit_per_item(demo_settings: P
     assert investigation.title == "Operation Lantern (demo)"
     assert investigation.operation is not None
     assert Suspect.objects.filter(investigations=investigation).count() == 1
+    arrest = SuspectOutcome.objects.get(investigation=investigation)
+    assert (str(arrest.arrested_on), arrest.charged_on, arrest.outcome) == \
+        ("2026-11-03", None, "rui")
     exhibits = list(Exhibit.objects.filter(investigation=investigation).order_by("reference"))
     assert [Path(e.evidence_path).name for e in exhibits] == [
         "usb-stick.dd", "laptop.E01", "shared-folder.zip"]
@@ -50,6 +53,7 @@ def test_it_is_idempotent(demo_settings: Path) -> None:
     assert Exhibit.objects.count() == 3
     assert TriageJob.objects.count() == 3
     assert FileRecord.objects.count() == 38
+    assert SuspectOutcome.objects.count() == 1
 
 
 def test_an_exhibits_share_equals_a_triage_of_that_item_alone(demo_settings: Path) -> None:

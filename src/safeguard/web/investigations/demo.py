@@ -4,7 +4,8 @@ After `safeguard demo --workdir DIR` has built the benign evidence and triaged a
 items in one run (DIR/report), this creates, for the demo police force:
 
 - the operation "Lantern (demo)" and the investigation "Operation Lantern (demo)";
-- one synthetic suspect (Faker en_GB, seeded: the same person every time);
+- one synthetic suspect (Faker en_GB, seeded: the same person every time), arrested on
+  the day of the seizure and released under investigation;
 - one exhibit per evidence item: EX-0001 the USB stick (usb-stick.dd), EX-0002 the
   laptop (laptop.E01), EX-0003 the shared folder (shared-folder.zip);
 - and, through triage_runs.demo, for each exhibit a finished TriageJob holding *its*
@@ -31,7 +32,15 @@ from ..audit.events import record
 from ..audit.models import Action
 from ..core.demo import SEEDED_BY
 from ..core.models import AgencyOwned
-from .models import Exhibit, ExhibitType, Investigation, Operation, Suspect
+from .models import (
+    Exhibit,
+    ExhibitType,
+    Investigation,
+    Operation,
+    Suspect,
+    SuspectOutcome,
+    SuspectOutcomeKind,
+)
 
 Owned = TypeVar("Owned", bound=AgencyOwned)
 
@@ -71,6 +80,7 @@ def build_demo_case(workdir: Path) -> DemoCase:
             summary="Synthetic demo case: benign generated pictures, fictional categories.",
         )
         suspect = _demo_suspect(agency, investigation)
+        _demo_arrest(suspect, investigation, investigator)
         exhibits = [
             _get_or_create(
                 Exhibit, dict(investigation=investigation, reference=reference),
@@ -94,6 +104,19 @@ def _get_or_create(kind: type[Owned], lookup: dict[str, Any], **fields: Any) -> 
     created = kind._default_manager.create(**lookup, **fields)
     record(None, Action.CREATE, created, username=SEEDED_BY)
     return created
+
+
+def _demo_arrest(suspect: Suspect, investigation: Investigation, officer: User) -> None:
+    """The suspect arrested the morning the exhibits were seized and released under
+    investigation while they are examined: the committee report's arrests per operation
+    have one to count in the demo."""
+    if SuspectOutcome.objects.filter(suspect=suspect).exists():
+        return
+    outcome = SuspectOutcome.objects.create(
+        suspect=suspect, investigation=investigation, arrested_on=dt.date(2026, 11, 3),
+        offence="Making indecent images of children (demo)",
+        outcome=SuspectOutcomeKind.RUI, recorded_by=officer)
+    record(None, Action.UPDATE, suspect, username=SEEDED_BY, outcome=outcome.pk)
 
 
 def _demo_suspect(agency: Agency, investigation: Investigation) -> Suspect:
