@@ -23,7 +23,7 @@ from safeguard.triage import (
     triage,
 )
 from safeguard.web.triage_runs.importer import import_run
-from safeguard.web.triage_runs.models import FileRecord, TriageJob, TriageWarningRow
+from safeguard.web.triage_runs.models import FileRecord, JobStatus, TriageJob, TriageWarningRow
 
 from ...archives import zip_bytes
 from .helpers import CaseTestCase, many_rows, row, sample_rows, write_run
@@ -63,6 +63,24 @@ class ImportTests(CaseTestCase):
                          ("/shared.zip", "/old/scan.jpg", True, "G00003"))
         self.assertEqual(stored[2].distance, 8)
         self.assertEqual(stored[0].modified.isoformat(), "2024-03-01T12:00:00+00:00")
+
+    def test_an_altered_video_is_shown_as_matched_by_its_frame_regions(self) -> None:
+        write_run(self.out, [
+            *sample_rows(),
+            row("/Videos/logo-copy.mp4", md5="7" * 32, sha1="9" * 40, type="video",
+                mime="video/mp4", match="perceptual", category="C", hashset="demo-vics",
+                distance=12, match_method="regions"),
+        ])
+        self.target.status = JobStatus.DONE
+        self.target.save(update_fields=["status"])
+        import_run(self.target, self.out)
+        stored = {r.path: r.match_method
+                  for r in FileRecord.objects.filter(job=self.target, match="perceptual")}
+        self.assertEqual(stored, {"/DCIM/c_small.jpg": "", "/Videos/logo-copy.mp4": "regions"})
+        self.login(self.alice)
+        self.justify(self.exhibit)
+        page = self.client.get(f"/investigations/jobs/{self.target.pk}/files/?type=video")
+        self.assertContains(page, "perceptual (distance 12; by frame regions: an altered copy)")
 
     def test_importing_again_replaces_the_rows(self) -> None:
         write_run(self.out, sample_rows())

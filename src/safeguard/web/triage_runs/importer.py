@@ -38,7 +38,7 @@ _LIMITS: dict[str, int] = {
     if field.max_length is not None
 }
 _TEXT = ("evidence", "partition", "filesystem", "path", "archive", "inode", "mime",
-         "known_good_set", "hashset", "category", "series", "error", "group")
+         "known_good_set", "hashset", "category", "series", "error", "group", "match_method")
 _FLAGS = ("deleted", "carved", "known_good", "distributed", "victim_identified")
 _TIMES = ("modified", "accessed", "changed", "created")
 

@@ -118,6 +118,9 @@ class FileRecord(models.Model):
     victim_identified = models.BooleanField(default=False)
     match = models.CharField(max_length=16, choices=MatchKind.choices, default=MatchKind.NONE)
     distance = models.IntegerField(null=True, blank=True)
+    # files.csv's match_method: what a perceptual match rests on ("pdq", "vpdq", or
+    # "regions": a video matched by its frame regions only, an altered copy).
+    match_method = models.CharField(max_length=16, blank=True)
     error = models.TextField(blank=True)
     pdq = models.CharField(max_length=64, blank=True)
     pdq_quality = models.SmallIntegerField(null=True, blank=True)
