@@ -23,6 +23,8 @@ one row each, and for all authorities:
 Each column is a table of its own, protected with its total (suppression.protect_column):
 a count below 5 reads "<5", and a count its total would give away "*". Coverage (trained
 in date out of licensed) is given as a percentage only where both counts are published.
+The report is always suppressed; the statistics page shows exact counts where its rule
+for exact figures allows them (views.dashboard: `suppress=False`).
 """
 
 from __future__ import annotations
@@ -68,6 +70,7 @@ class Licensing:
     rows: list[Row]
     total: Row
     raw: dict[int, dict[str, int]]  # exact counts by authority pk, for the tests
+    suppressed: bool = True
 
     @property
     def anything_shown(self) -> bool:
@@ -121,22 +124,28 @@ def counts(period: Period) -> dict[int, dict[str, int]]:
     return dict(result)
 
 
-def build(period: Period) -> Licensing:
+def _column(values: list[int], suppress: bool) -> tuple[list[Cell], Cell]:
+    if not suppress:
+        return [Cell(v) for v in values], Cell(sum(values))
+    return protect_column(values) if values else ([], single(0))
+
+
+def build(period: Period, *, suppress: bool = True) -> Licensing:
     raw = counts(period)
     authorities = [a for a in Agency.objects.filter(
         kind=AgencyKind.LICENSING_AUTHORITY).order_by("name") if a.active or a.pk in raw]
-    columns: list[tuple[list[Cell], Cell]] = [
-        protect_column([raw.get(a.pk, {}).get(key, 0) for a in authorities])
-        if authorities else ([], single(0)) for key in KEYS]
+    columns = [_column([raw.get(a.pk, {}).get(key, 0) for a in authorities], suppress)
+               for key in KEYS]
     rows = []
     for index, authority in enumerate(authorities):
         cells = [column[0][index] for column in columns]
         rows.append(Row(authority.name, cells, percent(cells[1], cells[0])))
     totals = [column[1] for column in columns]
     return Licensing(COLUMNS, rows, Row("All licensing authorities", totals,
-                                        percent(totals[1], totals[0])), raw)
+                                        percent(totals[1], totals[0])), raw, suppress)
 
 
-def context(period: Period) -> dict[str, object]:
-    """The committee report's part (statistics/_licensing.html)."""
-    return {"licensing": build(period), "licensing_months": refresher_months()}
+def context(period: Period, *, suppress: bool = True) -> dict[str, object]:
+    """The committee report's part and the statistics page's (statistics/_licensing.html)."""
+    return {"licensing": build(period, suppress=suppress),
+            "licensing_months": refresher_months()}

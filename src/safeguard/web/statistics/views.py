@@ -25,6 +25,7 @@ from ..core.clock import today
 from ..core.policy import is_police, require_section
 from . import committee
 from .figures import BY_KEY, MEASURES, compute
+from .licensing import context as licensing_context
 from .outcomes import build as outcome_lines
 from .pdf import html_to_pdf
 from .periods import Period, PeriodError, last_quarter, parse
@@ -32,6 +33,7 @@ from .pictures import chart_svg, map_svg, period_title
 from .police_figures import context as police_context
 from .publication import publish
 from .rates import build as rate_table
+from .suppression import THRESHOLD
 from .timeliness import build as online_steps
 
 ROLES = (Role.ANALYST, Role.SUPERVISOR)
@@ -101,6 +103,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         **police_context(period, user, suppress=published),
         # Rates per 10,000 children and the outcome measures, as the report has them.
         "rates": rate_table(pub), "outcomes": outcome_lines(pub, online_steps(period)),
+        # CSE and licensing (licensing.py), by the same rule; the templates shared with the
+        # report say "below {{ threshold }}".
+        **licensing_context(period, suppress=published), "threshold": THRESHOLD,
     }, status=400 if problem else 200)
 
 
