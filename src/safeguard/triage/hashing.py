@@ -90,9 +90,14 @@ def _pool() -> ThreadPoolExecutor:
 
 def _readinto_full(stream: BinaryIO, view: memoryview) -> int:
     """Fill `view` unless the stream ends first; return the bytes read."""
+    return _fill(stream.readinto, view)  # type: ignore[attr-defined]
+
+
+def _fill(readinto: Callable[[memoryview], int | None], view: memoryview) -> int:
+    """Fill `view` by `readinto` calls unless the source ends first; the bytes read."""
     total = 0
     while total < len(view):
-        n = stream.readinto(view[total:])  # type: ignore[attr-defined]
+        n = readinto(view[total:])
         if not n:
             break
         total += n
@@ -191,7 +196,7 @@ def _digest_small(fd: int, size: int, names: Sequence[str],
         with os.fdopen(os.dup(fd), "rb", buffering=0) as stream:
             return digest_stream(stream, names, on_bytes, keep)
     if n < size:  # shrank, or a short read: finish as a stream would
-        n += _readinto_full_fd(fd, view[n:wanted])
+        n += _fill(lambda part: os.readv(fd, [part]), view[n:wanted])
     chunk = view[:n]
     hashers = [hashlib.new(name, chunk) for name in names]
     head = bytes(view[: min(n, HEAD_SIZE)])
@@ -200,16 +205,6 @@ def _digest_small(fd: int, size: int, names: Sequence[str],
         on_bytes(n)
     return Digested({name: h.hexdigest() for name, h in zip(names, hashers, strict=True)},
                     head, n, data)
-
-
-def _readinto_full_fd(fd: int, view: memoryview) -> int:
-    total = 0
-    while total < len(view):
-        got = os.readv(fd, [view[total:]])
-        if not got:
-            break
-        total += got
-    return total
 
 
 def _walk_map(

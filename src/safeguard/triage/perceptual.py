@@ -147,8 +147,8 @@ def match_perceptual(
     for index, found in best.items():
         record = batch[index]
         entry = found.pset.hashset.entry(found.row)
-        _apply(record, found.pset.hashset.info.name, entry, round(found.distance))
-        record.match_method = found.method
+        _apply(record, found.pset.hashset.info.name, entry, round(found.distance),
+               found.method)
 
 
 def _match_images(
@@ -211,9 +211,11 @@ def _match_videos(
                                     top.method)
 
 
-def _apply(record: Record, set_name: str, entry: HashEntry, distance: int) -> None:
+def _apply(record: Record, set_name: str, entry: HashEntry, distance: int,
+           method: str) -> None:
     record.match = Match.PERCEPTUAL
     record.distance = distance
+    record.match_method = method
     record.hashset = set_name
     record.category = entry.category or ""
     record.series = entry.series or ""

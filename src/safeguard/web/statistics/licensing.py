@@ -38,7 +38,7 @@ from ..partners.conf import refresher_months
 from ..partners.models import ConcernLicence, DriverAttendance, LicensedDriver, LicensingReferral
 from ..partners.refreshers import due_on
 from .periods import Period
-from .suppression import Cell, protect_column, single
+from .suppression import Cell, column
 
 COLUMNS = (
     ("licensed", "Licensed drivers"),
@@ -124,17 +124,11 @@ def counts(period: Period) -> dict[int, dict[str, int]]:
     return dict(result)
 
 
-def _column(values: list[int], suppress: bool) -> tuple[list[Cell], Cell]:
-    if not suppress:
-        return [Cell(v) for v in values], Cell(sum(values))
-    return protect_column(values) if values else ([], single(0))
-
-
 def build(period: Period, *, suppress: bool = True) -> Licensing:
     raw = counts(period)
     authorities = [a for a in Agency.objects.filter(
         kind=AgencyKind.LICENSING_AUTHORITY).order_by("name") if a.active or a.pk in raw]
-    columns = [_column([raw.get(a.pk, {}).get(key, 0) for a in authorities], suppress)
+    columns = [column([raw.get(a.pk, {}).get(key, 0) for a in authorities], suppress)
                for key in KEYS]
     rows = []
     for index, authority in enumerate(authorities):

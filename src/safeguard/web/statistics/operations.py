@@ -32,7 +32,7 @@ from ..core.policy import visible_to_user
 from ..investigations.models import Operation, OperationStatus, SuspectOutcome
 from .distinct import protect_people
 from .periods import Period
-from .suppression import Cell, protect_column, single
+from .suppression import Cell, alone, column
 
 DEFINITION = (
     "Per operation: arrests made in the period, charges authorised in it (with or without "
@@ -89,15 +89,13 @@ def build(period: Period, operations: QuerySet[Operation], *, suppress: bool) ->
     people_values = [len(charged[op.pk]) for op in listed]
     people_total = len(set().union(*charged.values())) if charged else 0
     if not listed:
-        nothing = Cell(0) if not suppress else single(0)
+        nothing = alone(0, suppress)
         return OperationFigures(period, [], nothing, nothing, nothing, suppress)
+    arrest_cells, arrest_total = column(arrest_values, suppress)
+    charge_cells, charge_total = column(charge_values, suppress)
     if suppress:
-        arrest_cells, arrest_total = protect_column(arrest_values)
-        charge_cells, charge_total = protect_column(charge_values)
         people_cells, people_cell = protect_people(people_values, people_total)
     else:
-        arrest_cells, arrest_total = [Cell(v) for v in arrest_values], Cell(sum(arrest_values))
-        charge_cells, charge_total = [Cell(v) for v in charge_values], Cell(sum(charge_values))
         people_cells, people_cell = [Cell(v) for v in people_values], Cell(people_total)
     rows = [OperationRow(op.name, op.reference, a, c, p) for op, a, c, p in zip(
         listed, arrest_cells, charge_cells, people_cells, strict=True)]

@@ -116,8 +116,7 @@ def build(pub: Publication, online: list[Step]) -> list[Line]:
         "referrals_in_time": (pub.measures["referrals_decided_in_time"].this_total.value,
                               pub.measures["referrals"].this_total.value),
         "assessments_in_time": assessments_in_time(period),
-        "breaches_to_orders": breaches_to_orders(period, granted=False),
-        "breaches_to_orders_granted": breaches_to_orders(period, granted=True),
+        **breaches_to_orders(period),
     }
     actioned = next((s for s in online if s.label == dict(STEPS)["actioned"]), None)
     if actioned is not None:
@@ -187,24 +186,28 @@ def assessments_in_time(period: Period) -> tuple[int, int]:
     return done_in_time, len(due)
 
 
-def breaches_to_orders(period: Period, *, granted: bool) -> tuple[int, int]:
+def breaches_to_orders(period: Period) -> dict[str, tuple[int, int]]:
+    """Of the notices breached in the period: those whose adult then had an order applied
+    for, and granted, by the period's end (each over the breached notices)."""
     first_breach: dict[int, tuple[int, datetime]] = {}
     for notice, adult, at in NoticeBreach.objects.filter(
             occurred_at__gte=period.first_moment, occurred_at__lt=period.after,
     ).order_by("occurred_at").values_list("notice_id", "notice__adult_id", "occurred_at"):
         first_breach.setdefault(notice, (adult, at))
-    steps = DisruptionStep.objects.filter(
-        kind__in=ORDERS, adult_id__in={a for a, _ in first_breach.values()},
-        applied_on__lte=period.end)
-    if granted:
-        steps = steps.filter(outcome=DisruptionOutcome.GRANTED).exclude(
-            outcome_on__gt=period.end)
-    applied: dict[int, list[date]] = defaultdict(list)
-    for adult, on in steps.values_list("adult_id", "applied_on"):
-        applied[adult].append(on)
-    led = 0
+    applied: dict[int, list[tuple[date, bool]]] = defaultdict(list)
+    for adult, on, outcome, decided in DisruptionStep.objects.filter(
+            kind__in=ORDERS, adult_id__in={a for a, _ in first_breach.values()},
+            applied_on__lte=period.end,
+    ).values_list("adult_id", "applied_on", "outcome", "outcome_on"):
+        granted = (outcome == DisruptionOutcome.GRANTED
+                   and not (decided is not None and decided > period.end))
+        applied[adult].append((on, granted))
+    led = granted_after = 0
     for adult, at in first_breach.values():
         day = local_date(at)
-        if any(on >= day for on in applied.get(adult, [])):
-            led += 1
-    return led, len(first_breach)
+        after = [granted for on, granted in applied.get(adult, []) if on >= day]
+        led += bool(after)
+        granted_after += any(after)
+    breached = len(first_breach)
+    return {"breaches_to_orders": (led, breached),
+            "breaches_to_orders_granted": (granted_after, breached)}

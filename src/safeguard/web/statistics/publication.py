@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from ..core.models import Area
 from .figures import BY_KEY, GRADES, MEASURES, District, Figures, Measure, rows_for
 from .periods import Period
-from .suppression import Cell, Protected, protect, single
+from .suppression import Cell, Protected, alone, column, protect
 
 GRADE_KEYS = tuple(f"children_{g.value}" for g in GRADES)
 
@@ -93,7 +93,7 @@ def publish(this: Figures, before: Figures, *, suppress: bool) -> Publication:
         if not measure.by_district or not available:
             measures[measure.key] = MeasureTable(
                 measure, available, note, [],
-                _alone(now.total, suppress), _alone(then.total, suppress))
+                alone(now.total, suppress), alone(then.total, suppress))
             continue
         rows = grade_rows
         if measure.key in GRADE_KEYS or measure.key == "children_at_risk":
@@ -101,8 +101,8 @@ def publish(this: Figures, before: Figures, *, suppress: bool) -> Publication:
             then_cells, then_total = _from_grades(grades_then, measure.key)
         else:
             rows = rows_for(this, before, keys=[measure.key])
-            now_cells, now_total = _column([now.get(d) for d, _ in rows], suppress)
-            then_cells, then_total = _column([then.get(d) for d, _ in rows], suppress)
+            now_cells, now_total = column([now.get(d) for d, _ in rows], suppress)
+            then_cells, then_total = column([then.get(d) for d, _ in rows], suppress)
         measures[measure.key] = MeasureTable(
             measure, True, "",
             [Row(d, name, a, b) for (d, name), a, b in zip(rows, now_cells, then_cells,
@@ -110,18 +110,6 @@ def publish(this: Figures, before: Figures, *, suppress: bool) -> Publication:
             now_total, then_total)
     return Publication(this.period, before.period, suppress, measures, grades_now,
                        grades_then, codes)
-
-
-def _alone(value: int, suppress: bool) -> Cell:
-    return single(value) if suppress else Cell(value)
-
-
-def _column(values: list[int], suppress: bool) -> tuple[list[Cell], Cell]:
-    if not suppress:
-        return [Cell(v) for v in values], Cell(sum(values))
-    table = protect([[v] for v in values], column_totals=True)
-    assert table.column_totals is not None
-    return table.column(0), table.column_totals[0]
 
 
 def _grade_table(figures: Figures, rows: list[tuple[District, str]],

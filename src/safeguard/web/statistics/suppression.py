@@ -137,6 +137,19 @@ def single(value: int) -> Cell:
     return Cell(value, State.PRIMARY if value < THRESHOLD else State.SHOWN)
 
 
+def column(values: Sequence[int], suppress: bool) -> tuple[list[Cell], Cell]:
+    """A column of counts and its total: exact, or protected together (protect_column);
+    no cells and a total of 0 when there are no values."""
+    if not suppress:
+        return [Cell(v) for v in values], Cell(sum(values))
+    return protect_column(values) if values else ([], single(0))
+
+
+def alone(value: int, suppress: bool) -> Cell:
+    """A count with no cells beside it: exact, or `single`."""
+    return single(value) if suppress else Cell(value)
+
+
 def _secondary(values: dict[Key, int], states: dict[Key, State],
                lines: list[tuple[list[Key], Key]], threshold: int) -> None:
     changed = True

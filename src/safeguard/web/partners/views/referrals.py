@@ -68,10 +68,7 @@ def licence_add(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "partners/concern_detail.html", context, status=400)
     link = form.save(commit=False)
     # The driver on record, where the officer's agency holds one with this badge.
-    if link.badge_number:
-        link.driver = visible_to(request, LicensedDriver).filter(
-            licensing_authority=link.licensing_authority,
-            badge_number=link.badge_number).order_by("pk").first()
+    link.driver = _driver_on_record(request, link)
     with transaction.atomic():
         changed = _in_progress(request, report)
         link.added_by = signed_in_user(request)
@@ -154,9 +151,7 @@ def _detail(request: HttpRequest, referral: LicensingReferral,
     link = referral.link
     assignee = is_assignee(user, referral) and user.role in WRITE_ROLES
     # The driver as the viewer's own agency holds them (the authority's record, for it).
-    driver = visible_to(request, LicensedDriver).filter(
-        licensing_authority=link.licensing_authority,
-        badge_number=link.badge_number).order_by("pk").first() if link.badge_number else None
+    driver = _driver_on_record(request, link)
     return render(request, "partners/referral_detail.html", {
         "referral": referral, "link": link, "driver": driver,
         "sender": referral.owning_agency_id == user.agency_id,
@@ -164,6 +159,15 @@ def _detail(request: HttpRequest, referral: LicensingReferral,
         "response_form": (form or ResponseForm(instance=referral))
         if assignee and referral.status != ReferralStatus.RESPONDED else None,
     }, status=status)
+
+
+def _driver_on_record(request: HttpRequest, link: ConcernLicence) -> LicensedDriver | None:
+    """The driver with the link's badge and authority that the viewer may see, if any."""
+    if not link.badge_number:
+        return None
+    return visible_to(request, LicensedDriver).filter(
+        licensing_authority=link.licensing_authority,
+        badge_number=link.badge_number).order_by("pk").first()
 
 
 @require_POST
