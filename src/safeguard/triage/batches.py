@@ -44,6 +44,11 @@ _get_address = attrgetter(*_ADDRESS)
 _get_times = attrgetter(*_TIMES)
 _get_rest = attrgetter(*_REST)
 _LOCAL_PATH = _REST.index("local_path")
+# unpack builds an entry positionally (keywords cost a dict an entry): its fields must run
+# address, size, opener, times, then the rest in _REST's order.
+if tuple(f.name for f in fields(FileEntry)) != ("address", "size", "opener", "times",
+                                                 *_REST[1:]) or _REST[0] != "size":
+    raise RuntimeError("FileEntry's fields moved: update batches.unpack")
 
 PackedEntry = tuple[tuple[Any, ...], tuple[Any, ...], tuple[Any, ...]]
 
@@ -55,8 +60,9 @@ def pack(entry: FileEntry) -> PackedEntry:
 def unpack(packed: PackedEntry, opener: Callable[[FileEntry], Callable[[], BinaryIO]]
            ) -> FileEntry:
     address, times, rest = packed
-    entry = FileEntry(address=Address(*address), opener=_unopened, times=Times(*times),
-                      **dict(zip(_REST, rest, strict=True)))
+    if len(rest) != len(_REST):
+        raise ValueError(f"an entry of {len(rest)} fields where {len(_REST)} were packed")
+    entry = FileEntry(Address(*address), rest[0], _unopened, Times(*times), *rest[1:])
     entry.opener = opener(entry)
     return entry
 

@@ -174,9 +174,11 @@ class Examiner:
                     self._contents(items, record, sink, 1, budget)
             elif record.file_type is FileType.OTHER:
                 # A disk image found inside the evidence: examined as evidence (nested.py).
-                budget = Budget.outermost(self.limits, str(entry.address))
+                # Its budget is made only for one: most files of a disk are not images.
                 nested.examine(entry, digested.head, self.spool_dir, sink.warn,
-                               lambda items: self._contents(items, record, sink, 1, budget))
+                               lambda items: self._contents(
+                                   items, record, sink, 1,
+                                   Budget.outermost(self.limits, str(entry.address))))
         except _STOP_RUN:
             raise
         except Exception as exc:  # the item's own row stands; say what failed

@@ -30,6 +30,10 @@ _MAGIC: tuple[tuple[int, bytes, FileType, str], ...] = (
     (0, b"\x00\x00\x01\xb3", FileType.VIDEO, "video/mpeg"),
 )
 
+# The first two bytes of every magic at offset 0: a head that starts with none of them
+# (and has no tar header) skips the table's walk, as most files of a disk do not.
+_STARTS = frozenset(magic[:2] for offset, magic, _type, _mime in _MAGIC if offset == 0)
+
 # ISO base media ("ftyp" box) brands: still-image HEIF versus video containers.
 _HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"mif1", b"msf1", b"avif"}
 _QUICKTIME_BRANDS = {b"qt  "}
@@ -40,9 +44,10 @@ def sniff(head: bytes) -> tuple[FileType, str]:
     """Classify a file from its first bytes (at least HEAD_SIZE where the file has them)."""
     if not head:
         return FileType.EMPTY, ""
-    for offset, magic, file_type, mime in _MAGIC:
-        if head[offset : offset + len(magic)] == magic:
-            return file_type, mime
+    if head[:2] in _STARTS or head[257:262] == b"ustar":
+        for offset, magic, file_type, mime in _MAGIC:
+            if head[offset : offset + len(magic)] == magic:
+                return file_type, mime
     if head[:2] == b"BM" and len(head) >= 26 and head[14] in (12, 40, 52, 56, 64, 108, 124):
         return FileType.IMAGE, "image/bmp"
     if head[:4] == b"RIFF" and len(head) >= 12:

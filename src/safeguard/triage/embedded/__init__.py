@@ -50,8 +50,6 @@ def recognise(head: bytes) -> str | None:
         return PDF
     if head.startswith(b"CMMM"):
         return THUMBCACHE
-    from .webcache import is_chrome_simple_entry
-
     if is_chrome_simple_entry(head):
         return CHROME_CACHE
     return _mail_kind(head)
@@ -59,6 +57,8 @@ def recognise(head: bytes) -> str | None:
 
 def _mail_kind(head: bytes) -> str | None:
     """An RFC 5322 message, or an mbox of them: header lines, several of the usual ones."""
+    if not head or not 33 <= head[0] <= 126:
+        return None  # a header's name (or mbox's "From ") is printable ASCII
     first, _, rest = head.partition(b"\n")
     if first.startswith(b"From ") and rest[:1].isalpha():
         return MBOX if _header_count(rest) >= 1 else None
@@ -133,7 +133,7 @@ def safe_name(name: str) -> str:
 
 
 from .documents import is_office_document  # noqa: E402  (uses `item` above)
-from .webcache import firefox_entry  # noqa: E402
+from .webcache import firefox_entry, is_chrome_simple_entry  # noqa: E402
 
 __all__ = [
     "CHROME_CACHE",

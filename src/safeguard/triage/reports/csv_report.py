@@ -79,11 +79,18 @@ COLUMNS: tuple[Column, ...] = (
 
 FIELDNAMES: tuple[str, ...] = tuple(name for name, _ in COLUMNS)
 
+# The address's columns come first, read from one `columns()` call; the rest cell by cell.
+if FIELDNAMES[:len(ADDRESS_COLUMNS)] != ADDRESS_COLUMNS:
+    raise RuntimeError("files.csv must begin with the address columns")
+_OTHER_CELLS = tuple(cell for _, cell in COLUMNS[len(ADDRESS_COLUMNS):])
+
 
 def csv_row(record: Record) -> list[str]:
     """The cells of one record, in `FIELDNAMES` order."""
     address = record.address.columns()
-    return [address[name] if name in address else cell(record) for name, cell in COLUMNS]
+    row = [address[name] for name in ADDRESS_COLUMNS]
+    row += [cell(record) for cell in _OTHER_CELLS]
+    return row
 
 
 class CsvReport(AbstractContextManager["CsvReport"]):
