@@ -23,6 +23,7 @@ Usage: python bench/cluster.py [--files 4000] [--workers 1,2,4] [--predict 64]
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import shutil
@@ -53,6 +54,15 @@ class Run:
     scheduler_cpu: float = 0.0
     workers_cpu: float = 0.0
     batches: int = 0
+    # After the last item: matching and the reports, on the coordinator alone.
+    report: float = 0.0
+
+
+def _report_seconds(out: Path, seconds: float) -> float:
+    """A run's time after its last item: the whole call less the examination that
+    runs.jsonl records."""
+    lines = (out / "runs.jsonl").read_text().splitlines()
+    return max(0.0, seconds - float(json.loads(lines[-1])["seconds"]))
 
 
 def _cpu(pids: list[int]) -> float:
@@ -85,8 +95,10 @@ def _options(out: Path, cluster: str | None = None) -> TriageOptions:
 def run_local(folder: Path) -> Run:
     started, cpu, children = time.perf_counter(), _self_cpu(), _children_cpu()
     triage([str(folder)], _options(WORK / "cluster-out"))
-    return Run("local, worker processes", os.cpu_count() or 1, time.perf_counter() - started,
-               _self_cpu() - cpu, workers_cpu=_children_cpu() - children)
+    seconds = time.perf_counter() - started
+    return Run("local, worker processes", os.cpu_count() or 1, seconds,
+               _self_cpu() - cpu, workers_cpu=_children_cpu() - children,
+               report=_report_seconds(WORK / "cluster-out", seconds))
 
 
 def run_cluster(folder: Path, workers: int, batch_files: int | None = None) -> Run:
@@ -118,7 +130,7 @@ def run_cluster(folder: Path, workers: int, batch_files: int | None = None) -> R
     if batch_files is not None:
         label += f", {batch_files} files a batch"
     return Run(label, workers, seconds, after[0] - before[0], after[1] - before[1],
-               after[2] - before[2], batches)
+               after[2] - before[2], batches, _report_seconds(WORK / "cluster-out", seconds))
 
 
 def main() -> None:
@@ -148,16 +160,23 @@ def _markdown(args: argparse.Namespace, total: int, runs: list[Run], small: Run,
               load_before: float, load_after: float) -> str:
     local = runs[0]
     big = [r for r in runs[1:] if r is not small]
+    # More workers than cores take turns (their CPU seconds grow with the switching): such
+    # a run is shown, and left out of the model's terms.
+    cores = os.cpu_count() or 1
+    fits = [r for r in big if r.workers <= cores] or big[:1]
     reference = next(r for r in big if r.workers == 2) if any(r.workers == 2 for r in big) \
         else big[-1]
     files = args.files
     # The model's terms, in CPU seconds.
-    worker_per_byte = sum(r.workers_cpu for r in big) / (len(big) * total)
+    worker_per_byte = sum(r.workers_cpu for r in fits) / (len(fits) * total)
     extra_batches = small.batches - reference.batches
     coordinator_per_batch = max(small.coordinator_cpu - reference.coordinator_cpu, 0.0) \
         / extra_batches
     scheduler_per_batch = max(small.scheduler_cpu, reference.scheduler_cpu) / small.batches
-    coordinator_per_file = max(reference.coordinator_cpu
+    # The reports come after the last item, on the coordinator alone (one core, so their
+    # wall time is their CPU time): a term of their own, never overlapping the workers.
+    report_per_file = min(r.report for r in fits) / files
+    coordinator_per_file = max(reference.coordinator_cpu - reference.report
                                - coordinator_per_batch * reference.batches, 0.0) / files
     worker_rate = 1 / worker_per_byte  # bytes a second on one core
     lines = [
@@ -173,27 +192,31 @@ def _markdown(args: argparse.Namespace, total: int, runs: list[Run], small: Run,
         "benchmark's process, so the command's start-up is not in these times.",
         "",
         "| run | wall s | MB/s | vs local | coordinator CPU s | scheduler CPU s "
-        "| workers CPU s | batches |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| workers CPU s | batches | report s |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in runs:
+        turns = " (more workers than cores)" if r.workers > cores else ""
         lines.append(
-            f"| {r.label} | {r.seconds:.2f} | {total / r.seconds / 1e6:,.0f} "
+            f"| {r.label}{turns} | {r.seconds:.2f} | {total / r.seconds / 1e6:,.0f} "
             f"| {local.seconds / r.seconds:.2f}× | {r.coordinator_cpu:.2f} "
-            f"| {r.scheduler_cpu:.2f} | {r.workers_cpu:.2f} | {r.batches or ''} |")
+            f"| {r.scheduler_cpu:.2f} | {r.workers_cpu:.2f} | {r.batches or ''} "
+            f"| {r.report:.2f} |")
     # At scale a batch holds the most files (or bytes) it may.
     files_a_batch = min(DaskCluster.BATCH_FILES, DaskCluster.BATCH_BYTES / (total / files))
     coordinator_rate = 1 / (coordinator_per_file + coordinator_per_batch / files_a_batch)
     mean_file = total / files
 
     def busy(w: int) -> float:
-        """The CPU-bound part of a run on `w` workers: its longest term."""
+        """The CPU-bound part of a run on `w` workers: its longest term while items are
+        examined, then the reports."""
         return max(total * worker_per_byte / w, files / coordinator_rate,
-                   files / files_a_batch * scheduler_per_batch)
+                   files / files_a_batch * scheduler_per_batch) + files * report_per_file
 
-    # What a run costs beside: connecting, checking the evidence, the last batch's wait,
-    # the report (the smallest gap between a measured run and its CPU-bound part).
-    fixed = min(r.seconds - busy(r.workers) for r in big)
+    # What a run costs beside: connecting, checking the evidence, the last batch's wait
+    # (the smallest gap between a measured run and its CPU-bound part). A negative gap (a
+    # run faster than its CPU-bound part: the terms overlap) counts as 0.
+    fixed = max(0.0, min(r.seconds - busy(r.workers) for r in fits))
     predicted = {w: fixed + busy(w) for w in sorted({1, 2, 4, 8, 16, 32, args.predict})}
     lines += [
         "",
@@ -203,31 +226,38 @@ def _markdown(args: argparse.Namespace, total: int, runs: list[Run], small: Run,
         f"({worker_per_byte * 1e9:.2f} CPU ns a byte, files of {mean_file / 1e3:,.0f} kB "
         "on average, their per-file work included);",
         f"- the coordinator spends {coordinator_per_file * 1e6:,.0f} µs of CPU a file (walk, "
-        f"journal, reports) and {coordinator_per_batch * 1e3:,.1f} ms a batch (sending it, "
+        f"journal) and {coordinator_per_batch * 1e3:,.1f} ms a batch (sending it, "
         f"taking its rows back: {small.batches} batches of {args.small_batch} files against "
         f"{reference.batches} growing to {files_a_batch:,.0f}): at most "
         f"{coordinator_rate:,.0f} files/s, {coordinator_rate * mean_file / 1e6:,.0f} MB/s "
         "of such files, on one core, whatever the cluster's size;",
         f"- the scheduler spends {scheduler_per_batch * 1e3:,.1f} ms of CPU a batch;",
-        f"- a run's fixed cost (connecting, checking the evidence, the last batches, the "
-        f"report) is {fixed:.2f} s here: the smallest gap between a measured run and its "
-        "CPU-bound part.",
+        f"- after the last item, matching and the reports take {report_per_file * 1e6:,.0f} "
+        "µs a file on the coordinator alone (the least of the runs' `report s`), added to "
+        "the rest, not beside it;",
+        f"- a run's fixed cost (connecting, checking the evidence, the last batches) is "
+        f"{fixed:.2f} s here: the smallest gap between a measured run and its CPU-bound "
+        f"part, of the runs with no more workers than the machine's {cores} cores.",
         "",
         "Predicted time for these files (storage and network must deliver the bytes as "
         "fast, see below):",
         "",
-        "| workers | workers' share s | coordinator s | fixed s | predicted s | MB/s |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| workers | workers' share s | coordinator s | reports s | fixed s | predicted s "
+        "| MB/s |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for w, seconds in predicted.items():
         lines.append(f"| {w} | {total * worker_per_byte / w:.2f} | {files / coordinator_rate:.2f} "
-                     f"| {fixed:.2f} | {seconds:.2f} | {total / seconds / 1e6:,.0f} |")
+                     f"| {files * report_per_file:.2f} | {fixed:.2f} | {seconds:.2f} "
+                     f"| {total / seconds / 1e6:,.0f} |")
     big_w = args.predict
     workers_s = total * worker_per_byte / big_w
     coordinator_s = files / coordinator_rate
     pace = "the coordinator" if coordinator_s > workers_s else "the workers"
     balance = mean_file * coordinator_rate / worker_rate  # workers one coordinator keeps busy
     exhibit_files = 20e12 / 1e6
+    examining = max(exhibit_files / coordinator_rate, 20e12 / (worker_rate * big_w))
+    reporting = exhibit_files * report_per_file
     lines += [
         "",
         f"With {big_w} workers, {pace} set{'s' * (pace == 'the coordinator')} the pace on "
@@ -238,7 +268,10 @@ def _markdown(args: argparse.Namespace, total: int, runs: list[Run], small: Run,
         f"{exhibit_files / coordinator_rate / 3600:.1f} hours of coordinator at this rate, "
         f"{20e12 / (worker_rate * big_w) / 3600:.1f} hours of {big_w} workers at "
         f"{worker_rate / 1e6:,.0f} MB/s each, with shared storage delivering "
-        f"{worker_rate * big_w / 1e9:,.1f} GB/s; the run takes the longest of the three.",
+        f"{worker_rate * big_w / 1e9:,.1f} GB/s, the run's examination taking the longest "
+        f"of the three ({examining / 3600:.1f} hours); then {reporting / 3600:.1f} hours of "
+        f"reports on the coordinator alone, {100 * reporting / (examining + reporting):.0f} % "
+        "of the run: the term that grows with the files and not with the cluster.",
     ]
     return "\n".join(lines)
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 import threading
@@ -28,9 +27,9 @@ from safeguard.triage.evidence import open_evidence
 from safeguard.triage.expansion import ExpansionLimits
 
 from .killing import kill_after
+from .same_reports import assert_same_reports
 
 DEMO_EVIDENCE = ("usb-stick.dd", "laptop.E01", "shared-folder.zip")
-_TIMES = re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00")
 
 
 @pytest.fixture(scope="module")
@@ -45,14 +44,6 @@ def demo_command(demo_case: Path, out: Path) -> list[str]:
             *(str(demo_case / "evidence" / name) for name in DEMO_EVIDENCE),
             "--out", str(out), "--hashset", "demo-vics", "--hashset", "demo-nsrl",
             "--case-number", "DEMO-0001", "--home", str(demo_case / "home"), "--quiet"]
-
-
-def assert_same_reports(ours: Path, theirs: Path) -> None:
-    """files.csv byte for byte; the other reports byte for byte but for the run's times."""
-    assert (ours / "files.csv").read_bytes() == (theirs / "files.csv").read_bytes()
-    for name in ("report.json", "report.html", "case.vics.json"):
-        a, b = ((folder / name).read_bytes() for folder in (ours, theirs))
-        assert _TIMES.sub(b"T", a) == _TIMES.sub(b"T", b), name
 
 
 def batches_run(cluster: LocalCluster) -> int:

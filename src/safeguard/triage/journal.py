@@ -255,11 +255,26 @@ class Journal:
     def records(self, media_only: bool = False) -> Iterator[Record]:
         """All records (or the images and videos) in address order: the journal key sorts
         by evidence, partition, then path."""
-        where = "WHERE media = 1 " if media_only else ""
+        return self.records_between(None, None, media_only=media_only)
+
+    def records_between(self, first: bytes | None, end: bytes | None, *,
+                        media_only: bool = False) -> Iterator[Record]:
+        """`records` from the key `first` (None: the start) up to, not including, `end`
+        (None: the end): one part of the run's records (reports/parts.py)."""
+        where = ["media = 1"] if media_only else []
+        bounds: list[bytes] = []
+        if first is not None:
+            where.append("key >= ?")
+            bounds.append(first)
+        if end is not None:
+            where.append("key < ?")
+            bounds.append(end)
+        clause = f"WHERE {' AND '.join(where)} " if where else ""
         # A cursor of its own: the caller may write to the journal while reading.
         cursor = self.db.cursor()
         try:
-            for key, data in cursor.execute(f"SELECT key, data FROM records {where}ORDER BY key"):
+            for key, data in cursor.execute(
+                    f"SELECT key, data FROM records {clause}ORDER BY key", bounds):
                 try:
                     yield record_from_dict(json.loads(data))
                 except (ValueError, TypeError, KeyError, AttributeError) as exc:
@@ -278,6 +293,34 @@ class Journal:
 
     def count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM records").fetchone()[0])
+
+    def part_bounds(self, parts: int) -> list[bytes | None]:
+        """Keys cutting the records into `parts` runs of (nearly) equal length, in order:
+        [None, k1, ..., None], part i running from bounds[i] up to bounds[i + 1]. One
+        read of the keys alone (the primary key's own order)."""
+        total = self.count()
+        step = max(1, -(-total // max(1, parts)))
+        cuts: list[bytes | None] = [None]
+        for position, (key,) in enumerate(self.db.execute(
+                "SELECT key FROM records ORDER BY key")):
+            if position and position % step == 0:
+                cuts.append(bytes(key))
+        cuts.append(None)
+        return cuts
+
+    @classmethod
+    def reader(cls, path: Path) -> Journal:
+        """The journal at `path`, opened to be read only (a process writing a part of the
+        reports: the run's own connection is never carried across a fork)."""
+        journal = cls.__new__(cls)
+        journal.path = path
+        try:
+            journal.db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                                         isolation_level=None)
+        except sqlite3.DatabaseError as exc:
+            raise journal._damaged(exc) from None
+        journal.db.text_factory = _lenient_text
+        return journal
 
     def warnings(self) -> list[TriageWarning]:
         try:

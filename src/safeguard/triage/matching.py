@@ -8,6 +8,7 @@ indecent image must never be set aside because a software list also carries its 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from itertools import islice
 from typing import TYPE_CHECKING
 
@@ -152,6 +153,23 @@ def match_run(
     grouping needs them all), then every record in report order, media taking what the
     first pass decided so that no perceptual search is done twice.
     """
+    media = match_media(media_records, matcher, warn)
+    yield from apply_matches(all_records(), matcher, media, warn)
+
+
+@dataclass
+class MediaMatches:
+    """What the first pass decided for the images and videos, by journal key: each one's
+    outcome, and the near-duplicate group of each unmatched one. The second pass may run
+    over any part of the records (reports/parts.py writes them in parts)."""
+
+    outcomes: dict[str, _Outcome]
+    groups: dict[str, str]
+
+
+def match_media(media_records: Callable[[], Iterable[Record]], matcher: Matcher,
+                warn: WarningSink) -> MediaMatches:
+    """The first pass: every image and video matched, the unmatched ones grouped."""
     from .perceptual import group_images, group_videos, hex_to_array, usable_image
 
     outcomes: dict[str, _Outcome] = {}
@@ -191,8 +209,14 @@ def match_run(
         groups[key] = names.setdefault(("image", first), f"G{len(names) + 1:05d}")
     for key, first in zip(video_keys, group_videos(videos, options), strict=True):
         groups[key] = names.setdefault(("video", first), f"G{len(names) + 1:05d}")
+    return MediaMatches(outcomes, groups)
 
-    it = iter(all_records())
+
+def apply_matches(records: Iterable[Record], matcher: Matcher, media: MediaMatches,
+                  warn: WarningSink) -> Iterator[Record]:
+    """The second pass, over `records` in report order: the other files matched by their
+    digests, the images and videos given what the first pass decided."""
+    it = iter(records)
     while batch := list(islice(it, BATCH)):
         others = [r for r in batch if not r.is_media]
         if others:
@@ -200,8 +224,8 @@ def match_run(
         for record in batch:
             if record.is_media:
                 key = record.address.key()
-                outcome = outcomes.get(key)
+                outcome = media.outcomes.get(key)
                 if outcome is not None:
                     _apply(outcome, record)
-                record.group = groups.get(key, "")
+                record.group = media.groups.get(key, "")
         yield from batch

@@ -24,16 +24,15 @@ from typing import TYPE_CHECKING, Protocol
 
 from .. import TOOL_NAME, __version__
 from .dispatch import Dispatcher, RunState, open_dispatcher
-from .embedded.originals import mark_originals
 from .errors import EvidenceError, UsageError
 from .evidence import EvidenceInfo, Source, VolumeKeys, open_evidence
 from .examine import Examiner
 from .expansion import ExpansionLimits
 from .journal import SCHEMA_VERSION, Journal
-from .matching import Matcher, match_run
 from .outdir import OutputFolder
 from .perceptual import PerceptualOptions
 from .records import DIGESTS, Address, FileEntry, Record, TriageWarning, WarningSink
+from .reporting import write_run_reports
 from .results import TriageResult
 from .resume import already_done, check_digest, check_identity
 from .shared_folders import DEFAULT_PATTERNS, SharedFolders
@@ -517,22 +516,9 @@ def _report(
     infos: dict[int, EvidenceInfo],
     evidence_failed: bool,
 ) -> TriageOutcome:
-    from .reports import write_reports_with_summary
-
     # Matching raises its (rare) warnings as the records stream past: the writers read
     # `warnings` only after they have consumed the records (TriageResult's contract).
     warnings = journal.warnings()
-    matcher = Matcher(options.hashsets, options.perceptual)
-    records = match_run(
-        journal.records, lambda: journal.records(media_only=True), matcher, warnings.append
-    )
-    # Thumbnails whose original is not on the evidence (issue 17, embedded/originals.py).
-    records = mark_originals(records, lambda: journal.records(media_only=True),
-                             (options.perceptual or PerceptualOptions()).distance)
-    if options.carve:
-        from .carving import drop_listed
-
-        records = drop_listed(records, lambda: journal.records(media_only=True))
     result = TriageResult(
         tool=TOOL_NAME,
         version=__version__,
@@ -543,14 +529,14 @@ def _report(
             for i, p in enumerate(evidence_paths)
         ],
         hashsets=[h.info.to_use() for h in options.hashsets],
-        records=records,
+        records=(),  # reporting.py gives them, matched
         warnings=warnings,
         digests=options.digests,
         options={"case_number": options.case_number, "digests": list(options.digests),
                  "expansion_limits": options.limits.describe(),
                  "shared_folders": list(options.shared_folders), "carve": options.carve},
     )
-    outputs, summary = write_reports_with_summary(options.out_dir, result)
+    outputs, summary = write_run_reports(journal, options, result)
     journal.put("finished", result.finished)
     if evidence_failed:
         status = ExitStatus.INPUT

@@ -115,20 +115,33 @@ def drop_listed(records: Iterable[Record],
                 media: Callable[[], Iterable[Record]]) -> Iterator[Record]:
     """`records` without the carved items whose content is a file the file system lists
     in the same volume (live or deleted): the file's own row says it already."""
+    yield from drop_carved(records, listed_carved(media))
+
+
+def listed_carved(media: Callable[[], Iterable[Record]]) -> set[str]:
+    """The journal keys of the carved pictures that a listed file of the same volume
+    holds (the media are read twice only when something was carved)."""
     carved: dict[tuple[str, str, str], list[str]] = {}
     for record in media():
         if record.carved and (sha := _identity(record)):
             carved.setdefault((record.address.evidence, record.address.partition, sha),
                               []).append(record.address.key())
-    if not carved:
-        yield from records
-        return
     listed: set[str] = set()
+    if not carved:
+        return listed
     for record in media():
         if not record.carved and (sha := _identity(record)):
             keys = carved.get((record.address.evidence, record.address.partition, sha))
             if keys and not record.address.in_archive:
                 listed.update(keys)
+    return listed
+
+
+def drop_carved(records: Iterable[Record], listed: set[str]) -> Iterator[Record]:
+    """`records` (any part of them, in order) without those `listed`."""
+    if not listed:
+        yield from records
+        return
     for record in records:
         if not (record.carved and record.address.key() in listed):
             yield record
@@ -139,4 +152,4 @@ def _identity(record: Record) -> str:
         or record.digests.get("sha256") or ""
 
 
-__all__ = ["carved_entries", "drop_listed"]
+__all__ = ["carved_entries", "drop_carved", "drop_listed", "listed_carved"]

@@ -50,6 +50,12 @@ def mark_originals(records: Iterable[Record], media: Callable[[], Iterable[Recor
     """`records` with `original_not_found` set on thumbnails whose original is absent.
     `media` gives the run's images and videos again (two passes over them, only when the
     run found thumbnails)."""
+    yield from apply_originals(records, originals_found(media, distance))
+
+
+def originals_found(media: Callable[[], Iterable[Record]], distance: int) -> set[str] | None:
+    """The journal keys of the thumbnails whose original is on the evidence; None when the
+    run found no thumbnail to ask about (nothing to mark)."""
     by_path: dict[_PathKey, list[str]] = {}
     by_picture: list[_Thumbnail] = []
     for record in media():
@@ -62,9 +68,15 @@ def mark_originals(records: Iterable[Record], media: Callable[[], Iterable[Recor
             by_picture.append(_Thumbnail(key, record.address.evidence,
                                          bytes.fromhex(record.pdq)))
     if not by_path and not by_picture:
+        return None
+    return _search(media, by_path, by_picture, distance)
+
+
+def apply_originals(records: Iterable[Record], found: set[str] | None) -> Iterator[Record]:
+    """`records` (any part of them, in order) with `original_not_found` set from `found`."""
+    if found is None:
         yield from records
         return
-    found = _search(media, by_path, by_picture, distance)
     for record in records:
         if record.thumbnail and (record.original_path or record.pdq):
             record.original_not_found = record.address.key() not in found

@@ -7,6 +7,7 @@ no table, and a hit on it answers an empty `HashEntry`.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -70,9 +71,11 @@ class EntryReader:
         self._lock = threading.Lock()
         self._label = label
         self._con: sqlite3.Connection | None = None
+        self._uri = ""
+        self._pid = os.getpid()
         if path.exists():
-            uri = f"{path.resolve().as_uri()}?mode=ro"
-            self._con = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            self._uri = f"{path.resolve().as_uri()}?mode=ro"
+            self._con = sqlite3.connect(self._uri, uri=True, check_same_thread=False)
 
     def get(self, row: int) -> HashEntry:
         return self.get_many([row])[0]
@@ -125,6 +128,12 @@ class EntryReader:
             with self._lock:
                 if self._con is None:
                     raise HashSetError(f"hash set {self._label!r} is closed")
+                if self._pid != os.getpid():
+                    # A forked process (the reports written in parts) opens its own: a
+                    # connection must never be used on both sides of a fork (SQLite's
+                    # rule). The parent's is left alone, not closed from here.
+                    self._con = sqlite3.connect(self._uri, uri=True, check_same_thread=False)
+                    self._pid = os.getpid()
                 return self._con.execute(sql, params).fetchall()
         except sqlite3.DatabaseError as exc:
             raise HashSetError(f"hash set {self._label!r}: entry table damaged: {exc}") from None

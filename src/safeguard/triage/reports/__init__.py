@@ -26,6 +26,7 @@ from .csv_report import (
 )
 from .html_report import render_html, write_html
 from .json_report import report_dict, write_json
+from .parts import RecordPass, RecordsPart, write_reports_in_parts
 from .reader import FinishedRun, read_run
 from .summary import CategoryFigures, Summary, SummaryBuilder, summarise
 from .vics_export import DEFAULT_CATEGORY_CODES, VicsCollector, category_codes
@@ -52,15 +53,12 @@ def write_reports_with_summary(
     folders = shared_folders(result.options)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {kind: out_dir / name for kind, name in OUTPUTS.items()}
-    builder = SummaryBuilder()
     with CsvReport(paths["csv"]) as csv_out, VicsCollector(out_dir, codes) as vics:
+        taking = RecordPass(folders, csv_out.write, vics.add_item)
         for record in result.records:
-            record.shared_location = record.shared_location or folders.holds(record.address)
-            csv_out.write(record)
-            builder.add(record)
-            vics.add(record)
+            taking.take(record)
         vics.write(paths["vics"], result)
-    summary = builder.finish(len(result.warnings))
+    summary = taking.builder.finish(len(result.warnings))
     write_json(paths["json"], result, summary)
     write_html(paths["html"], result, summary)
     return paths, summary
@@ -74,6 +72,8 @@ __all__ = [
     "CategoryFigures",
     "CsvReport",
     "FinishedRun",
+    "RecordPass",
+    "RecordsPart",
     "Summary",
     "SummaryBuilder",
     "VicsCollector",
@@ -90,5 +90,6 @@ __all__ = [
     "write_html",
     "write_json",
     "write_reports",
+    "write_reports_in_parts",
     "write_reports_with_summary",
 ]

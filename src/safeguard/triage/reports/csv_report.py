@@ -15,8 +15,9 @@ evidence holds (docs/report-format.md warns about opening it in a spreadsheet).
 from __future__ import annotations
 
 import csv
+import shutil
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import AbstractContextManager, ExitStack
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -93,6 +94,23 @@ def csv_row(record: Record) -> list[str]:
     return row
 
 
+def csv_writer(handle: TextIO) -> Writer:
+    """The one dialect of files.csv, for the whole file and for its parts."""
+    return csv.writer(handle, quoting=csv.QUOTE_MINIMAL)
+
+
+@contextmanager
+def csv_part(path: Path) -> Iterator[Writer]:
+    """Rows of files.csv without its header, into `path` (a part of the reports written
+    in another process): the same encoding and dialect as files.csv itself."""
+    with path.open("w", encoding="utf-8", errors="backslashreplace", newline="") as handle:
+        yield csv_writer(handle)
+
+
+# Characters copied at a time from a part into files.csv.
+PART_COPY = 1 << 20
+
+
 class CsvReport(AbstractContextManager["CsvReport"]):
     """files.csv being written: enter, `write` each record, exit to put it in place.
 
@@ -108,10 +126,18 @@ class CsvReport(AbstractContextManager["CsvReport"]):
     def __enter__(self) -> CsvReport:
         # newline="" is what the csv module requires: it writes its own "\r\n" row ends
         # and must see embedded newlines (a hostile file name) untranslated, to quote them.
-        handle: TextIO = self._stack.enter_context(atomic_text(self.path, newline=""))
-        self._out = csv.writer(handle, quoting=csv.QUOTE_MINIMAL)
+        self._handle: TextIO = self._stack.enter_context(atomic_text(self.path, newline=""))
+        self._out = csv_writer(self._handle)
         self._out.writerow(FIELDNAMES)
         return self
+
+    def append_part(self, part: Path, rows: int) -> None:
+        """Append the `rows` rows of a part written by `csv_part` (reports/parts.py)."""
+        if self._out is None:
+            raise RuntimeError("CsvReport.append_part outside its `with` block")
+        with part.open(encoding="utf-8", newline="") as source:
+            shutil.copyfileobj(source, self._handle, PART_COPY)
+        self.rows += rows
 
     def write(self, record: Record) -> None:
         if self._out is None:

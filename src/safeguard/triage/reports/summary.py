@@ -232,6 +232,14 @@ class _CategoryTally:
             embedded=self.embedded,
         )
 
+    def merge(self, other: _CategoryTally) -> None:
+        for name in self.__slots__:
+            mine = getattr(self, name)
+            if isinstance(mine, set):
+                mine |= getattr(other, name)  # one content counted once across the parts
+            else:
+                setattr(self, name, mine + getattr(other, name))
+
 
 class SummaryBuilder:
     """Accumulates a Summary from records seen one at a time."""
@@ -309,6 +317,19 @@ class SummaryBuilder:
             tally.videos += 1
             tally.video_ids.add(content_identity(record))
             tally.shared_videos += record.shared_location
+
+    def merge(self, other: SummaryBuilder) -> None:
+        """Add the figures of `other`, built over another part of the same run's records
+        (reports/parts.py): the result is that of one builder over both parts."""
+        for name, value in vars(other).items():
+            if name != "_categories":
+                setattr(self, name, getattr(self, name) + value)
+        for category, tally in other._categories.items():
+            mine = self._categories.get(category)
+            if mine is None:
+                self._categories[category] = tally
+            else:
+                mine.merge(tally)
 
     def finish(self, warnings: int) -> Summary:
         """The figures so far, with `warnings` (counted by the caller: they are not records)."""

@@ -169,6 +169,20 @@ def _merge(old: dict[str, Any], new: dict[str, Any]) -> bool:
     return old != before
 
 
+# What the collector takes of one image or video: its medium's key, its header, and its
+# file's entry already as the JSON written out.
+VicsItem = tuple[str, dict[str, Any], str]
+
+
+def vics_item(record: Record) -> VicsItem | None:
+    """What the collector takes of `record`; None unless it is an image or a video."""
+    if record.file_type not in (FileType.IMAGE, FileType.VIDEO):
+        return None
+    # Dumped to ASCII JSON now: SQLite cannot store a str holding a lone surrogate
+    # (an undecodable name on evidence), and the text is written out verbatim later.
+    return _media_key(record), _header(record), _dumps(_media_file(record))
+
+
 class VicsCollector:
     """Collects media records in one pass and writes the VICS case file at the end.
 
@@ -210,10 +224,13 @@ class VicsCollector:
 
     def add(self, record: Record) -> None:
         """Take `record` if it is an image or a video; ignore anything else."""
-        if record.file_type not in (FileType.IMAGE, FileType.VIDEO):
-            return
-        key = _media_key(record)
-        header = _header(record)
+        item = vics_item(record)
+        if item is not None:
+            self.add_item(item)
+
+    def add_item(self, item: VicsItem) -> None:
+        """Take a medium's item made by `vics_item` (perhaps in another process)."""
+        key, header, media_file = item
         row = self._db.execute("SELECT media_id, header FROM media WHERE key = ?", (key,))
         found = row.fetchone()
         if found is None:
@@ -225,10 +242,9 @@ class VicsCollector:
             stored: dict[str, Any] = json.loads(found[1])
             if _merge(stored, header):
                 self._db.execute("UPDATE media SET header = ? WHERE key = ?", (_dumps(stored), key))
-        # Dumped to ASCII JSON now: SQLite cannot store a str holding a lone surrogate
-        # (an undecodable name on evidence), and the text is written out verbatim later.
-        self._db.execute("INSERT INTO files VALUES (?, ?)", (media_id, _dumps(_media_file(record))))
+        self._db.execute("INSERT INTO files VALUES (?, ?)", (media_id, media_file))
         self.media_files += 1
+
 
     def _media(self, media_id: int, header: dict[str, Any]) -> dict[str, Any]:
         """The VICS Media object, less MediaFiles (appended as text by `write`)."""

@@ -1,0 +1,124 @@
+"""The reports of a large run written in parts, one process a part, on every core.
+
+After the last item, a run's records are matched and written out in report order: files.csv
+row by row, the summary's figures and the VICS case file's media. Done by the run's own
+process alone, that pass took about 30 µs a record (reading it back from the journal,
+matching it, its row), on one core, while the others waited: 0.6 s of a 3.5 s run of
+20,000 small files, and on a cluster the term that grows with the files and not with the
+workers (docs/benchmarks.md, "Triage on a Dask cluster").
+
+Here the records are cut into runs of consecutive journal keys, one a process (forked, so
+each has the run's hash sets and what the first pass of matching decided, without a
+copy). Each process writes its rows to a part file and sends back its summary figures and
+its media; this process appends the parts in order, merges the figures and collects the
+media in order, so every report is the same, byte for byte, as one written in one pass
+(tests/triage/reports/test_parts.py checks it on runs with matches, groups, thumbnails,
+carved files and warnings).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..records import Record, TriageWarning, WarningSink
+from ..results import TriageResult
+from ..shared_folders import SharedFolders, shared_folders
+from ._common import OUTPUTS
+from .csv_report import CsvReport, csv_part, csv_row
+from .html_report import write_html
+from .json_report import write_json
+from .summary import Summary, SummaryBuilder
+from .vics_export import VicsCollector, VicsItem, category_codes, vics_item
+
+# One part of a run's records, in report order and matched, made in the process that
+# writes the part; matching's warnings go to the sink it is given.
+RecordsPart = Callable[[WarningSink], Iterable[Record]]
+
+
+class RecordPass:
+    """What every report takes of one record, in one loop (write_reports and each part):
+    whether it lies in a file-sharing program's folder, its files.csv row, its share of
+    the summary and, for an image or a video, of the VICS case file."""
+
+    def __init__(self, folders: SharedFolders, row: Callable[[Record], None],
+                 media: Callable[[VicsItem], None]) -> None:
+        self.folders = folders
+        self.row = row
+        self.media = media
+        self.builder = SummaryBuilder()
+
+    def take(self, record: Record) -> None:
+        record.shared_location = record.shared_location or self.folders.holds(record.address)
+        self.row(record)
+        self.builder.add(record)
+        item = vics_item(record)
+        if item is not None:
+            self.media(item)
+
+
+@dataclass
+class _PartOutcome:
+    rows: int
+    builder: SummaryBuilder
+    media: list[VicsItem] = field(default_factory=list)
+    warnings: list[TriageWarning] = field(default_factory=list)
+
+
+# What the forked processes inherit: the parts, their files and the folder patterns.
+_job: tuple[Sequence[RecordsPart], Sequence[Path], SharedFolders] | None = None
+
+
+def write_reports_in_parts(out_dir: Path, result: TriageResult,
+                           parts: Sequence[RecordsPart]) -> tuple[dict[str, Path], Summary]:
+    """As reports.write_reports_with_summary, with the records given as `parts` (in
+    report order, each written in a process of its own) rather than `result.records`.
+    Matching's warnings from the parts are added to `result.warnings`."""
+    global _job
+    codes = category_codes(result.options)
+    folders = shared_folders(result.options)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = {kind: out_dir / name for kind, name in OUTPUTS.items()}
+    part_files = [out_dir / f".files.csv.part{number}" for number in range(len(parts))]
+    _job = (parts, part_files, folders)
+    try:
+        # Forked after _job is set: each process finds its part by number.
+        with multiprocessing.get_context("fork").Pool(len(parts)) as pool:
+            outcomes = pool.map(_write_part, range(len(parts)), chunksize=1)
+        builder = SummaryBuilder()
+        with CsvReport(paths["csv"]) as csv_out, VicsCollector(out_dir, codes) as vics:
+            for part_file, outcome in zip(part_files, outcomes, strict=True):
+                csv_out.append_part(part_file, outcome.rows)
+                builder.merge(outcome.builder)
+                for item in outcome.media:
+                    vics.add_item(item)
+                result.warnings.extend(outcome.warnings)
+            vics.write(paths["vics"], result)
+    finally:
+        _job = None
+        for part_file in part_files:
+            part_file.unlink(missing_ok=True)
+    summary = builder.finish(len(result.warnings))
+    write_json(paths["json"], result, summary)
+    write_html(paths["html"], result, summary)
+    return paths, summary
+
+
+def _write_part(number: int) -> _PartOutcome:
+    """In a forked process: part `number`'s rows into its file; its figures and media."""
+    if _job is None:
+        raise RuntimeError("a part of the reports was started outside write_reports_in_parts")
+    parts, part_files, folders = _job
+    outcome = _PartOutcome(0, SummaryBuilder())
+    with csv_part(part_files[number]) as out:
+        def row(record: Record) -> None:
+            out.writerow(csv_row(record))
+            outcome.rows += 1
+
+        taking = RecordPass(folders, row, outcome.media.append)
+        for record in parts[number](outcome.warnings.append):
+            taking.take(record)
+    outcome.builder = taking.builder
+    return outcome
