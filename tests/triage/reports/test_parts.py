@@ -18,6 +18,7 @@ from safeguard.triage import HashSetStore, TriageOptions, read_run, reporting, t
 from safeguard.triage.hashsets.entries import EntryReader, EntryWriter
 from safeguard.triage.hashsets.model import HashEntry
 from safeguard.triage.journal import Journal
+from safeguard.triage.reports import parts as reports_in_parts
 
 from ..embedded import builders
 from ..same_reports import assert_same_reports
@@ -68,6 +69,8 @@ def _reported(demo_case: Path, examined: Path, out: Path, parts: int,
     examine) in `parts` parts."""
     shutil.copytree(examined, out)
     monkeypatch.setattr(reporting, "part_count", lambda journal, options: parts)
+    # A part's media go back to this process through a file, a batch at a time: several.
+    monkeypatch.setattr(reports_in_parts, "MEDIA_BATCH", 3)
     triage(_evidence(demo_case), _options(demo_case, out, resume=True))
     return out
 

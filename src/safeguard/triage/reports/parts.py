@@ -19,7 +19,8 @@ carved files and warnings).
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable, Iterable, Sequence
+import pickle
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,12 +64,23 @@ class RecordPass:
 class _PartOutcome:
     rows: int
     builder: SummaryBuilder
-    media: list[VicsItem] = field(default_factory=list)
+    media: int = 0
     warnings: list[TriageWarning] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class _PartFiles:
+    """Where a part writes its rows, and its media (a run may hold millions of pictures:
+    they travel through a file, a batch at a time, never as one message)."""
+
+    rows: Path
+    media: Path
+
+
 # What the forked processes inherit: the parts, their files and the folder patterns.
-_job: tuple[Sequence[RecordsPart], Sequence[Path], SharedFolders] | None = None
+_job: tuple[Sequence[RecordsPart], Sequence[_PartFiles], SharedFolders] | None = None
+# Media pickled together into a part's media file.
+MEDIA_BATCH = 1024
 
 
 def write_reports_in_parts(out_dir: Path, result: TriageResult,
@@ -81,7 +93,8 @@ def write_reports_in_parts(out_dir: Path, result: TriageResult,
     folders = shared_folders(result.options)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {kind: out_dir / name for kind, name in OUTPUTS.items()}
-    part_files = [out_dir / f".files.csv.part{number}" for number in range(len(parts))]
+    part_files = [_PartFiles(out_dir / f".files.csv.part{number}",
+                             out_dir / f".media.part{number}") for number in range(len(parts))]
     _job = (parts, part_files, folders)
     try:
         # Forked after _job is set: each process finds its part by number.
@@ -89,17 +102,18 @@ def write_reports_in_parts(out_dir: Path, result: TriageResult,
             outcomes = pool.map(_write_part, range(len(parts)), chunksize=1)
         builder = SummaryBuilder()
         with CsvReport(paths["csv"]) as csv_out, VicsCollector(out_dir, codes) as vics:
-            for part_file, outcome in zip(part_files, outcomes, strict=True):
-                csv_out.append_part(part_file, outcome.rows)
+            for files, outcome in zip(part_files, outcomes, strict=True):
+                csv_out.append_part(files.rows, outcome.rows)
                 builder.merge(outcome.builder)
-                for item in outcome.media:
+                for item in _media(files.media, outcome.media):
                     vics.add_item(item)
                 result.warnings.extend(outcome.warnings)
             vics.write(paths["vics"], result)
     finally:
         _job = None
-        for part_file in part_files:
-            part_file.unlink(missing_ok=True)
+        for files in part_files:
+            files.rows.unlink(missing_ok=True)
+            files.media.unlink(missing_ok=True)
     summary = builder.finish(len(result.warnings))
     write_json(paths["json"], result, summary)
     write_html(paths["html"], result, summary)
@@ -111,14 +125,36 @@ def _write_part(number: int) -> _PartOutcome:
     if _job is None:
         raise RuntimeError("a part of the reports was started outside write_reports_in_parts")
     parts, part_files, folders = _job
+    files = part_files[number]
     outcome = _PartOutcome(0, SummaryBuilder())
-    with csv_part(part_files[number]) as out:
+    media: list[VicsItem] = []
+    with csv_part(files.rows) as out, files.media.open("wb") as media_out:
         def row(record: Record) -> None:
             out.writerow(csv_row(record))
             outcome.rows += 1
 
-        taking = RecordPass(folders, row, outcome.media.append)
+        def medium(item: VicsItem) -> None:
+            media.append(item)
+            outcome.media += 1
+            if len(media) >= MEDIA_BATCH:
+                pickle.dump(media, media_out, pickle.HIGHEST_PROTOCOL)
+                media.clear()
+
+        taking = RecordPass(folders, row, medium)
         for record in parts[number](outcome.warnings.append):
             taking.take(record)
+        if media:
+            pickle.dump(media, media_out, pickle.HIGHEST_PROTOCOL)
     outcome.builder = taking.builder
     return outcome
+
+
+def _media(path: Path, count: int) -> Iterator[VicsItem]:
+    """A part's media, in its order, from the file it wrote (this run's own, in its
+    output folder: nothing else writes there while the run holds its lock)."""
+    read = 0
+    with path.open("rb") as source:
+        while read < count:
+            batch: list[VicsItem] = pickle.load(source)  # written by this run, just now
+            read += len(batch)
+            yield from batch
