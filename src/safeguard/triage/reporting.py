@@ -74,7 +74,7 @@ def write_run_reports(journal: Journal, options: TriageOptions,
                       result: TriageResult) -> tuple[dict[str, Path], Summary]:
     """Every report of the run into options.out_dir; `result` has all but its records,
     and its `warnings` receive matching's."""
-    from .reports import write_reports_in_parts, write_reports_with_summary
+    from .reports import PartFailed, write_reports_in_parts, write_reports_with_summary
 
     warn = result.warnings.append
     parts = part_count(journal, options)
@@ -87,8 +87,14 @@ def write_run_reports(journal: Journal, options: TriageOptions,
         return write_reports_with_summary(options.out_dir, result)
     decided = _Decided(journal, options, warn)
     bounds = journal.part_bounds(parts)
-    return write_reports_in_parts(options.out_dir, result, [
-        _part(journal.path, decided, first, end) for first, end in pairwise(bounds)])
+    try:
+        return write_reports_in_parts(options.out_dir, result, [
+            _part(journal.path, decided, first, end) for first, end in pairwise(bounds)])
+    except PartFailed:
+        # The journal holds every record: the same reports, in one pass (what was decided
+        # over the media is kept, so its warnings are not raised twice).
+        result.records = decided.apply(journal.records(), warn)
+        return write_reports_with_summary(options.out_dir, result)
 
 
 def _part(path: Path, decided: _Decided, first: bytes | None, end: bytes | None

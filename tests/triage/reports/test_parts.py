@@ -7,6 +7,7 @@ pictures and a damaged mailbox (a warning), cut into 2, 3 and 7 parts."""
 from __future__ import annotations
 
 import multiprocessing
+import os
 import shutil
 from itertools import pairwise
 from pathlib import Path
@@ -127,3 +128,23 @@ def test_a_hash_set_read_in_a_forked_process_has_a_connection_of_its_own(
     # The parent's connection is untouched and still answers.
     assert reader._con is parents
     assert reader.get(4).category == "C4"
+
+
+_WRITE_PART = reports_in_parts._write_part
+
+
+def _dies_on_the_second(number: int) -> object:
+    if number == 1:
+        os._exit(9)  # as the kernel's out-of-memory killer would end it
+    return _WRITE_PART(number)
+
+
+def test_a_part_whose_process_dies_is_written_in_one_pass_instead(
+        demo_case: Path, examined: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    one = _reported(demo_case, examined, tmp_path / "one", 1, monkeypatch)
+    # The pool finds the function by its module and name: this module's, in the fork.
+    monkeypatch.setattr(reports_in_parts, "_write_part", _dies_on_the_second)
+    many = _reported(demo_case, examined, tmp_path / "many", 3, monkeypatch)
+    assert_same_reports(many, one)
+    assert not list(many.glob(".*.part*")), "a part file was left behind"

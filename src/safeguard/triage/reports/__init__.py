@@ -26,7 +26,7 @@ from .csv_report import (
 )
 from .html_report import render_html, write_html
 from .json_report import report_dict, write_json
-from .parts import RecordPass, RecordsPart, write_reports_in_parts
+from .parts import PartFailed, RecordPass, RecordsPart, write_reports_in_parts
 from .reader import FinishedRun, read_run
 from .summary import CategoryFigures, Summary, SummaryBuilder, summarise
 from .vics_export import DEFAULT_CATEGORY_CODES, VicsCollector, category_codes
@@ -72,6 +72,7 @@ __all__ = [
     "CategoryFigures",
     "CsvReport",
     "FinishedRun",
+    "PartFailed",
     "RecordPass",
     "RecordsPart",
     "Summary",

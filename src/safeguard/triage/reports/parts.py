@@ -21,6 +21,8 @@ from __future__ import annotations
 import multiprocessing
 import pickle
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,6 +79,11 @@ class _PartFiles:
     media: Path
 
 
+class PartFailed(Exception):
+    """A process writing a part died before it finished: nothing was written under the
+    reports' names, and the caller may write them in one pass instead."""
+
+
 # What the forked processes inherit: the parts, their files and the folder patterns.
 _job: tuple[Sequence[RecordsPart], Sequence[_PartFiles], SharedFolders] | None = None
 # Media pickled together into a part's media file.
@@ -97,9 +104,16 @@ def write_reports_in_parts(out_dir: Path, result: TriageResult,
                              out_dir / f".media.part{number}") for number in range(len(parts))]
     _job = (parts, part_files, folders)
     try:
-        # Forked after _job is set: each process finds its part by number.
-        with multiprocessing.get_context("fork").Pool(len(parts)) as pool:
-            outcomes = pool.map(_write_part, range(len(parts)), chunksize=1)
+        # Forked after _job is set: each process finds its part by number. A process that
+        # dies (killed, out of memory) breaks the pool at once rather than leaving the
+        # run waiting for its part.
+        with ProcessPoolExecutor(len(parts), mp_context=multiprocessing.get_context("fork")
+                                 ) as pool:
+            try:
+                outcomes = list(pool.map(_write_part, range(len(parts))))
+            except BrokenProcessPool as exc:
+                raise PartFailed(f"a process writing a part of the reports died: {exc}"
+                                 ) from None
         builder = SummaryBuilder()
         with CsvReport(paths["csv"]) as csv_out, VicsCollector(out_dir, codes) as vics:
             for files, outcome in zip(part_files, outcomes, strict=True):
