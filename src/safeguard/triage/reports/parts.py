@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import multiprocessing
 import pickle
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -84,8 +85,10 @@ class PartFailed(Exception):
     reports' names, and the caller may write them in one pass instead."""
 
 
-# What the forked processes inherit: the parts, their files and the folder patterns.
+# What the forked processes inherit: the parts, their files and the folder patterns. One
+# run's at a time in a process (a platform worker could run two): the lock says whose.
 _job: tuple[Sequence[RecordsPart], Sequence[_PartFiles], SharedFolders] | None = None
+_job_lock = threading.Lock()
 # Media pickled together into a part's media file.
 MEDIA_BATCH = 1024
 
@@ -95,6 +98,12 @@ def write_reports_in_parts(out_dir: Path, result: TriageResult,
     """As reports.write_reports_with_summary, with the records given as `parts` (in
     report order, each written in a process of its own) rather than `result.records`.
     Matching's warnings from the parts are added to `result.warnings`."""
+    with _job_lock:
+        return _write_in_parts(out_dir, result, parts)
+
+
+def _write_in_parts(out_dir: Path, result: TriageResult, parts: Sequence[RecordsPart]
+                    ) -> tuple[dict[str, Path], Summary]:
     global _job
     codes = category_codes(result.options)
     folders = shared_folders(result.options)
