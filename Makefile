@@ -75,6 +75,13 @@ bench: install sysdeps
 	$(BIN)/python bench/robustness.py
 	$(BIN)/python bench/web.py
 	$(BIN)/python bench/child_duplicates.py
+	$(BIN)/python bench/cluster.py
+	$(BIN)/python bench/carving.py
+	$(BIN)/python bench/video_alterations.py
+	$(BIN)/python bench/panel_network.py
+	bash scripts/with-postgres.sh $(BIN)/python bench/intelligence.py
+	bash scripts/with-postgres.sh $(BIN)/python bench/ncmec.py
+	bash scripts/with-postgres.sh $(BIN)/python bench/sightings_partitions.py
 
 # Method validation (docs/validation.md): reference data with known ground truth, the
 # engine run on it, every assertion checked; validation.html, .pdf and .json (and the
