@@ -12,8 +12,8 @@ each has the run's hash sets and what the first pass of matching decided, withou
 copy). Each process writes its rows to a part file and sends back its summary figures and
 its media; this process appends the parts in order, merges the figures and collects the
 media in order, so every report is the same, byte for byte, as one written in one pass
-(tests/triage/reports/test_parts.py checks it on runs with matches, groups, thumbnails,
-carved files and warnings).
+(tests/triage/reports/test_parts.py checks it on a run with matches, groups, thumbnails,
+carving and warnings).
 """
 
 from __future__ import annotations
