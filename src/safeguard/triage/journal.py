@@ -174,13 +174,19 @@ class Journal:
     naming the file: the run cannot be resumed from it, and the examiner is told so.
     """
 
-    def __init__(self, path: Path, *, check: bool = False) -> None:
+    def __init__(self, path: Path, *, check: bool = False, readonly: bool = False) -> None:
+        """`readonly`: only to be read (a process writing a part of the reports: the run's
+        own connection is never carried across a fork)."""
         self.path = path
         try:
-            self.db = sqlite3.connect(path, isolation_level=None)
+            self.db = (sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                                       isolation_level=None) if readonly
+                       else sqlite3.connect(path, isolation_level=None))
             # A damaged file can hand back text that is not UTF-8 (found by fuzzing): read
             # it with replacement characters, and let the checks below refuse the file.
             self.db.text_factory = _lenient_text
+            if readonly:
+                return
             if check:
                 result = self.db.execute("PRAGMA quick_check").fetchone()
                 if result is None or result[0] != "ok":
@@ -294,11 +300,10 @@ class Journal:
     def count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM records").fetchone()[0])
 
-    def part_bounds(self, parts: int) -> list[bytes | None]:
-        """Keys cutting the records into `parts` runs of (nearly) equal length, in order:
-        [None, k1, ..., None], part i running from bounds[i] up to bounds[i + 1]. One
-        read of the keys alone (the primary key's own order)."""
-        total = self.count()
+    def part_bounds(self, parts: int, total: int) -> list[bytes | None]:
+        """Keys cutting the `total` records (`count()`) into `parts` runs of (nearly) equal
+        length, in order: [None, k1, ..., None], part i running from bounds[i] up to
+        bounds[i + 1]. One read of the keys alone (the primary key's own order)."""
         step = max(1, -(-total // max(1, parts)))
         cuts: list[bytes | None] = [None]
         for position, (key,) in enumerate(self.db.execute(
@@ -307,20 +312,6 @@ class Journal:
                 cuts.append(bytes(key))
         cuts.append(None)
         return cuts
-
-    @classmethod
-    def reader(cls, path: Path) -> Journal:
-        """The journal at `path`, opened to be read only (a process writing a part of the
-        reports: the run's own connection is never carried across a fork)."""
-        journal = cls.__new__(cls)
-        journal.path = path
-        try:
-            journal.db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
-                                         isolation_level=None)
-        except sqlite3.DatabaseError as exc:
-            raise journal._damaged(exc) from None
-        journal.db.text_factory = _lenient_text
-        return journal
 
     def warnings(self) -> list[TriageWarning]:
         try:

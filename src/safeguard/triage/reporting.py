@@ -61,13 +61,13 @@ class _Decided:
         return drop_carved(matched, self.carved)
 
 
-def part_count(journal: Journal, options: TriageOptions) -> int:
-    """How many parts the run's reports are written in: one a core (never more than the
+def part_count(records: int, options: TriageOptions) -> int:
+    """How many parts the run's `records` are reported in: one a core (never more than the
     run's workers), each of at least PART_RECORDS records."""
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1  # the parts share what was decided by being forked (not on Windows)
     cores = max(1, min(options.workers, os.cpu_count() or 1))
-    return max(1, min(cores, journal.count() // PART_RECORDS))
+    return max(1, min(cores, records // PART_RECORDS))
 
 
 def write_run_reports(journal: Journal, options: TriageOptions,
@@ -77,7 +77,8 @@ def write_run_reports(journal: Journal, options: TriageOptions,
     from .reports import PartFailed, write_reports_in_parts, write_reports_with_summary
 
     warn = result.warnings.append
-    parts = part_count(journal, options)
+    records = journal.count()
+    parts = part_count(records, options)
     if parts < 2:
         def every_record() -> Iterator[Record]:
             # Lazily, as the writers read it: the steps over every medium run first.
@@ -86,7 +87,7 @@ def write_run_reports(journal: Journal, options: TriageOptions,
         result.records = every_record()
         return write_reports_with_summary(options.out_dir, result)
     decided = _Decided(journal, options, warn)
-    bounds = journal.part_bounds(parts)
+    bounds = journal.part_bounds(parts, records)
     try:
         return write_reports_in_parts(options.out_dir, result, [
             _part(journal.path, decided, first, end) for first, end in pairwise(bounds)])
@@ -101,7 +102,7 @@ def _part(path: Path, decided: _Decided, first: bytes | None, end: bytes | None
           ) -> RecordsPart:
     def records(warn: WarningSink) -> Iterable[Record]:
         # In the process writing the part: a connection of its own, never the run's.
-        return decided.apply(Journal.reader(path).records_between(first, end), warn)
+        return decided.apply(Journal(path, readonly=True).records_between(first, end), warn)
 
     return records
 

@@ -69,7 +69,7 @@ def _reported(demo_case: Path, examined: Path, out: Path, parts: int,
     """The examined run's reports written again (a resumed run with nothing left to
     examine) in `parts` parts."""
     shutil.copytree(examined, out)
-    monkeypatch.setattr(reporting, "part_count", lambda journal, options: parts)
+    monkeypatch.setattr(reporting, "part_count", lambda records, options: parts)
     # A part's media go back to this process through a file, a batch at a time: several.
     monkeypatch.setattr(reports_in_parts, "MEDIA_BATCH", 3)
     triage(_evidence(demo_case), _options(demo_case, out, resume=True))
@@ -88,10 +88,10 @@ def test_reports_in_parts_are_those_of_one_pass(
 
 
 def test_the_journal_is_cut_into_parts_of_nearly_equal_length(examined: Path) -> None:
-    journal = Journal.reader(examined / "journal.sqlite")
+    journal = Journal(examined / "journal.sqlite", readonly=True)
     keys = [key for key, in journal.db.execute("SELECT key FROM records ORDER BY key")]
     for parts in (1, 2, 3, len(keys), len(keys) + 5):
-        bounds = journal.part_bounds(parts)
+        bounds = journal.part_bounds(parts, len(keys))
         assert bounds[0] is None and bounds[-1] is None
         cut = [[k for k in keys if (first is None or k >= first) and (end is None or k < end)]
                for first, end in pairwise(bounds)]
@@ -101,9 +101,9 @@ def test_the_journal_is_cut_into_parts_of_nearly_equal_length(examined: Path) ->
 
 
 def test_a_run_small_for_its_machine_is_reported_in_one_pass(examined: Path) -> None:
-    journal = Journal.reader(examined / "journal.sqlite")
+    journal = Journal(examined / "journal.sqlite", readonly=True)
     options = TriageOptions(out_dir=examined, workers=8)
-    assert reporting.part_count(journal, options) == 1  # far fewer than PART_RECORDS
+    assert reporting.part_count(journal.count(), options) == 1  # far fewer than PART_RECORDS
 
 
 def _read_in_child(reader: EntryReader, conn: object) -> None:

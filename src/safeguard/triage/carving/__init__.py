@@ -10,7 +10,7 @@ Each item is a FileEntry like any file, `carved=True`, addressed in its volume a
 `/$Carved/OFFSET+LENGTH.EXT` (byte runs in the volume, joined by "," when fragmented), so
 it is digested, hashed, matched and grouped in the same run. An item identical to a
 file the file system still lists (a deleted file TSK recovers lies in unallocated space
-too) is that file: `drop_listed` leaves it out of the reports.
+too) is that file: `drop_carved` leaves it out of the reports.
 """
 
 from __future__ import annotations
@@ -111,13 +111,6 @@ def _entry(item: Carved, space: spaces.Space, label: str, partition: str,
     )
 
 
-def drop_listed(records: Iterable[Record],
-                media: Callable[[], Iterable[Record]]) -> Iterator[Record]:
-    """`records` without the carved items whose content is a file the file system lists
-    in the same volume (live or deleted): the file's own row says it already."""
-    yield from drop_carved(records, listed_carved(media))
-
-
 def listed_carved(media: Callable[[], Iterable[Record]]) -> set[str]:
     """The journal keys of the carved pictures that a listed file of the same volume
     holds (the media are read twice only when something was carved)."""
@@ -138,7 +131,9 @@ def listed_carved(media: Callable[[], Iterable[Record]]) -> set[str]:
 
 
 def drop_carved(records: Iterable[Record], listed: set[str]) -> Iterator[Record]:
-    """`records` (any part of them, in order) without those `listed`."""
+    """`records` (any part of them, in order) without the carved items `listed`: their
+    content is a file the file system lists in the same volume (live or deleted), whose
+    own row says it already."""
     if not listed:
         yield from records
         return
@@ -152,4 +147,4 @@ def _identity(record: Record) -> str:
         or record.digests.get("sha256") or ""
 
 
-__all__ = ["carved_entries", "drop_carved", "drop_listed", "listed_carved"]
+__all__ = ["carved_entries", "drop_carved", "listed_carved"]

@@ -45,17 +45,10 @@ def _live(record: Record) -> bool:
     return not (record.deleted or record.carved or record.thumbnail or record.embedded)
 
 
-def mark_originals(records: Iterable[Record], media: Callable[[], Iterable[Record]],
-                   distance: int) -> Iterator[Record]:
-    """`records` with `original_not_found` set on thumbnails whose original is absent.
-    `media` gives the run's images and videos again (two passes over them, only when the
-    run found thumbnails)."""
-    yield from apply_originals(records, originals_found(media, distance))
-
-
 def originals_found(media: Callable[[], Iterable[Record]], distance: int) -> set[str] | None:
     """The journal keys of the thumbnails whose original is on the evidence; None when the
-    run found no thumbnail to ask about (nothing to mark)."""
+    run found no thumbnail to ask about (nothing to mark). `media` gives the run's images
+    and videos again (two passes over them, only when the run found thumbnails)."""
     by_path: dict[_PathKey, list[str]] = {}
     by_picture: list[_Thumbnail] = []
     for record in media():

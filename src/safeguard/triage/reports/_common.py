@@ -18,6 +18,11 @@ OUTPUTS: dict[str, str] = {
 }
 
 
+# Every text report's encoding (atomic_text says why errors are escaped).
+ENCODING = "utf-8"
+ERRORS = "backslashreplace"
+
+
 @contextlib.contextmanager
 def atomic_text(path: Path, *, newline: str | None = None) -> Iterator[TextIO]:
     """Write `path` through a hidden partial file renamed into place when complete.
@@ -30,7 +35,7 @@ def atomic_text(path: Path, *, newline: str | None = None) -> Iterator[TextIO]:
     partial = path.with_name(f".{path.name}.partial")
     try:
         with open(
-            partial, "w", encoding="utf-8", errors="backslashreplace", newline=newline
+            partial, "w", encoding=ENCODING, errors=ERRORS, newline=newline
         ) as handle:
             yield handle
             handle.flush()

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from ..errors import ReportError
 from ..records import ADDRESS_COLUMNS, DIGESTS, Address, FileType, Match, Record, Times
-from ._common import atomic_text, flag, iso_time
+from ._common import ENCODING, ERRORS, atomic_text, flag, iso_time
 
 if TYPE_CHECKING:
     from _csv import Writer
@@ -103,7 +103,7 @@ def csv_writer(handle: TextIO) -> Writer:
 def csv_part(path: Path) -> Iterator[Writer]:
     """Rows of files.csv without its header, into `path` (a part of the reports written
     in another process): the same encoding and dialect as files.csv itself."""
-    with path.open("w", encoding="utf-8", errors="backslashreplace", newline="") as handle:
+    with path.open("w", encoding=ENCODING, errors=ERRORS, newline="") as handle:
         yield csv_writer(handle)
 
 
@@ -135,7 +135,7 @@ class CsvReport(AbstractContextManager["CsvReport"]):
         """Append the `rows` rows of a part written by `csv_part` (reports/parts.py)."""
         if self._out is None:
             raise RuntimeError("CsvReport.append_part outside its `with` block")
-        with part.open(encoding="utf-8", newline="") as source:
+        with part.open(encoding=ENCODING, newline="") as source:
             shutil.copyfileobj(source, self._handle, PART_COPY)
         self.rows += rows
 

@@ -222,12 +222,6 @@ class VicsCollector:
         """How many Media (unique contents) have been collected."""
         return self._next_id - 1
 
-    def add(self, record: Record) -> None:
-        """Take `record` if it is an image or a video; ignore anything else."""
-        item = vics_item(record)
-        if item is not None:
-            self.add_item(item)
-
     def add_item(self, item: VicsItem) -> None:
         """Take a medium's item made by `vics_item` (perhaps in another process)."""
         key, header, media_file = item
@@ -244,7 +238,6 @@ class VicsCollector:
                 self._db.execute("UPDATE media SET header = ? WHERE key = ?", (_dumps(stored), key))
         self._db.execute("INSERT INTO files VALUES (?, ?)", (media_id, media_file))
         self.media_files += 1
-
 
     def _media(self, media_id: int, header: dict[str, Any]) -> dict[str, Any]:
         """The VICS Media object, less MediaFiles (appended as text by `write`)."""
