@@ -12,6 +12,7 @@ content-security-policy violations.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from safeguard.web.accounts import totp
@@ -20,6 +21,8 @@ from safeguard.web.accounts.models import User
 from .base import PASSWORD
 
 REASON = "Preparing for today's strategy meeting"
+# Where shot() puts its pictures, to look at them (unset: not taken).
+SHOTS = os.environ.get("SAFEGUARD_SCREENSHOTS", "")
 
 
 def browser_sign_in(page: Any, base: str, username: str, password: str = PASSWORD,
@@ -38,6 +41,23 @@ def browser_sign_in(page: Any, base: str, username: str, password: str = PASSWOR
     page.fill("input[name=code]", totp.current_code(device))
     page.click("button[type=submit]")
     page.wait_for_url(f"{base}/")
+
+
+def sign_in_as(page: Any, base: str, username: str) -> None:
+    """Sign out (a fresh session), then in; a code already used in this 30-second step is
+    let through again, as a second sign-in of the same person needs."""
+    page.context.clear_cookies()
+    device = totp.confirmed_device(User.objects.get(username=username))
+    assert device is not None
+    device.last_t = -1
+    device.save(update_fields=["last_t"])
+    browser_sign_in(page, base, username)
+
+
+def shot(page: Any, name: str) -> None:
+    """A full-page picture, SHOTS/name.png, where SAFEGUARD_SCREENSHOTS names a folder."""
+    if SHOTS:
+        page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
 
 
 def justify(page: Any, reason: str = REASON) -> None:

@@ -5,7 +5,6 @@ walked on the way (SAFEGUARD_SCREENSHOTS=folder keeps a picture of each)."""
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from typing import Any
 
@@ -13,7 +12,7 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from safeguard.web.accounts.models import Agency, AgencyKind, Role, User
+from safeguard.web.accounts.models import Agency, AgencyKind, Role
 from safeguard.web.core.models import Area
 from safeguard.web.partners.models import (
     CodeStatus,
@@ -28,28 +27,11 @@ from safeguard.web.partners.models import (
 from safeguard.web.safeguarding.reference import load_reference_data
 
 from ..base import make_user
-from ..browser import browser_sign_in, csp_watch, justify
+from ..browser import csp_watch, justify, shot, sign_in_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 NOW = "2026-03-03T10:00:00+00:00"
-SHOTS = os.environ.get("SAFEGUARD_SCREENSHOTS", "")
-
-
-def shot(page: Any, name: str) -> None:
-    if SHOTS:
-        page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
-
-
-def sign_in_as(page: Any, base: str, username: str) -> None:
-    from safeguard.web.accounts import totp
-
-    page.context.clear_cookies()
-    device = totp.confirmed_device(User.objects.get(username=username))
-    assert device is not None
-    device.last_t = -1
-    device.save(update_fields=["last_t"])
-    browser_sign_in(page, base, username)
 
 
 @override_settings(SAFEGUARDING_NOW=NOW, PARTNERS_REFRESHER_MONTHS=24)

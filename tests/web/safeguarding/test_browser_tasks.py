@@ -4,7 +4,6 @@ the return home interview in its inbox and records it, and the police see it don
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from typing import Any
 
@@ -12,7 +11,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.test import override_settings
 
-from safeguard.web.accounts.models import Agency, AgencyKind, Role, User
+from safeguard.web.accounts.models import Agency, AgencyKind, Role
 from safeguard.web.audit.models import Action, AuditEvent
 from safeguard.web.core.models import Area, Share
 from safeguard.web.safeguarding.models import (
@@ -25,7 +24,7 @@ from safeguard.web.safeguarding.models import (
 from safeguard.web.safeguarding.reference import load_reference_data
 
 from ..base import make_user
-from ..browser import browser_sign_in, csp_watch, justify
+from ..browser import csp_watch, justify, shot, sign_in_as
 from .base import make_child
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -36,13 +35,6 @@ AUTHORITIES = [
      "front_door": ["County Children's Services (test)"],
      "rhi_provider": ["Young People's Trust (test)"]},
 ]
-# Where the pictures go, to look at them (unset: not taken).
-SHOTS = os.environ.get("SAFEGUARD_SCREENSHOTS", "")
-
-
-def shot(page: Any, name: str) -> None:
-    if SHOTS:
-        page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
 
 
 @pytest.fixture
@@ -63,19 +55,6 @@ def agencies() -> dict[str, Agency]:
     make_user("erin", made["school"], Role.PRACTITIONER)
     make_user("dana", made["provider"], Role.PRACTITIONER)
     return made
-
-
-def sign_in_as(page: Any, base: str, username: str) -> None:
-    """Sign out (a fresh session), then in; a code already used in this 30-second step is
-    let through again, as a second sign-in of the same person needs."""
-    from safeguard.web.accounts import totp
-
-    page.context.clear_cookies()
-    device = totp.confirmed_device(User.objects.get(username=username))
-    assert device is not None
-    device.last_t = -1
-    device.save(update_fields=["last_t"])
-    browser_sign_in(page, base, username)
 
 
 @override_settings(SAFEGUARDING_NOW=NOW, SAFEGUARDING_OVERRIDES={

@@ -18,9 +18,10 @@ from typing import Any
 
 from django.db.models import Exists, Model, OuterRef, QuerySet
 
-from ..accounts.models import Agency, AgencyKind
+from ..accounts.models import Agency
 from ..core.models import Area
 from .models import Attendance, Business, DriverAttendance, LicensedDriver, Sector
+from .models.licensing import AUTHORITIES
 
 NOT_RECORDED = "Not recorded"
 
@@ -100,7 +101,7 @@ def by_authority(businesses: QuerySet[Business], drivers: QuerySet[LicensedDrive
     licensed = _flags(drivers.filter(licensed=True), DriverAttendance, "driver", on, since)
     by_driver = _count((authority, "", trained) for authority, trained in
                        licensed.values_list("licensing_authority_id", "is_trained"))
-    authorities = Agency.objects.filter(kind=AgencyKind.LICENSING_AUTHORITY).order_by("name")
+    authorities = Agency.objects.filter(AUTHORITIES).order_by("name")
     # An authority is shown while active, or while it has businesses or drivers counted.
     labels: list[tuple[Hashable, Any, bool]] = [
         (a.pk, a, a.active or (a.pk, "") in by_driver) for a in authorities]

@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
-from ..accounts.models import Agency, AgencyKind
+from ..accounts.models import Agency
 from ..core.forms import set_queryset
 from .forms import require_outcome
 from .models import (
@@ -19,10 +19,11 @@ from .models import (
     LicensingOutcome,
     LicensingReferral,
 )
+from .models.licensing import AUTHORITIES
 
 
 def authorities() -> QuerySet[Agency]:
-    return Agency.objects.filter(kind=AgencyKind.LICENSING_AUTHORITY, active=True)
+    return Agency.objects.filter(AUTHORITIES, active=True)
 
 
 def _badge(value: str) -> str:

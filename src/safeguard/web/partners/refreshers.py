@@ -52,8 +52,11 @@ def with_last_trained(records: QuerySet[Business] | QuerySet[LicensedDriver],
 def refreshers(businesses: QuerySet[Business], drivers: QuerySet[LicensedDriver],
                on: date, months: int | None = None) -> list[Refresher]:
     """Every trained business and driver with its refresher's due date, earliest first."""
+    months = refresher_months() if months is None else months
     rows: list[Refresher] = []
-    for records in (businesses.filter(trading=True), drivers.filter(licensed=True)):
+    # The page names each business's district and each driver's licensing authority.
+    for records in (businesses.filter(trading=True).select_related("district"),
+                    drivers.filter(licensed=True).select_related("licensing_authority")):
         for record in with_last_trained(records, on).filter(last_trained__isnull=False):
             rows.append(Refresher(record, record.last_trained,
                                   due_on(record.last_trained, months), on))

@@ -31,14 +31,14 @@ def suspect_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return asked
     user = signed_in_user(request)
     audit.record(request, Action.VIEW, suspect)
-    investigations = visible_to(request, Investigation).filter(suspects=suspect)
+    investigations = list(visible_to(request, Investigation).filter(suspects=suspect))
     return render(request, "investigations/suspect_detail.html", {
         "suspect": suspect,
         "investigations": investigations,
         # Arrests and charges are part of the suspect's record; the investigation each was
         # made in is named only where the viewer may open it.
         "outcomes": suspect.outcomes.select_related("investigation"),
-        "open_investigations": set(investigations.values_list("pk", flat=True)),
+        "open_investigations": {investigation.pk for investigation in investigations},
         "exhibits": visible_to(request, Exhibit).filter(seized_from_suspect=suspect),
         "may_edit": can_edit(user, suspect),
     })

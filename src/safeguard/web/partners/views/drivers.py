@@ -35,7 +35,7 @@ def driver_list(request: HttpRequest) -> HttpResponse:
     require_reader(request)
     on = today()
     drivers = with_last_trained(visible_to(request, LicensedDriver), on).select_related(
-        "licensing_authority", "firm")
+        "licensing_authority", "owning_agency")
     filters = {key: request.GET.get(key, "").strip()[:100] for key in ("authority", "q")}
     if record_id(filters["authority"]) is not None:
         drivers = drivers.filter(licensing_authority_id=int(filters["authority"]))

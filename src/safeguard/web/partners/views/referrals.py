@@ -64,7 +64,7 @@ def licence_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = LicenceLinkForm(request.POST, instance=ConcernLicence(report=report))
     if not form.is_valid():
         context = _context(request, report)
-        context.update(licence_context(request, report, True, form))
+        context["licence_form"] = form
         return render(request, "partners/concern_detail.html", context, status=400)
     link = form.save(commit=False)
     # The driver on record, where the officer's agency holds one with this badge.
