@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from ..core.clock import local_date
 from ..core.models import Area
@@ -225,15 +225,21 @@ def _referrals(period: Period) -> dict[str, Count]:
     }
 
 
-def _missing(period: Period) -> dict[str, Count]:
-    reported = list(MissingEpisode.objects.filter(
-        reported_at__gte=period.first_moment, reported_at__lt=period.after,
-    ).values_list("child__district_id", "child_id"))
+def owed_interviews(period: Period) -> QuerySet[MissingEpisode]:
+    """The episodes whose child returned in `period` and is owed a return home interview
+    (an episode of being away owes one only under the local rule)."""
     owed = MissingEpisode.objects.filter(
         returned_at__gte=period.first_moment, returned_at__lt=period.after)
     if not local_rules().away_episodes_owe_interview:
         owed = owed.exclude(episode_type=EpisodeType.AWAY)
-    returned = list(owed.values_list(
+    return owed
+
+
+def _missing(period: Period) -> dict[str, Count]:
+    reported = list(MissingEpisode.objects.filter(
+        reported_at__gte=period.first_moment, reported_at__lt=period.after,
+    ).values_list("child__district_id", "child_id"))
+    returned = list(owed_interviews(period).values_list(
         "child__district_id", "returned_at", "interview_status", "interview_at"))
     return {
         "missing_episodes": Count.of(d for d, _ in reported),

@@ -43,7 +43,6 @@ DEFINITION = (
 
 @dataclass
 class PeopleSharing:
-    quarters: list[Period]
     rows: list[tuple[str, list[Cell]]]
     totals: list[Cell]
     suppressed: bool
@@ -108,7 +107,6 @@ def build(quarters: list[Period], *, suppress: bool) -> PeopleSharing:
         else:
             columns.append(([Cell(v) for v in values], Cell(total)))
     return PeopleSharing(
-        quarters=quarters,
         rows=[(name, [cells[i] for cells, _ in columns]) for i, (_, name) in enumerate(rows)],
         totals=[total for _, total in columns],
         suppressed=suppress)

@@ -38,7 +38,7 @@ from ..partners.conf import refresher_months
 from ..partners.models import ConcernLicence, DriverAttendance, LicensedDriver, LicensingReferral
 from ..partners.refreshers import due_on
 from .periods import Period
-from .suppression import Cell, column
+from .suppression import Cell, column, percent
 
 COLUMNS = (
     ("licensed", "Licensed drivers"),
@@ -59,29 +59,18 @@ class Row:
     cells: list[Cell]
     coverage: str
 
-    @property
-    def by_key(self) -> dict[str, Cell]:
-        return dict(zip(KEYS, self.cells, strict=True))
-
 
 @dataclass(frozen=True)
 class Licensing:
     columns: tuple[tuple[str, str], ...]
     rows: list[Row]
     total: Row
-    raw: dict[int, dict[str, int]]  # exact counts by authority pk, for the tests
     suppressed: bool = True
 
     @property
     def anything_shown(self) -> bool:
         return any(c.published for c in self.total.cells) or any(
             c.published for row in self.rows for c in row.cells)
-
-
-def percent(trained: Cell, known: Cell) -> str:
-    if not (trained.published and known.published) or known.value == 0:
-        return "–"
-    return f"{round(100 * trained.value / known.value)}%"
 
 
 def counts(period: Period) -> dict[int, dict[str, int]]:
@@ -136,7 +125,7 @@ def build(period: Period, *, suppress: bool = True) -> Licensing:
         rows.append(Row(authority.name, cells, percent(cells[1], cells[0])))
     totals = [column[1] for column in columns]
     return Licensing(COLUMNS, rows, Row("All licensing authorities", totals,
-                                        percent(totals[1], totals[0])), raw, suppress)
+                                        percent(totals[1], totals[0])), suppress)
 
 
 def context(period: Period, *, suppress: bool = True) -> dict[str, object]:

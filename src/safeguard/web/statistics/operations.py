@@ -32,7 +32,7 @@ from ..core.policy import visible_to_user
 from ..investigations.models import Operation, OperationStatus, SuspectOutcome
 from .distinct import protect_people
 from .periods import Period
-from .suppression import Cell, alone, column
+from .suppression import Cell, column
 
 DEFINITION = (
     "Per operation: arrests made in the period, charges authorised in it (with or without "
@@ -44,7 +44,6 @@ DEFINITION = (
 @dataclass(frozen=True)
 class OperationRow:
     name: str
-    reference: str
     arrests: Cell
     charges: Cell
     people_charged: Cell
@@ -88,15 +87,12 @@ def build(period: Period, operations: QuerySet[Operation], *, suppress: bool) ->
     charge_values = [charges[op.pk] for op in listed]
     people_values = [len(charged[op.pk]) for op in listed]
     people_total = len(set().union(*charged.values())) if charged else 0
-    if not listed:
-        nothing = alone(0, suppress)
-        return OperationFigures(period, [], nothing, nothing, nothing, suppress)
     arrest_cells, arrest_total = column(arrest_values, suppress)
     charge_cells, charge_total = column(charge_values, suppress)
     if suppress:
         people_cells, people_cell = protect_people(people_values, people_total)
     else:
         people_cells, people_cell = [Cell(v) for v in people_values], Cell(people_total)
-    rows = [OperationRow(op.name, op.reference, a, c, p) for op, a, c, p in zip(
+    rows = [OperationRow(op.name, a, c, p) for op, a, c, p in zip(
         listed, arrest_cells, charge_cells, people_cells, strict=True)]
     return OperationFigures(period, rows, arrest_total, charge_total, people_cell, suppress)

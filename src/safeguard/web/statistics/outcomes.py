@@ -27,25 +27,16 @@ from datetime import date, datetime
 
 from ..core.clock import local_date
 from ..intelligence.protection.timeliness import STEPS
-from ..safeguarding.conf import local_rules
-from ..safeguarding.models import (
-    EpisodeType,
-    InterviewStatus,
-    MissingEpisode,
-    NoticeBreach,
-    Referral,
-    RiskAssessment,
-    RiskGrade,
-)
+from ..safeguarding.models import InterviewStatus, NoticeBreach, Referral, RiskAssessment
 from ..safeguarding.models.panels import DisruptionKind, DisruptionOutcome, DisruptionStep
+from ..safeguarding.screening import below
+from . import suppression
+from .figures import owed_interviews
 from .periods import Period
 from .publication import Publication
 from .suppression import Cell, protect
 from .timeliness import Step
 
-# The order of the grades, lowest first: a review "reduced" the grade when it is lower.
-RANK = {RiskGrade.NO_CURRENT_RISK.value: 0, RiskGrade.LOW.value: 1,
-        RiskGrade.MEDIUM.value: 2, RiskGrade.HIGH.value: 3}
 ORDERS = (DisruptionKind.SRO, DisruptionKind.SHPO)
 
 
@@ -88,7 +79,6 @@ MEASURES: tuple[Measure, ...] = (
             "Of the same breached notices, those where such an order was granted by the "
             "period's end."),
 )
-BY_KEY = {m.key: m for m in MEASURES}
 
 
 @dataclass(frozen=True)
@@ -99,11 +89,7 @@ class Line:
 
     @property
     def percent(self) -> str:
-        if not (self.numerator.published and self.denominator.published):
-            return "–"
-        if self.denominator.value == 0:
-            return "–"
-        return f"{100 * self.numerator.value / self.denominator.value:.0f}%"
+        return suppression.percent(self.numerator, self.denominator)
 
 
 def build(pub: Publication, online: list[Step]) -> list[Line]:
@@ -113,6 +99,9 @@ def build(pub: Publication, online: list[Step]) -> list[Line]:
     counts: dict[str, tuple[int, int]] = {
         "grade_reduced": grade_reduced(period),
         **interviews(period),
+        # The figures' own interviews in time, so that the two agree.
+        "interviews_in_time": (pub.measures["interviews_in_time"].this_total.value,
+                               pub.measures["interviews_due"].this_total.value),
         "referrals_in_time": (pub.measures["referrals_decided_in_time"].this_total.value,
                               pub.measures["referrals"].this_total.value),
         "assessments_in_time": assessments_in_time(period),
@@ -121,9 +110,6 @@ def build(pub: Publication, online: list[Step]) -> list[Line]:
     actioned = next((s for s in online if s.label == dict(STEPS)["actioned"]), None)
     if actioned is not None:
         counts["online_actioned"] = (actioned.reached.value, actioned.received.value)
-    # The figures' own interviews in time, so that the two agree.
-    counts["interviews_in_time"] = (pub.measures["interviews_in_time"].this_total.value,
-                                    pub.measures["interviews_due"].this_total.value)
     return [_line(m, *counts[m.key], suppress=pub.suppressed)
             for m in MEASURES if m.key in counts]
 
@@ -159,17 +145,13 @@ def grade_reduced(period: Period) -> tuple[int, int]:
         if last is None:
             continue  # only a first screening in the period: not a review
         children += 1
-        if RANK.get(screenings[last][1], 0) < RANK.get(screenings[last - 1][1], 0):
+        if below(screenings[last][1], screenings[last - 1][1]):
             reduced += 1
     return reduced, children
 
 
 def interviews(period: Period) -> dict[str, tuple[int, int]]:
-    owed = MissingEpisode.objects.filter(
-        returned_at__gte=period.first_moment, returned_at__lt=period.after)
-    if not local_rules().away_episodes_owe_interview:
-        owed = owed.exclude(episode_type=EpisodeType.AWAY)
-    rows = list(owed.values_list("interview_offered_at", "interview_status"))
+    rows = list(owed_interviews(period).values_list("interview_offered_at", "interview_status"))
     offered = [status for at, status in rows
                if at is not None or status in (InterviewStatus.DONE, InterviewStatus.DECLINED)]
     held = sum(1 for status in offered if status == InterviewStatus.DONE)

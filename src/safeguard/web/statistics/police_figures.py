@@ -29,7 +29,8 @@ def context(period: Period, viewer: User | None, *, suppress: bool = True) -> di
            if viewer is not None else None)
     return {
         "people_sharing": sharing,
-        "people_sharing_labels": [trends.quarter_label(q) for q in quarters],
+        "people_sharing_first": trends.quarter_label(quarters[0]),
+        "people_sharing_last": trends.quarter_label(quarters[-1]),
         # "Q2" over "2024", as under the trend charts' bars: eight month ranges would not
         # fit across A4 beside the districts' names.
         "people_sharing_heads": [(f"Q{(q.start.month - 1) // 3 + 1}", q.end.year)

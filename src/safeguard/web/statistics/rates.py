@@ -25,10 +25,10 @@ PER = 10_000
 NOT_AVAILABLE = "–"
 
 
-@dataclass(frozen=True)
-class RateRow:
-    district: District
-    name: str
+class _Rated:
+    """A count over a population, as the template shows them: a district's row, and the
+    whole area's (the table's total)."""
+
     count: Cell
     population: int | None
 
@@ -42,20 +42,20 @@ class RateRow:
 
 
 @dataclass(frozen=True)
-class RateTable:
+class RateRow(_Rated):
+    district: District
+    name: str
+    count: Cell
+    population: int | None
+
+
+@dataclass(frozen=True)
+class RateTable(_Rated):
     rows: list[RateRow]
     count: Cell
     population: int | None  # every district's children; None when one is missing
     missing: list[str]      # the districts without a population
     credit: str
-
-    @property
-    def rate(self) -> str:
-        return rate_text(self.count, self.population)
-
-    @property
-    def population_text(self) -> str:
-        return population_text(self.population)
 
 
 def population_text(population: int | None) -> str:

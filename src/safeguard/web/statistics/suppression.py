@@ -150,6 +150,14 @@ def alone(value: int, suppress: bool) -> Cell:
     return single(value) if suppress else Cell(value)
 
 
+def percent(part: Cell, whole: Cell) -> str:
+    """`part` as a share of `whole` ("58%"), or "–" where either is suppressed or `whole`
+    is 0."""
+    if not (part.published and whole.published) or whole.value == 0:
+        return "–"
+    return f"{100 * part.value / whole.value:.0f}%"
+
+
 def _secondary(values: dict[Key, int], states: dict[Key, State],
                lines: list[tuple[list[Key], Key]], threshold: int) -> None:
     changed = True

@@ -41,7 +41,7 @@ def _days(value: float | None, reached: int) -> str:
 
 def build(period: Period) -> list[Step]:
     end = timezone.make_aware(datetime.combine(period.end, time.max))
-    figures = timeliness(None, received=(period.start, period.end), at=end)
+    figures = timeliness(None, received=(period.first_moment, period.after), at=end)
     steps = []
     for key, label in STEPS:
         cell = figures.overall.cells[key]
