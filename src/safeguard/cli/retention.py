@@ -21,6 +21,16 @@ from .django_setup import setup_django
 from .exitcodes import ExitCode
 
 
+def _day(on: str | None) -> date:
+    """The `--on` day (default: the platform's today); Django must be set up."""
+    from safeguard.web.core.clock import today
+
+    try:
+        return date.fromisoformat(on) if on else today()
+    except ValueError:
+        raise click.UsageError(f"--on: {on!r} is not a date (YYYY-MM-DD)") from None
+
+
 @click.group()
 def retention() -> None:
     """Retention, review and disposal (docs/retention.md)."""
@@ -37,15 +47,11 @@ def due(agency_name: str | None, on: str | None, fail_if_due: bool) -> None:
     setup_django()
     from safeguard.web.accounts.models import Agency
     from safeguard.web.core import formats
-    from safeguard.web.core.clock import today
     from safeguard.web.retention.conf import retention_schedule
     from safeguard.web.retention.decisions import due_counts
     from safeguard.web.retention.kinds import installed_kinds
 
-    try:
-        day = date.fromisoformat(on) if on else today()
-    except ValueError:
-        raise click.UsageError(f"--on: {on!r} is not a date (YYYY-MM-DD)") from None
+    day = _day(on)
     schedule = retention_schedule()  # a malformed one stopped setup_django (exit 2)
     agencies = Agency.objects.filter(active=True).order_by("name")
     if agency_name is not None:
@@ -73,18 +79,12 @@ def sightings(on: str | None, dry_run: bool) -> None:
     """Remove the sightings past the schedule's period, by whole months (on PostgreSQL:
     drop their partitions), and make this month's and next month's partitions."""
     setup_django()
-    from django.utils import timezone
-
-    from safeguard.web.core import formats
-    from safeguard.web.core.clock import today
+    from safeguard.web.core import clock, formats
     from safeguard.web.intelligence.partitions import ensure_ahead
     from safeguard.web.retention.conf import retention_schedule
     from safeguard.web.retention.sightings import boundary, dispose_old, old_sightings
 
-    try:
-        day = date.fromisoformat(on) if on else today()
-    except ValueError:
-        raise click.UsageError(f"--on: {on!r} is not a date (YYYY-MM-DD)") from None
+    day = _day(on)
     schedule = retention_schedule()
     before = boundary(day, schedule.sightings.keep_years)
     click.echo(f"Sightings kept {schedule.sightings.keep_years} years on {formats.day(day)}: "
@@ -92,7 +92,7 @@ def sightings(on: str | None, dry_run: bool) -> None:
     if dry_run:
         click.echo(f"would remove\t{sum(old_sightings(day, schedule).values())}")
         return
-    made = ensure_ahead(timezone.now())
+    made = ensure_ahead(clock.now())
     for name in made:
         click.echo(f"partition made\t{name}")
     done = dispose_old(day, schedule, by="command line (safeguard retention sightings)")

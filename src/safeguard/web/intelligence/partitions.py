@@ -106,8 +106,9 @@ def _create(part: Partition) -> None:
 
 def ensure_months(moments: Iterable[datetime]) -> list[str]:
     """Make the partitions of the months of `moments` that have none; returns the names
-    made. Cheap when they all exist (one catalogue query). Its own short transaction when
-    called outside one, so that an import's long transaction does not hold the DDL locks."""
+    made. Cheap when they all exist (two catalogue queries). Its own short transaction
+    when called outside one, so that an import's long transaction does not hold the DDL
+    locks."""
     if not partitioned():
         return []
     wanted = {month_start(moment) for moment in moments}

@@ -51,7 +51,10 @@ def boundary(today: date, keep_years: int) -> datetime:
 def old_sightings(today: date, schedule: Schedule) -> dict[int, int]:
     """Rows per agency that `dispose_old` would remove today (a count, for the job's
     report; an index-free scan of the old months on either database)."""
-    before = boundary(today, schedule.sightings.keep_years)
+    return _count_before(boundary(today, schedule.sightings.keep_years))
+
+
+def _count_before(before: datetime) -> dict[int, int]:
     rows = (Sighting.objects.filter(observed_at__lt=before).order_by()
             .values("agency_id").annotate(number=Count("id")))
     return {row["agency_id"]: row["number"] for row in rows}
@@ -90,20 +93,18 @@ def dispose_old(today: date, schedule: Schedule, *, by: str) -> Disposed:
         else:
             method = "rows"
             names = []
-            per_agency.update(old_sightings(today, schedule))
+            per_agency.update(_count_before(before))
             Sighting.objects.filter(observed_at__lt=before).delete()
         presence, _ = HourlyPresence.objects.filter(hour__lt=before).delete()
         records = []
         agencies = Agency.objects.in_bulk(list(per_agency))
+        label = f"Sightings observed before {before:%Y-%m-%d} (UTC)"
         for agency_id, number in sorted(per_agency.items()):
-            if not number:
-                continue
             record = SightingsDisposal.objects.create(
                 agency_id=agency_id, before=before, keep_years=keep_years, rows=number,
                 method=method, partitions=dropped_by_agency.get(agency_id, []),
                 disposed_by=by[:150])
             records.append(record)
-            label = f"Sightings observed before {before:%Y-%m-%d} (UTC)"
             audit.record(None, Action.DELETE,
                          Ref("intelligence.sighting", f"before-{before:%Y-%m-%d}", label),
                          f"Retention schedule: sightings are kept {keep_years} years",

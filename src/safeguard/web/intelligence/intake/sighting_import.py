@@ -42,7 +42,7 @@ from ..conf import intel_rules
 from ..linking.identifiers import IdentifierError, Kind, ip_is_linkable, normalise
 from ..linking.rules import BatchAttribution, attribute_batch, create_episodes
 from ..models import Sighting, SightingImport, file_key
-from ..partitions import ensure_months
+from ..partitions import ensure_months, month_start, partitioned
 from ..scoring.reopening import reopen_seen_since_decision
 from ..scoring.stats import (
     LinkDelta,
@@ -285,7 +285,12 @@ def import_stream(actor: Actor, handle: IO[str], name: str, *, source: str,
 def _read_and_import(actor: Actor, reader: RowReader, batch: SightingImport,
                      result: SightingResult, batch_size: int) -> None:
     """Rows are read and parsed in a thread of their own while this one writes the batch
-    before: the database works on one core while Python parses on the other."""
+    before: the database works on one core while Python parses on the other.
+
+    PostgreSQL: the months' partitions are made before each batch's transaction, so that
+    its DDL locks are not held while the batch is written; each month is asked for once
+    an import (on SQLite nothing is asked)."""
+    ensured: set[datetime] | None = set() if partitioned() else None
     with Matcher.configured() as matcher:
         result.warnings.extend(matcher.warnings)
         for rows, bad in _parsed_batches(reader, batch_size):
@@ -293,9 +298,11 @@ def _read_and_import(actor: Actor, reader: RowReader, batch: SightingImport,
             result.skipped += len(bad)
             result.warnings.extend(bad[:max(0, MAX_WARNINGS - len(result.warnings))])
             if rows:
-                # PostgreSQL: the months' partitions, made before the batch's transaction
-                # so that its DDL locks are not held while the batch is written.
-                ensure_months({row.observed_at for row in rows})
+                if ensured is not None:
+                    months = {month_start(row.observed_at) for row in rows} - ensured
+                    if months:
+                        ensure_months(months)
+                        ensured |= months
                 _import_batch(actor, batch, rows, matcher, result)
 
 

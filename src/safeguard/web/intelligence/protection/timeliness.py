@@ -3,7 +3,7 @@ referral of the children at the address to social care; median and 90th percenti
 band and per month of receipt (HMICFRS 2023 found forces taking up to 18 months).
 
     figures = timeliness(agency_id)     # Figures(rows=[Row(...)], ...)
-    area = timeliness(None, received=(start, end), at=end_of_day)  # the committee's
+    area = timeliness(None, received=(first_moment, after), at=end_of_day)  # the committee's
 
 The committee report (statistics/timeliness.py) takes every agency's referrals received
 in its period, measured as they stood at the period's end, and publishes the overall row
@@ -19,9 +19,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-
-from django.utils import timezone
+from datetime import datetime
 
 from ...core.clock import local_date, now
 from ..models import Assessment, Band, ChildAtRisk, ChildRole
@@ -74,11 +72,12 @@ def _days(start: datetime, end: datetime) -> float:
     return max((end - start).total_seconds() / 86400, 0.0)
 
 
-def timeliness(agency_id: int | None, *, received: tuple[date, date] | None = None,
+def timeliness(agency_id: int | None, *, received: tuple[datetime, datetime] | None = None,
                at: datetime | None = None) -> Figures:
-    """The figures of one agency's referrals (None: every agency's), those received on
-    the days `received` (inclusive) if given; with `at`, as they stood then: a step taken
-    after it counts as still waiting, and waits are measured to it (default: now)."""
+    """The figures of one agency's referrals (None: every agency's), those received in
+    `received` (start <= received_at < end: a period's first_moment and after) if given;
+    with `at`, as they stood then: a step taken after it counts as still waiting, and waits
+    are measured to it (default: now)."""
     moment = at or now()
     by_band: dict[str, dict[str, Cell]] = defaultdict(lambda: {k: Cell() for k, _ in STEPS})
     by_month: dict[str, dict[str, Cell]] = defaultdict(lambda: {k: Cell() for k, _ in STEPS})
@@ -100,9 +99,7 @@ def timeliness(agency_id: int | None, *, received: tuple[date, date] | None = No
         assessments = assessments.filter(referral__owning_agency_id=agency_id)
         children = children.filter(subject__owning_agency_id=agency_id)
     if received is not None:
-        # The days in local time, from the first one's midnight to the next after the last.
-        start, end = (timezone.make_aware(datetime.combine(day, time.min))
-                      for day in (received[0], received[1] + timedelta(days=1)))
+        start, end = received
         assessments = assessments.filter(received_at__gte=start, received_at__lt=end)
         children = children.filter(referral__received_at__gte=start,
                                    referral__received_at__lt=end)
