@@ -12,8 +12,6 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import click
-from rich.console import Console
-from rich.table import Table
 
 from ..triage import HashSetError, HashSetInfo, HashSetStore, UsageError, default_home
 from ..triage.hashsets import AUTO, FORMATS, KINDS, SCHEMES, parse_category_map
@@ -189,6 +187,10 @@ def build(
 @_errors
 def list_(ctx: click.Context) -> None:
     """List the imported sets."""
+    # rich here, not at the top: this group loads on every triage's start-up.
+    from rich.console import Console
+    from rich.table import Table
+
     store = _store(ctx)
     sets = store.list()
     console = Console(highlight=False)

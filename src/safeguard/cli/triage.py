@@ -9,10 +9,9 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
-from rich.table import Table
 
 from ..triage import (
     DEFAULT_DISTANCE,
@@ -33,6 +32,9 @@ from ..triage.hashing import parse_digests
 from ..triage.shared_folders import DEFAULT_PATTERNS, SharedFolders
 from .exitcodes import ExitCode
 
+if TYPE_CHECKING:
+    from rich.console import Console
+
 
 def volume_keys_of(passwords: tuple[str, ...], recovery: tuple[str, ...],
                    keys: tuple[str, ...], keys_file: Path | None) -> VolumeKeys | None:
@@ -52,6 +54,8 @@ def volume_keys_of(passwords: tuple[str, ...], recovery: tuple[str, ...],
 
 
 def print_summary(console: Console, summary: Summary, out_dir: Path) -> None:
+    from rich.table import Table  # not at the top: see triage_command
+
     table = Table(title="Triage summary", show_lines=False)
     table.add_column("category")
     keys = ("images", "unique_images", "videos", "unique_videos", "deleted",
@@ -173,6 +177,9 @@ def triage_command(
     keys_file: Path | None,
 ) -> None:
     """Triage seized EVIDENCE (folders, archives, raw or E01 disk images)."""
+    # rich here, not at the top: the command line loads this module for every command.
+    from rich.console import Console
+
     err = Console(stderr=True)
     try:
         chosen = parse_digests(digests)

@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-from numpy.typing import NDArray
-
 from .errors import UsageError
 from .media import MATCH_DISTANCE, QUALITY_MIN, VIDEO_FRACTION
 from .records import FileType, Match, Record
 
 if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
     from .hashsets import HashSet
     from .hashsets.model import HashEntry
     from .media.pdq_index import PdqIndex
@@ -66,6 +66,10 @@ class PerceptualOptions:
 
 def hex_to_array(hexes: Sequence[str]) -> NDArray[np.uint8]:
     """64-hex PDQ strings as an (n, 32) uint8 array."""
+    # numpy here and below, not at the top: PerceptualOptions loads with the package on
+    # every triage's start-up, and a run without perceptual hashing never compares.
+    import numpy as np
+
     if not hexes:
         return np.zeros((0, 32), dtype=np.uint8)
     return np.frombuffer(bytes.fromhex("".join(hexes)), dtype=np.uint8).reshape(-1, 32)
@@ -84,6 +88,8 @@ class PerceptualSet:
     and rebuilt only when the set's PDQ hashes change) and its video signatures."""
 
     def __init__(self, hashset: HashSet) -> None:
+        import numpy as np  # not at the top: see hex_to_array
+
         from .media.pdq_index import build_or_load
         from .media.video import VideoSignature
 
@@ -158,6 +164,8 @@ def _match_images(
     options: PerceptualOptions,
     best: dict[int, _Best],
 ) -> None:
+    import numpy as np  # not at the top: see hex_to_array
+
     owners: list[int] = []
     hexes: list[str] = []
     for i in images:
@@ -226,6 +234,8 @@ def _apply(record: Record, set_name: str, entry: HashEntry, distance: int,
 
 class _UnionFind:
     def __init__(self, n: int) -> None:
+        import numpy as np  # not at the top: see hex_to_array
+
         self.parent = np.arange(n, dtype=np.int64)
 
     def find(self, a: int) -> int:
@@ -256,6 +266,8 @@ def group_images(
     searched too, so that a mirrored or rotated copy joins its original's group, as it
     would match the original in a hash set (--no-dihedral leaves them out).
     """
+    import numpy as np  # not at the top: see hex_to_array
+
     n = len(hashes)
     groups = _UnionFind(n)
     if n > 1:

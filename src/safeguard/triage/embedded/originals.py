@@ -16,14 +16,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-import numpy as np
-
 from ..records import Record
 
 _PathKey = tuple[str, str, tuple[str, ...], str]
 # Pictures compared per step, times thumbnails: bounds the comparison's memory (~8 MiB).
 _PAIRS = 1 << 18
-_POPCOUNT = np.array([bin(n).count("1") for n in range(256)], dtype=np.uint16)
 
 
 @dataclass(slots=True)
@@ -78,6 +75,11 @@ def apply_originals(records: Iterable[Record], found: set[str] | None) -> Iterat
 
 def _search(media: Callable[[], Iterable[Record]], by_path: dict[_PathKey, list[str]],
             by_picture: list[_Thumbnail], distance: int) -> set[str]:
+    # numpy and its table here, not at the top: this module loads on every triage's
+    # start-up, and only a run that found thumbnails searches.
+    import numpy as np
+
+    popcount = np.array([bin(n).count("1") for n in range(256)], dtype=np.uint16)
     found: set[str] = set()
     hashes = (np.frombuffer(b"".join(t.pdq for t in by_picture), dtype=np.uint8)
               .reshape(len(by_picture), 32) if by_picture else None)
@@ -90,7 +92,7 @@ def _search(media: Callable[[], Iterable[Record]], by_path: dict[_PathKey, list[
             return
         batch = np.frombuffer(b"".join(p for _, p in pending), dtype=np.uint8)
         batch = batch.reshape(len(pending), 32)
-        bits = _POPCOUNT[batch[:, None, :] ^ hashes[None, :, :]].sum(axis=2)
+        bits = popcount[batch[:, None, :] ^ hashes[None, :, :]].sum(axis=2)
         for row, (where, _) in enumerate(pending):
             for column in np.nonzero((bits[row] <= distance) & (evidence == where))[0]:
                 by_picture[column].found = True

@@ -5,24 +5,28 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
 from ..hashing import DIGEST_SIZES
 from ..records import DIGESTS
-from .digest_index import I64, DigestIndex
 from .entries import ENTRIES_FILE, EntryReader
-from .hexcodec import U8, decode_hex_strings
 from .indexing import INDEX_DIR
 from .model import HashEntry, HashSetInfo
+
+if TYPE_CHECKING:
+    from .digest_index import I64
+    from .hexcodec import U8
 
 
 class HashSet:
     """An opened set: exact lookups through memory-mapped indexes, entries by row."""
 
     def __init__(self, folder: Path, info: HashSetInfo, meta: dict[str, Any]) -> None:
+        # Here and in the lookups, not at the top: this module loads with the package on
+        # every triage's start-up, and numpy only once a set is opened.
+        from .digest_index import DigestIndex
+
         self.folder = folder
         self.info = info
         index = folder / INDEX_DIR
@@ -42,6 +46,10 @@ class HashSet:
         A digest the set does not carry (sha256 on an NSRL v2 set) answers -1 throughout;
         `info.digests` says which it carries. A malformed query is a UsageError.
         """
+        import numpy as np  # not at the top: see __init__
+
+        from .hexcodec import decode_hex_strings
+
         size = _digest_size(digest)
         values, ok = decode_hex_strings(hex_digests, size)
         if not ok.all():
@@ -51,6 +59,8 @@ class HashSet:
 
     def lookup_bytes(self, digest: str, digests: U8) -> I64:
         """As `lookup`, for digests already as an (n, size) uint8 array."""
+        import numpy as np  # not at the top: see __init__
+
         size = _digest_size(digest)
         if digests.ndim != 2 or digests.shape[1] != size:
             raise UsageError(f"{digest} digests must be an (n, {size}) uint8 array")

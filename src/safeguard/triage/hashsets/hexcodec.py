@@ -12,8 +12,6 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from ..hashing import DIGEST_SIZES
-
 U8 = npt.NDArray[np.uint8]
 Bools = npt.NDArray[np.bool_]
 
@@ -23,9 +21,6 @@ for _i, _c in enumerate(b"0123456789abcdef"):
     NIBBLE[_c] = _i
 for _i, _c in enumerate(b"ABCDEF"):
     NIBBLE[_c] = 10 + _i
-
-# Digest kind by hex length, for lists that do not say (md5sum-style text).
-DIGEST_BY_HEX_LENGTH = {2 * size: name for name, size in DIGEST_SIZES.items()}
 
 
 def decode_hex_matrix(chars: U8) -> tuple[U8, Bools]:

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from ..records import DIGESTS
-from .digest_index import IndexBuilder, file_sizes
 from .entries import ENTRIES_FILE, EntryWriter
 from .formats import HashSetFormat, ReadContext
 from .formats.base import MAX_WARNINGS
@@ -36,6 +35,10 @@ def build_index(
 ) -> None:
     """Build `folder/index` from `source` aside, swap it in, and record the results in
     `info` (entries, skipped, digests, warnings...)."""
+    # Here, not at the top: the index's numpy loads with the store on every triage's
+    # start-up, and a run without hash sets never builds or opens an index.
+    from .digest_index import IndexBuilder
+
     work = folder / f".index-{os.getpid()}-{secrets.token_hex(4)}"
     work.mkdir()
     writer = EntryWriter(work / ENTRIES_FILE)
@@ -110,6 +113,8 @@ def index_fresh(folder: Path, info: HashSetInfo, meta: dict[str, Any]) -> bool:
 
 
 def index_file_sizes(index: Path, digests: Sequence[str]) -> dict[str, int]:
+    from .digest_index import file_sizes  # not at the top: see build_index
+
     sizes = file_sizes(index, list(digests))
     entries = index / ENTRIES_FILE
     sizes[ENTRIES_FILE] = entries.stat().st_size if entries.exists() else -1

@@ -18,15 +18,15 @@ import csv
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ...errors import HashSetError
 from ...hashing import DIGEST_SIZES
 from ..categories import CategoryMapper, Scheme, get_scheme
-from ..hexcodec import U8, Bools, decode_hex_strings
 from ..model import HashEntry
+
+if TYPE_CHECKING:
+    from ..hexcodec import U8, Bools
 
 # Rows per chunk: big enough that numpy's per-call overhead vanishes, small enough that a
 # chunk's temporaries (~25 MB for NSRL lines) stay under glibc's 32 MiB mmap threshold and
@@ -252,6 +252,12 @@ def build_chunk(
 
     A row is kept when it carries at least one digest and every digest it carries is good.
     """
+    # Here, not at the top: the formats load with the package on every triage's start-up,
+    # and a run without hash sets never reads one.
+    import numpy as np
+
+    from ..hexcodec import decode_hex_strings
+
     n = len(columns[0]) if columns else 0
     if n == 0:
         return None

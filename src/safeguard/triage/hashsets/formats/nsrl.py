@@ -13,15 +13,15 @@ import csv
 import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
-
-import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
+from typing import TYPE_CHECKING
 
 from ...errors import NotThisFormat
-from ..hexcodec import U8, Bools, decode_hex_matrix
 from ..model import HashEntry
 from . import base
 from .base import Chunk, HashSetFormat, ReadContext, build_chunk, first_line, read_head
+
+if TYPE_CHECKING:
+    from ..hexcodec import U8, Bools
 
 V2_HEADER = '"SHA-1","MD5","CRC32","FileName","FileSize","ProductCode","OpSystemCode","SpecialCode"'
 # '"' + 40 hex + '","' + 32 hex + '"' : the fixed start of a well-formed RDS v2 line.
@@ -94,6 +94,11 @@ class NsrlV2(HashSetFormat):
 def _v2_block(data: bytes, first: int, ctx: ReadContext) -> tuple[Chunk | None, int]:
     """Decode every line of `data` (which ends with a newline); return the chunk and the
     number of lines it held."""
+    # numpy here and below, not at the top: the formats load on every triage's start-up,
+    # and a run without hash sets never reads one.
+    import numpy as np
+    from numpy.lib.stride_tricks import sliding_window_view
+
     buf = np.frombuffer(data, dtype=np.uint8)
     ends = np.flatnonzero(buf == _NL)
     starts = np.empty_like(ends)
@@ -158,6 +163,10 @@ def _v2_block(data: bytes, first: int, ctx: ReadContext) -> tuple[Chunk | None, 
 
 
 def _decode(rows: U8 | None, start: int, stop: int) -> tuple[U8, Bools]:
+    import numpy as np  # not at the top: see _v2_block
+
+    from ..hexcodec import decode_hex_matrix
+
     if rows is None or len(rows) == 0:
         size = (stop - start) // 2
         return np.zeros((0, size), dtype=np.uint8), np.zeros(0, dtype=np.bool_)
@@ -165,6 +174,8 @@ def _decode(rows: U8 | None, start: int, stop: int) -> tuple[U8, Bools]:
 
 
 def _ones(n: int) -> Bools:
+    import numpy as np  # not at the top: see _v2_block
+
     return np.ones(n, dtype=np.bool_)
 
 
@@ -179,6 +190,8 @@ def _concat(chunks: list[Chunk]) -> Chunk | None:
         return None
     if len(chunks) == 1:
         return chunks[0]
+    import numpy as np  # not at the top: see _v2_block
+
     names = chunks[0].digests.keys()
     return Chunk(
         sum(c.count for c in chunks),

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import IO
 
 from ...errors import NotThisFormat
+from ...hashing import DIGEST_SIZES
 from ...records import DIGESTS
-from ..hexcodec import DIGEST_BY_HEX_LENGTH
 from ..model import HashEntry
 from .base import (
     Chunk,
@@ -24,6 +24,9 @@ from .base import (
     head_text,
 )
 
+# Digest kind by hex length, for lists that do not say (md5sum-style text). Here rather
+# than in hexcodec, whose numpy a triage without hash sets never loads.
+DIGEST_BY_HEX_LENGTH = {2 * size: name for name, size in DIGEST_SIZES.items()}
 _LENGTHS = ", ".join(f"{k} ({v})" for k, v in DIGEST_BY_HEX_LENGTH.items())
 
 
