@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from safeguard.triage import (
     FIELDNAMES,
     Address,
+    Digest,
     FileType,
     Match,
     Record,
@@ -130,3 +131,38 @@ def test_warnings_keep_their_address_through_the_journal(tmp_path: Path) -> None
     assert [by_message[w.message] for w in warnings] == [w.address for w in warnings]
     assert by_message["old"].evidence == "EX9"
     assert str(by_message["old"]) == "EX9 › p1 › /old.jpg"
+
+
+def test_records_round_trip_through_the_journal_whatever_orjson_refuses(
+        tmp_path: Path) -> None:
+    """A row is written by orjson unless it refuses (a name that is not UTF-8, a size past
+    64 bits), then by json; rows json wrote before orjson read back the same."""
+    import json
+
+    from safeguard.triage import Journal
+    from safeguard.triage.journal import record_to_dict
+
+    def record(address: Address, size: int) -> Record:
+        return Record(address=address, size=size, file_type=FileType.IMAGE,
+                      mime="image/jpeg", times=Times(1.5e9, None, -1.25, 0.0),
+                      digests={Digest.MD5: "0" * 32})  # as the examiner keys them
+
+    records = [record(a, 10 + i) for i, a in enumerate(ADDRESSES)]
+    records += [record(UNDECODABLE, 1), record(Address("EX1", "/huge.bin"), 2**70)]
+    journal = Journal(tmp_path / "journal.sqlite")
+    try:
+        journal.commit(records, [])
+        old = record(Address("EX1", "/written by json é.jpg"), 3)
+        journal.db.execute("INSERT INTO records VALUES (?, ?, 1, '')", (
+            old.address.key().encode(), json.dumps(record_to_dict(old))))
+        back = {r.address: r for r in journal.records()}
+        # The fast writer took the plain rows: it writes a name's letters as they are
+        # (json escapes them), "ç 写真" of ADDRESSES among them.
+        texts = [data for (data,) in journal.db.execute("SELECT data FROM records")]
+    finally:
+        journal.close()
+    assert any("ç 写真" in text for text in texts)
+    for original in [*records, old]:
+        read = back[original.address]
+        assert (read.size, read.times, read.digests, read.file_type) == (
+            original.size, original.times, original.digests, original.file_type)
