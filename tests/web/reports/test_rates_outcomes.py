@@ -126,8 +126,8 @@ class OutcomeTests(WebTestCase):
         OutcomeWorld(cls.owner_agency)
 
     def lines(self, suppress: bool) -> dict[str, outcomes.Line]:
-        online = [Step("Receipt to assessment", Cell(14), Cell(12), Cell(2), "–", "–"),
-                  Step("Receipt to action", Cell(14), Cell(9), Cell(5), "–", "–")]
+        online = [Step("assessed", "Receipt to assessment", Cell(14), Cell(12), Cell(2), "–", "–"),
+                  Step("actioned", "Receipt to action", Cell(14), Cell(9), Cell(5), "–", "–")]
         return {line.measure.key: line
                 for line in outcomes.build(publication(suppress), online)}
 

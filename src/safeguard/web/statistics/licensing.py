@@ -35,8 +35,8 @@ from datetime import date
 
 from ..accounts.models import Agency, AgencyKind
 from ..partners.conf import refresher_months
-from ..partners.models import ConcernLicence, DriverAttendance, LicensedDriver, LicensingReferral
-from ..partners.refreshers import due_on
+from ..partners.models import ConcernLicence, LicensedDriver, LicensingReferral
+from ..partners.refreshers import due_on, with_last_trained
 from .periods import Period
 from .suppression import Cell, column, percent
 
@@ -78,26 +78,25 @@ def counts(period: Period) -> dict[int, dict[str, int]]:
     result: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(KEYS, 0))
     end = period.end
     licensed: set[Badge] = set()
-    for authority, badge in LicensedDriver.objects.filter(licensed=True).values_list(
-            "licensing_authority_id", "badge_number"):
-        licensed.add((authority, badge))
     last: dict[Badge, date] = {}
-    in_period: set[Badge] = set()
-    for authority, badge, held in DriverAttendance.objects.filter(
-            session__held_on__lte=end).values_list(
-            "driver__licensing_authority_id", "driver__badge_number", "session__held_on"):
+    # Every driver record with its last session by the period's end, by refreshers' one
+    # rule. A badge is licensed if any of its records says so, and its last training is
+    # the latest over all its records (the police's and the council's), licensed or not.
+    for authority, badge, is_licensed, trained in with_last_trained(
+            LicensedDriver.objects.order_by(), end).values_list(
+            "licensing_authority_id", "badge_number", "licensed", "last_trained"):
         key = (authority, badge)
-        if key not in licensed:
-            continue
-        last[key] = max(held, last.get(key, held))
-        if held >= period.start:
-            in_period.add(key)
+        if is_licensed:
+            licensed.add(key)
+        if trained is not None:
+            last[key] = max(trained, last.get(key, trained))
     for key in licensed:
         row = result[key[0]]
         row["licensed"] += 1
         if key in last:
             row["in_date" if due_on(last[key]) >= end else "overdue"] += 1
-        row["trained_in_period"] += key in in_period
+            # The last session by the end falls in the period iff any session did.
+            row["trained_in_period"] += last[key] >= period.start
     first_link: dict[int, int] = {}
     for report, authority in ConcernLicence.objects.filter(
             report__received_at__gte=period.first_moment,

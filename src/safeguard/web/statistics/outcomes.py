@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from ..core.clock import local_date
-from ..intelligence.protection.timeliness import STEPS
 from ..safeguarding.models import InterviewStatus, NoticeBreach, Referral, RiskAssessment
 from ..safeguarding.models.panels import DisruptionKind, DisruptionOutcome, DisruptionStep
 from ..safeguarding.screening import below
@@ -107,7 +106,7 @@ def build(pub: Publication, online: list[Step]) -> list[Line]:
         "assessments_in_time": assessments_in_time(period),
         **breaches_to_orders(period),
     }
-    actioned = next((s for s in online if s.label == dict(STEPS)["actioned"]), None)
+    actioned = next((s for s in online if s.key == "actioned"), None)
     if actioned is not None:
         counts["online_actioned"] = (actioned.reached.value, actioned.received.value)
     return [_line(m, *counts[m.key], suppress=pub.suppressed)

@@ -27,7 +27,8 @@ from .suppression import STRICT, Cell, protect
 
 @dataclass(frozen=True)
 class Step:
-    label: str
+    key: str             # intelligence.protection.timeliness.STEPS's: "assessed", ...
+    label: str           # what the report shows
     received: Cell       # referrals received in the period (children, for the last step)
     reached: Cell        # those that reached the step by the period's end
     waiting: Cell        # those that had not
@@ -48,6 +49,6 @@ def build(period: Period) -> list[Step]:
         line = protect([[cell.count, cell.waiting]], row_totals=True, column_totals=False)
         assert line.row_totals is not None
         reached, waiting = line.body[0]
-        steps.append(Step(label, line.row_totals[0], reached, waiting,
+        steps.append(Step(key, label, line.row_totals[0], reached, waiting,
                           _days(cell.median, cell.count), _days(cell.p90, cell.count)))
     return steps
