@@ -10,8 +10,9 @@ from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
-from django.db import connection
+from django.db import connection, transaction
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from safeguard.cli import main
 from safeguard.web.audit.models import AuditEvent
@@ -215,6 +216,28 @@ class PartitionedTableTests(IntelTestCase):
         self.assertEqual(done.rows, 1)
         self.assertNotIn(row.pk, located())
         self.assertEqual(Sighting.objects.count(), 2)
+
+    def test_the_dropped_months_are_counted_per_agency_in_one_statement(self) -> None:
+        self.sightings([sighting(at, f"203.0.113.{51 + n}", A_FILES[n]) for n, at in enumerate(
+            ["2015-10-05T10:15:00Z", "2015-10-06T10:15:00Z", "2016-02-29T23:30:00Z"])])
+        self.sightings([sighting("2015-10-07T10:15:00Z", "203.0.113.55", A_FILES[3]),
+                        sighting("2026-03-03T11:30:00Z", "203.0.113.54", A_FILES[4])],
+                       agency=self.other_police)
+        stray = Sighting.objects.get(observed_at=utc("2026-03-03T11:30:00"))
+        stray.pk = None
+        stray.observed_at = utc("2011-01-10T08:00:00")
+        stray.save()  # no partition for its month: it waits in the DEFAULT one
+        owner, other = self.owner_agency.pk, self.other_police.pk
+        with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+            dropped, left = partitions.drop_before(utc("2016-03-01T00:00:00"))
+        self.assertEqual([(part.partition.name, part.rows_by_agency) for part in dropped], [
+            (f"{partitions.TABLE}_p201510", {owner: 2, other: 1}),
+            (f"{partitions.TABLE}_p201602", {owner: 1}),
+        ])
+        self.assertEqual(left, {other: 1})
+        self.assertEqual(
+            sum("count(*)" in query["sql"].lower() for query in queries.captured_queries), 1)
+        self.assertEqual(Sighting.objects.count(), 1)
 
     def test_the_months_ahead_are_made_by_the_job(self) -> None:
         made = partitions.ensure_ahead(utc("2031-12-20T12:00:00"))

@@ -159,17 +159,35 @@ def drop_before(boundary: datetime) -> tuple[list[Dropped], dict[int, int]]:
     Returns the partitions dropped, with their rows per agency counted first (for the
     record), and the rows deleted from the DEFAULT partition per agency. Inside the
     caller's transaction: the DDL is transactional, so a failure keeps every partition."""
-    dropped = []
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
-        for part in partitions():
-            if part.end > boundary:
-                continue
-            counts = rows_by_agency(part.name)
+        old = [part for part in partitions() if part.end <= boundary]
+        # Detached first, so that the counts are of exactly what is dropped (no row can
+        # reach a detached table through the parent), then all counted in one statement.
+        for part in old:
             cursor.execute(f'ALTER TABLE {TABLE} DETACH PARTITION "{part.name}"')
+        counts = _rows_by_table(old, boundary)
+        for part in old:
             cursor.execute(f'DROP TABLE "{part.name}"')
-            dropped.append(Dropped(part, counts))
-        stray = rows_by_agency(DEFAULT, "WHERE observed_at < %s", [boundary])
+        stray = counts.get(DEFAULT, {})
         if stray:
             cursor.execute(f"DELETE FROM {DEFAULT} WHERE observed_at < %s", [boundary])
-    return dropped, stray
+    return [Dropped(part, counts.get(part.name, {})) for part in old], stray
+
+
+def _rows_by_table(old: Sequence[Partition], boundary: datetime
+                   ) -> dict[str, dict[int, int]]:
+    """The rows per agency of each of the `old` (detached) partitions and of the DEFAULT
+    partition's rows before `boundary`, by table name: one UNION ALL of grouped counts,
+    each branch labelled with its table's index (a table with no rows has no entry)."""
+    tables = [part.name for part in old] + [DEFAULT]
+    branches = [f'SELECT {index}, agency_id, count(*) FROM "{name}" GROUP BY agency_id'
+                for index, name in enumerate(tables[:-1])]
+    branches.append(f"SELECT {len(tables) - 1}, agency_id, count(*) FROM {DEFAULT} "
+                    "WHERE observed_at < %s GROUP BY agency_id")
+    counts: dict[str, dict[int, int]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(branches), [boundary])
+        for index, agency, number in cursor.fetchall():
+            counts.setdefault(tables[index], {})[int(agency)] = int(number)
+    return counts

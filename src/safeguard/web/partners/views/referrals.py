@@ -12,8 +12,6 @@ through the policy (get_object_for / get_assigned_for, then audit.record).
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -35,56 +33,39 @@ from ..access import READ_ROLES, WRITE_ROLES, require_reader
 from ..licensing_forms import LicenceLinkForm, ReferralForm, ResponseForm
 from ..models import (
     ConcernLicence,
-    ConcernReport,
     LicensedDriver,
     LicensingReferral,
     ReferralStatus,
 )
 from .common import record_list_view
-
-
-def licence_context(request: HttpRequest, report: ConcernReport, can_write: bool,
-                    link_form: LicenceLinkForm | None = None) -> dict[str, Any]:
-    """The concern page's licensing part (partners/_licence_links.html)."""
-    return {
-        "licence_links": report.licence_links.select_related(
-            "licensing_authority", "driver", "referral"),
-        "seen_drivers": set(visible_to(request, LicensedDriver).filter(
-            concern_links__report=report).values_list("pk", flat=True)),
-        "licence_form": link_form or (LicenceLinkForm() if can_write else None),
-        "referral_form": ReferralForm() if can_write else None,
-    }
+from .concern_page import back_to_report, mark_in_progress, open_for_change, report_context
 
 
 @require_POST
 def licence_add(request: HttpRequest, pk: int) -> HttpResponse:
-    from .concern_queue import _back, _context, _in_progress, _open_for_change
-
-    report = _open_for_change(request, pk)
+    report = open_for_change(request, pk)
     form = LicenceLinkForm(request.POST, instance=ConcernLicence(report=report))
     if not form.is_valid():
-        context = _context(request, report)
+        context = report_context(request, report)
         context["licence_form"] = form
         return render(request, "partners/concern_detail.html", context, status=400)
     link = form.save(commit=False)
     # The driver on record, where the officer's agency holds one with this badge.
     link.driver = _driver_on_record(request, link)
     with transaction.atomic():
-        changed = _in_progress(request, report)
+        changed = mark_in_progress(request, report)
         link.added_by = signed_in_user(request)
         link.save()
         if changed:
             report.save(update_fields=changed)
         audit.record(request, Action.UPDATE, report, licence_linked=link.pk,
                      driver=link.driver_id)
-    return _back(report)
+    return back_to_report(report)
 
 
 @require_POST
 def licence_remove(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
-    from .concern_queue import _back, _open_for_change
-
-    report = _open_for_change(request, pk)
+    report = open_for_change(request, pk)
     link = report.licence_links.filter(pk=link_pk).first()
     if link is not None:
         if LicensingReferral.objects.filter(link=link).exists():
@@ -93,24 +74,22 @@ def licence_remove(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
         with transaction.atomic():
             audit.record(request, Action.UPDATE, report, licence_unlinked=link.pk)
             link.delete()
-    return _back(report)
+    return back_to_report(report)
 
 
 @require_POST
 def refer(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
-    from .concern_queue import _back, _context, _open_for_change
-
-    report = _open_for_change(request, pk)
+    report = open_for_change(request, pk)
     link = report.licence_links.select_related("licensing_authority").filter(
         pk=link_pk).first()
     if link is None or LicensingReferral.objects.filter(link=link).exists():
-        return _back(report)
+        return back_to_report(report)
     if not link.licensing_authority.active:
         raise Forbidden(audit.Ref(report._meta.label_lower, str(report.pk)),
                         "the licensing authority is no longer on the platform")
     form = ReferralForm(request.POST)
     if not form.is_valid():
-        context = _context(request, report)
+        context = report_context(request, report)
         context.update(refused_link=link.pk, refused_form=form)
         return render(request, "partners/concern_detail.html", context, status=400)
     user = signed_in_user(request)
