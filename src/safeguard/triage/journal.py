@@ -152,8 +152,8 @@ def record_from_dict(data: dict[str, Any]) -> Record:
 RecordRow = tuple[bytes, str, int, str]
 WarningRow = tuple[bytes, bytes, bytes]
 
-# json.dumps with any argument builds a new encoder each call: a third of a small file's
-# row. One encoder, the same output (no record holds a cycle).
+# json's encoder, made once (json.dumps with an argument makes one a call): for what
+# orjson refuses, and for the warnings' keys. No record holds a cycle.
 _COMPACT = json.JSONEncoder(separators=(",", ":"), check_circular=False)
 
 

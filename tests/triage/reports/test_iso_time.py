@@ -3,11 +3,22 @@ its cache of whole seconds and its own rounding of the microseconds must never s
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from safeguard.triage.reports import _common
-from safeguard.triage.reports._common import _reference_time, iso_time
+from safeguard.triage.reports._common import iso_time
+
+
+def _reference_time(value: float) -> str:
+    """The plain way: what files.csv wrote before iso_time kept its seconds."""
+    try:
+        moment = datetime.fromtimestamp(value, tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        return ""
+    return moment.isoformat().replace("+00:00", "Z")
 
 # datetime's years 1 to 9999, and beyond both ends (empty text), as file systems give them.
 _TIMES = st.floats(min_value=-7e10, max_value=3e11, allow_nan=False)

@@ -56,8 +56,8 @@ def iso_time(value: float | None) -> str:
 
     Four of these a row made a third of files.csv's cost: the date and time of a whole
     second are made once (a folder's files share their seconds) and the microseconds
-    added as `datetime.fromtimestamp` rounds them (half to even), which `_reference_time`
-    is, and a test holds the two to the same text.
+    added as `datetime.fromtimestamp` rounds them (half to even):
+    tests/triage/reports/test_iso_time.py holds the two to the same text.
     """
     if value is None:
         return ""
@@ -71,9 +71,7 @@ def iso_time(value: float | None) -> str:
         second, micro = second + 1, micro - 1_000_000
     elif micro < 0:
         second, micro = second - 1, micro + 1_000_000
-    text = _SECONDS.get(second)
-    if text is None:
-        text = _second_text(second)
+    text = _SECONDS.get(second) or _second_text(second)
     if not text:
         return ""
     return f"{text}.{micro:06d}Z" if micro else f"{text}Z"
@@ -96,15 +94,6 @@ def _second_text(second: int) -> str:
     if text:
         _SECONDS[second] = text
     return text
-
-
-def _reference_time(value: float) -> str:
-    """What iso_time gives, the plain way (tests/triage/reports hold the two together)."""
-    try:
-        moment = datetime.fromtimestamp(value, tz=UTC)
-    except (OverflowError, OSError, ValueError):
-        return ""
-    return moment.isoformat().replace("+00:00", "Z")
 
 
 def flag(value: bool) -> str:
