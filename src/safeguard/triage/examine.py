@@ -127,6 +127,9 @@ class Examiner:
         self.keep = _is_picture if perceptual else None
         self.limits = limits or ExpansionLimits()
         self.spool_dir = spool_dir
+        # The digests an item gets, by the extra ones asked of it: worked out once, not
+        # once a file (a generator a file was a microsecond of a small file's 20).
+        self._names: dict[tuple[str, ...], tuple[str, ...]] = {}
 
     def examine(
         self, entry: FileEntry, warn: WarningSink, extra: Sequence[str] = ()
@@ -139,7 +142,11 @@ class Examiner:
 
     def stream(self, entry: FileEntry, sink: RecordSink, extra: Sequence[str] = ()) -> Record:
         """Examine `entry`, sending its records to `sink` (its own last); returns its own."""
-        names = tuple(d for d in DIGESTS if d in self.digests or d in extra)
+        extra = tuple(extra)
+        names = self._names.get(extra)
+        if names is None:
+            names = self._names[extra] = tuple(
+                d for d in DIGESTS if d in self.digests or d in extra)
         try:
             if entry.local_path is not None:
                 digested = digest_path(entry.local_path, names, self.on_bytes, self.keep)
