@@ -52,8 +52,10 @@ class _Decided:
         self.media: MediaMatches = match_media(media, self.matcher, warn)
 
     def apply(self, records: Iterable[Record], warn: WarningSink) -> Iterator[Record]:
-        matched = apply_originals(apply_matches(records, self.matcher, self.media, warn),
-                                  self.originals)
+        matched = apply_matches(records, self.matcher, self.media, warn)
+        if self.originals is not None:
+            # None: no thumbnail to look at, and one generator less a record.
+            matched = apply_originals(matched, self.originals)
         if not self.carved:
             return matched
         from .carving import drop_carved

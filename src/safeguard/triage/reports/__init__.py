@@ -15,7 +15,6 @@ from ..results import TriageResult
 from ..shared_folders import shared_folders
 from ._common import OUTPUTS
 from .csv_report import (
-    COLUMNS,
     FIELDNAMES,
     CsvReport,
     csv_row,
@@ -65,7 +64,6 @@ def write_reports_with_summary(
 
 
 __all__ = [
-    "COLUMNS",
     "DEFAULT_CATEGORY_CODES",
     "FIELDNAMES",
     "OUTPUTS",

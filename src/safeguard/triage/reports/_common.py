@@ -94,8 +94,3 @@ def _second_text(second: int) -> str:
     if text:
         _SECONDS[second] = text
     return text
-
-
-def flag(value: bool) -> str:
-    """The spelling of a boolean in CSV: lower-case words, as JSON would write them."""
-    return "true" if value else "false"

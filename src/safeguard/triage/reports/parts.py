@@ -153,8 +153,7 @@ def _write_part(number: int) -> _PartOutcome:
     media: list[VicsItem] = []
     with csv_part(files.rows) as out, files.media.open("wb") as media_out:
         def row(record: Record) -> None:
-            out.writerow(csv_row(record))
-            outcome.rows += 1
+            out(csv_row(record))
 
         def medium(item: VicsItem) -> None:
             media.append(item)
@@ -169,6 +168,9 @@ def _write_part(number: int) -> _PartOutcome:
         if media:
             pickle.dump(media, media_out, pickle.HIGHEST_PROTOCOL)
     outcome.builder = taking.builder
+    # Each record taken is one row and one file of the summary: counted there once,
+    # rather than a second time in `row`.
+    outcome.rows = taking.builder.files
     return outcome
 
 
