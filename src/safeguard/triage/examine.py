@@ -140,19 +140,41 @@ class Examiner:
         own = self.stream(entry, sink, extra)
         return [own, *(r for r in sink.records if r is not own)]
 
-    def stream(self, entry: FileEntry, sink: RecordSink, extra: Sequence[str] = ()) -> Record:
-        """Examine `entry`, sending its records to `sink` (its own last); returns its own."""
+    def names(self, extra: Sequence[str] = ()) -> tuple[str, ...]:
+        """The digests an item gets: the run's, and `extra` (a loose file's SHA-256)."""
         extra = tuple(extra)
         names = self._names.get(extra)
         if names is None:
             names = self._names[extra] = tuple(
                 d for d in DIGESTS if d in self.digests or d in extra)
+        return names
+
+    def nothing_inside(self, file_type: FileType, head: bytes) -> bool:
+        """Whether a file of this type and these first bytes is its record and no more:
+        no picture to hash or cache entry to open, no archive, container or disk image
+        to look inside (`stream` asks the same before it looks)."""
+        if file_type is FileType.IMAGE or file_type is FileType.ARCHIVE:
+            return False
+        if self.perceptual and file_type is FileType.VIDEO:
+            return False
+        if embedded.recognise(head) is not None:
+            return False
+        return file_type is not FileType.OTHER or not nested.recognise(head)
+
+    def stream(self, entry: FileEntry, sink: RecordSink, extra: Sequence[str] = (),
+               digested: Digested | None = None) -> Record:
+        """Examine `entry`, sending its records to `sink` (its own last); returns its own.
+        `digested`: the entry's file already read (batches.py), not to be read again."""
         try:
-            if entry.local_path is not None:
-                digested = digest_path(entry.local_path, names, self.on_bytes, self.keep)
+            if digested is not None:
+                pass
+            elif entry.local_path is not None:
+                digested = digest_path(entry.local_path, self.names(extra), self.on_bytes,
+                                       self.keep)
             else:
                 with entry.opener() as stream:
-                    digested = digest_stream(stream, names, self.on_bytes, self.keep)
+                    digested = digest_stream(stream, self.names(extra), self.on_bytes,
+                                             self.keep)
         except _STOP_RUN:
             raise
         except Exception as exc:  # READ_ERRORS, or a reader's bug: one row
@@ -161,6 +183,9 @@ class Examiner:
             return record
         record = self._record(entry, digested, sink.warn)
         try:
+            if self.nothing_inside(record.file_type, digested.head):
+                sink.record(record)
+                return record
             cache = self._cache_entry(entry, record, digested)
             if self.perceptual and record.file_type is FileType.IMAGE:
                 self._hash_picture(record, digested, sink.warn)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -86,20 +86,33 @@ def _warning_address(text: str) -> Address:
 
 def record_to_dict(record: Record) -> dict[str, Any]:
     t = record.times
-    return {
-        "a": _address_list(record.address),
-        "t": [t.modified, t.accessed, t.changed, t.created],
-        "s": record.size,
-        "y": record.file_type.value,
-        "m": record.mime,
-        "d": record.digests,
-        "del": record.deleted,
-        "car": record.carved,
-        "e": record.error,
-        "f": record.fingerprint,
-        **_perceptual_fields(record),
-        **_origin_fields(record),
+    return _row_dict(record.address, (t.modified, t.accessed, t.changed, t.created),
+                     record.size, record.file_type, record.mime, record.digests,
+                     record.deleted, record.carved, record.error, record.fingerprint,
+                     {**_perceptual_fields(record), **_origin_fields(record)})
+
+
+def _row_dict(address: Address, times: Sequence[float | None], size: int,
+              file_type: FileType, mime: str, digests: dict[str, str], deleted: bool,
+              carved: bool, error: str, fingerprint: str,
+              optional: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A record's row, from its fields: a Record's (record_to_dict), or those of a plain
+    file examined without one (plain_row)."""
+    row = {
+        "a": _address_list(address),
+        "t": list(times),
+        "s": size,
+        "y": file_type.value,
+        "m": mime,
+        "d": digests,
+        "del": deleted,
+        "car": carved,
+        "e": error,
+        "f": fingerprint,
     }
+    if optional:
+        row.update(optional)
+    return row
 
 
 def _origin_fields(record: Record) -> dict[str, Any]:
@@ -191,6 +204,21 @@ def record_row(record: Record) -> RecordRow:
     return (_blob(record.address.key()),
             _encoded(record_to_dict(record)),
             int(record.is_media), record.fingerprint)
+
+
+_MEDIA = (FileType.IMAGE, FileType.VIDEO)
+
+
+def plain_row(address: Address, times: Sequence[float | None], size: int,
+              file_type: FileType, mime: str, digests: dict[str, str], deleted: bool,
+              carved: bool, fingerprint: str) -> RecordRow:
+    """`record_row` of a file whose record would hold only these fields (no error, no
+    perceptual hash, not embedded): what a worker writes of most files of a folder
+    without making the Record (batches.py)."""
+    return (_blob(address.key()),
+            _encoded(_row_dict(address, times, size, file_type, mime, digests, deleted,
+                               carved, "", fingerprint)),
+            int(file_type in _MEDIA), fingerprint)
 
 
 def warning_row(warning: TriageWarning) -> WarningRow:

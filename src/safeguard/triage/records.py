@@ -242,7 +242,13 @@ class FileEntry:
     def fingerprint(self) -> str:
         """What the source said of the file (size, modification time): a resumed run
         checks that a file it skips as done is still the file that was examined."""
-        return f"{self.size}:{self.times.modified!r}"
+        return entry_fingerprint(self.size, self.times.modified)
+
+
+def entry_fingerprint(size: int, modified: float | None) -> str:
+    """FileEntry.fingerprint, of an entry's size and modification time as they travel
+    to a worker (batches.py)."""
+    return f"{size}:{modified!r}"
 
 
 @dataclass(frozen=True, slots=True)
