@@ -22,6 +22,10 @@ from .readonly import open_readonly
 from .records import DIGESTS, Digest
 
 DIGEST_SIZES: dict[str, int] = {Digest.MD5: 16, Digest.SHA1: 20, Digest.SHA256: 32}
+# hashlib's own constructors (OpenSSL's, in C): hashlib.new is a Python function that
+# looks the name up first, half of a small file's cost of starting its two digests.
+_CONSTRUCTORS: dict[str, Callable[[memoryview], hashlib._Hash]] = {
+    Digest.MD5: hashlib.md5, Digest.SHA1: hashlib.sha1, Digest.SHA256: hashlib.sha256}
 
 # Files up to this size are read whole into one buffer and digested in turn; larger ones
 # go through the chunked path with one thread per digest. 4 MiB keeps each digest's
@@ -198,7 +202,7 @@ def _digest_small(fd: int, size: int, names: Sequence[str],
     if n < size:  # shrank, or a short read: finish as a stream would
         n += _fill(lambda part: os.readv(fd, [part]), view[n:wanted])
     chunk = view[:n]
-    hashers = [hashlib.new(name, chunk) for name in names]
+    hashers = [_CONSTRUCTORS[name](chunk) for name in names]
     head = bytes(view[: min(n, HEAD_SIZE)])
     data = bytes(chunk) if keep is not None and keep(head) else None
     if on_bytes:
