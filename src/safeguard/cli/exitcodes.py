@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import enum
 import sys
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from ..triage import ExitStatus
+if TYPE_CHECKING:
+    # Only named: importing it would load the triage pipeline for every command.
+    from ..triage import ExitStatus
 
 
 class ExitCode(enum.IntEnum):
@@ -31,16 +33,9 @@ class ExitCode(enum.IntEnum):
 
     @classmethod
     def of(cls, status: ExitStatus) -> ExitCode:
-        """The exit code for how a triage ended."""
-        return _OF_STATUS[status]
-
-
-_OF_STATUS = {
-    ExitStatus.OK: ExitCode.OK,
-    ExitStatus.USAGE: ExitCode.USAGE,
-    ExitStatus.INPUT: ExitCode.INPUT,
-    ExitStatus.WARNINGS: ExitCode.WARNINGS,
-}
+        """The exit code for how a triage ended: the code of the status's name (each
+        status has its code of the same name: tests/test_cli_exitcodes.py)."""
+        return cls[status.name]
 
 
 def fail(code: ExitCode, message: str) -> NoReturn:

@@ -32,8 +32,6 @@ from .journal import SCHEMA_VERSION, Journal
 from .outdir import OutputFolder
 from .perceptual import PerceptualOptions
 from .records import DIGESTS, Address, FileEntry, Record, TriageWarning, WarningSink
-from .reporting import write_run_reports
-from .results import TriageResult
 from .resume import already_done, check_digest, check_identity
 from .shared_folders import DEFAULT_PATTERNS, SharedFolders
 
@@ -516,6 +514,12 @@ def _report(
     infos: dict[int, EvidenceInfo],
     evidence_failed: bool,
 ) -> TriageOutcome:
+    # Imported here, not at the top: the report writers, matching and the hash set formats
+    # they load cost a triage ~30 ms before its workers are forked, and are used only now
+    # (tests/triage/test_startup_imports.py).
+    from .reporting import write_run_reports
+    from .results import TriageResult
+
     # Matching raises its (rare) warnings as the records stream past: the writers read
     # `warnings` only after they have consumed the records (TriageResult's contract).
     warnings = journal.warnings()
