@@ -119,3 +119,20 @@ def test_plain_files_take_the_quick_way_and_the_rest_the_examiner(tmp_path: Path
     assert plain.call_count == 2  # the two plain files, not the archive
     assert quick.rows == full.rows
     assert len(quick.rows) == 4  # three files and the archive's member
+
+
+def test_a_large_plain_file_reports_its_bytes_as_it_is_read(tmp_path: Path) -> None:
+    """The progress bar moves through a large file: its bytes leave in parts, chunk by
+    chunk, before its row, and add up to its size once."""
+    data = os.urandom(3 * batches.CHUNK_SIZE + 5)
+    batch = _batch(tmp_path, [data], [False])
+    parts: list[BatchOutcome] = []
+    options = ExamineSettings(("md5", "sha1"), False, ExpansionLimits())
+    with mock.patch.object(batches, "PART_SECONDS", 0.0):
+        final = examine_batch(batch, options, parts.append)
+    assert [p.nbytes for p in parts if not p.rows][:3] == [batches.CHUNK_SIZE] * 3
+    assert sum(p.nbytes for p in [*parts, final]) == len(data)
+    assert sum(len(p.rows) for p in [*parts, final]) == 1
+    with mock.patch.object(batches, "_ordinary", lambda _packed: False):
+        full = examine_batch(batch, options)
+    assert [*(r for p in parts for r in p.rows), *final.rows] == full.rows

@@ -27,7 +27,7 @@ from typing import Any, BinaryIO
 from .examine import Examiner
 from .expansion import ExpansionLimits
 from .filetypes import sniff
-from .hashing import Digested, digest_path
+from .hashing import CHUNK_SIZE, Digested, digest_path
 from .journal import RecordRow, WarningRow, plain_row, record_row, warning_row
 from .readonly import open_readonly_file
 from .records import Address, FileEntry, Record, Times, TriageWarning, entry_fingerprint
@@ -242,16 +242,22 @@ def examine_batch(batch: Batch, settings: ExamineSettings, emit: Emit | None = N
     for packed in batch.entries:
         digested = None
         if names is not None and _ordinary(packed):
+            # A large file's bytes are counted as they are digested (the progress bar
+            # moves through it); a small one's with its row, in one step.
+            progress = sink.add_bytes if packed[2][0] >= CHUNK_SIZE else None
             try:
-                digested = digest_path(packed[2][_LOCAL_PATH], names, None, examiner.keep)
+                digested = digest_path(packed[2][_LOCAL_PATH], names, progress,
+                                       examiner.keep)
                 row = _plain_row(packed, digested, examiner)
             except Exception:  # whatever failed, the examiner meets it again and says so
                 digested = row = None
-            if row is not None and digested is not None:
-                sink.plain(row, digested.size)
-                continue
             if digested is not None:
-                sink.add_bytes(digested.size)
+                counted = 0 if progress is not None else digested.size
+                if row is not None:
+                    sink.plain(row, counted)
+                    continue
+                if counted:
+                    sink.add_bytes(counted)
         entry = unpack(packed, functools.partial(_opener, batch.evidence))
         own = examiner.stream(entry, sink, extra, digested)
     outcome = sink.finish()
@@ -261,9 +267,9 @@ def examine_batch(batch: Batch, settings: ExamineSettings, emit: Emit | None = N
 
 
 # A plain file of a folder (most files of most folders) is examined without its FileEntry
-# or Record: 23 → 15 µs of a worker's Python a small file, about 4 % of a run of 20,000
-# small files (docs/benchmarks.md, hashing). What it writes is what `Examiner.stream`
-# would (tests/triage/test_plain_rows.py holds the two to the same rows).
+# or Record: a worker's time beside reading and digesting a small file 17–20 → 10–13 µs
+# (docs/benchmarks.md, hashing). What it writes is what `Examiner.stream` would
+# (tests/triage/test_plain_rows.py holds the two to the same rows).
 _EMBEDDED, _THUMBNAIL, _ORIGINAL = (_REST.index(name) for name in
                                     ("embedded", "thumbnail", "original_path"))
 
