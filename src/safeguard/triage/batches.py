@@ -242,22 +242,9 @@ def examine_batch(batch: Batch, settings: ExamineSettings, emit: Emit | None = N
     for packed in batch.entries:
         digested = None
         if names is not None and _ordinary(packed):
-            # A large file's bytes are counted as they are digested (the progress bar
-            # moves through it); a small one's with its row, in one step.
-            progress = sink.add_bytes if packed[2][0] >= CHUNK_SIZE else None
-            try:
-                digested = digest_path(packed[2][_LOCAL_PATH], names, progress,
-                                       examiner.keep)
-                row = _plain_row(packed, digested, examiner)
-            except Exception:  # whatever failed, the examiner meets it again and says so
-                digested = row = None
-            if digested is not None:
-                counted = 0 if progress is not None else digested.size
-                if row is not None:
-                    sink.plain(row, counted)
-                    continue
-                if counted:
-                    sink.add_bytes(counted)
+            journalled, digested = _plain(packed, names, examiner, sink)
+            if journalled:
+                continue
         entry = unpack(packed, functools.partial(_opener, batch.evidence))
         own = examiner.stream(entry, sink, extra, digested)
     outcome = sink.finish()
@@ -279,6 +266,28 @@ def _ordinary(packed: PackedEntry) -> bool:
     rest = packed[2]
     return (rest[_LOCAL_PATH] is not None and rest[0] >= 0 and not rest[_EMBEDDED]
             and not rest[_THUMBNAIL] and not rest[_ORIGINAL])
+
+
+def _plain(packed: PackedEntry, names: tuple[str, ...], examiner: Examiner, sink: _RowSink
+           ) -> tuple[bool, Digested | None]:
+    """Examine an ordinary file the quick way: (True, its digests) when its row is
+    journalled; else (False, its digests, or None when it could not be read), for the
+    examiner to take it from there."""
+    # A large file's bytes are counted as they are digested (the progress bar moves
+    # through it); a small one's with its row, in one step.
+    progress = sink.add_bytes if packed[2][0] >= CHUNK_SIZE else None
+    try:
+        digested = digest_path(packed[2][_LOCAL_PATH], names, progress, examiner.keep)
+        row = _plain_row(packed, digested, examiner)
+    except Exception:  # whatever failed, the examiner meets it again and says so
+        return False, None
+    counted = 0 if progress is not None else digested.size
+    if row is not None:
+        sink.plain(row, counted)
+        return True, digested
+    if counted:
+        sink.add_bytes(counted)
+    return False, digested
 
 
 def _plain_row(packed: PackedEntry, digested: Digested, examiner: Examiner

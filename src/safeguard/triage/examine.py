@@ -166,15 +166,8 @@ class Examiner:
         """Examine `entry`, sending its records to `sink` (its own last); returns its own.
         `digested`: the entry's file already read (batches.py), not to be read again."""
         try:
-            if digested is not None:
-                pass
-            elif entry.local_path is not None:
-                digested = digest_path(entry.local_path, self.names(extra), self.on_bytes,
-                                       self.keep)
-            else:
-                with entry.opener() as stream:
-                    digested = digest_stream(stream, self.names(extra), self.on_bytes,
-                                             self.keep)
+            if digested is None:
+                digested = self._read(entry, self.names(extra))
         except _STOP_RUN:
             raise
         except Exception as exc:  # READ_ERRORS, or a reader's bug: one row
@@ -217,6 +210,13 @@ class Examiner:
             sink.warn(TriageWarning(entry.address, "examine", _failure(exc)))
         sink.record(record)
         return record
+
+    def _read(self, entry: FileEntry, names: tuple[str, ...]) -> Digested:
+        """The entry's digests and first bytes, from one read of it."""
+        if entry.local_path is not None:
+            return digest_path(entry.local_path, names, self.on_bytes, self.keep)
+        with entry.opener() as stream:
+            return digest_stream(stream, names, self.on_bytes, self.keep)
 
     def _expand(
         self, stream: BinaryIO, record: Record, sink: RecordSink, depth: int, budget: Budget

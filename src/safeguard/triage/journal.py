@@ -19,7 +19,15 @@ import orjson
 
 from .errors import JournalError
 from .evidence.base import EvidenceInfo
-from .records import Address, FileType, Record, Times, TriageWarning, legacy_address
+from .records import (
+    MEDIA_TYPES,
+    Address,
+    FileType,
+    Record,
+    Times,
+    TriageWarning,
+    legacy_address,
+)
 
 JOURNAL_NAME = "journal.sqlite"
 SCHEMA_VERSION = "3"
@@ -201,12 +209,8 @@ def _decoded(text: str) -> Any:
 
 
 def record_row(record: Record) -> RecordRow:
-    return (_blob(record.address.key()),
-            _encoded(record_to_dict(record)),
-            int(record.is_media), record.fingerprint)
-
-
-_MEDIA = (FileType.IMAGE, FileType.VIDEO)
+    return _keyed(record.address, record_to_dict(record), record.file_type,
+                  record.fingerprint)
 
 
 def plain_row(address: Address, times: Sequence[float | None], size: int,
@@ -215,10 +219,14 @@ def plain_row(address: Address, times: Sequence[float | None], size: int,
     """`record_row` of a file whose record would hold only these fields (no error, no
     perceptual hash, not embedded): what a worker writes of most files of a folder
     without making the Record (batches.py)."""
-    return (_blob(address.key()),
-            _encoded(_row_dict(address, times, size, file_type, mime, digests, deleted,
-                               carved, "", fingerprint)),
-            int(file_type in _MEDIA), fingerprint)
+    return _keyed(address, _row_dict(address, times, size, file_type, mime, digests,
+                                     deleted, carved, "", fingerprint),
+                  file_type, fingerprint)
+
+
+def _keyed(address: Address, row: dict[str, Any], file_type: FileType, fingerprint: str
+           ) -> RecordRow:
+    return (_blob(address.key()), _encoded(row), int(file_type in MEDIA_TYPES), fingerprint)
 
 
 def warning_row(warning: TriageWarning) -> WarningRow:

@@ -48,6 +48,10 @@ class FileType(enum.StrEnum):
     EMPTY = "empty"
 
 
+# Pictures and videos: what the perceptual hashes, the media matches and VICS's Media are of.
+MEDIA_TYPES = (FileType.IMAGE, FileType.VIDEO)
+
+
 class Match(enum.StrEnum):
     """How a record matched a known-bad set: a perceptual match is never an identical file."""
 
@@ -332,4 +336,4 @@ class Record:
 
     @property
     def is_media(self) -> bool:
-        return self.file_type in (FileType.IMAGE, FileType.VIDEO)
+        return self.file_type in MEDIA_TYPES

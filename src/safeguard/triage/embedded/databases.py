@@ -11,14 +11,13 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from ..filetypes import sniff
-from ..records import Address, FileEntry, FileType, WarningSink
+from ..records import MEDIA_TYPES, Address, FileEntry, WarningSink
 from . import item, not_read, safe_name
 
 # A database larger than this is not read (a warning says so): it is held in memory.
 MAX_DATABASE = 2 * 1024 * 1024 * 1024
 # A blob shorter than this holds no picture worth reporting (a GIF of one pixel is 35).
 MIN_BLOB = 64
-_MEDIA = (FileType.IMAGE, FileType.VIDEO)
 
 
 def sqlite_items(stream: BinaryIO, address: Address, warn: WarningSink) -> Iterator[FileEntry]:
@@ -60,7 +59,7 @@ def _table(connection: sqlite3.Connection, table: str, address: Address,
             key = row[0] if has_rowid else position
             for column, value in zip(columns, row[1:] if has_rowid else row, strict=False):
                 if isinstance(value, bytes) and len(value) >= MIN_BLOB \
-                        and sniff(value[:512])[0] in _MEDIA:
+                        and sniff(value[:512])[0] in MEDIA_TYPES:
                     yield item(address, f"{where}/row {key}/{safe_name(column)}", value)
     except sqlite3.Error as exc:
         warn(not_read(address.member(where), "SQLite table", exc))

@@ -27,7 +27,7 @@ from typing import Any
 from ... import TOOL_NAME
 from ..errors import UsageError
 from ..hashsets.categories import UK, UNCATEGORISED
-from ..records import DIGESTS, Digest, FileType, Match, Record
+from ..records import DIGESTS, Digest, Match, Record
 from ..results import TriageResult
 from ._common import atomic_text, iso_time
 from .summary import category_name
@@ -176,7 +176,7 @@ VicsItem = tuple[str, dict[str, Any], str]
 
 def vics_item(record: Record) -> VicsItem | None:
     """What the collector takes of `record`; None unless it is an image or a video."""
-    if record.file_type not in (FileType.IMAGE, FileType.VIDEO):
+    if not record.is_media:
         return None
     # Dumped to ASCII JSON now: SQLite cannot store a str holding a lone surrogate
     # (an undecodable name on evidence), and the text is written out verbatim later.
